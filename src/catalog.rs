@@ -1,0 +1,878 @@
+//! The permission catalog: operations, the IAM actions each needs, the scopes it supports.
+//!
+//! A catalog file is JSON (format in the README). The built-in IMS catalog is embedded in the
+//! binary; user catalogs in the same format are added with `--catalog`. Loading validates
+//! everything and refuses a file whole, with an error naming the file, the operation and the
+//! field, so nothing is ever half-loaded.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::lang::{Lang, LocalText};
+use crate::route::RoutePattern;
+use crate::text::{escape_controls, find_control};
+
+/// The built-in catalog, transcribed from Huawei's IMS permission table (see `assets/`).
+pub const BUILTIN_JSON: &str = include_str!("../assets/ims-permissions.json");
+/// The name the built-in catalog goes by in messages.
+pub const BUILTIN_ORIGIN: &str = "built-in catalog";
+
+/// HTTP methods an operation may have.
+pub const HTTP_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// One API operation and the permissions it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// The service of the catalog the operation came from (not part of the operation's JSON).
+    #[serde(skip)]
+    pub service: String,
+    pub id: String,
+    pub name: LocalText,
+    pub method: String,
+    pub path: String,
+    pub description: LocalText,
+    pub actions: Vec<ActionRequirement>,
+    pub scopes: Scopes,
+    pub prerequisites: Vec<Prerequisite>,
+    pub deprecated: bool,
+    pub openstack_native: bool,
+}
+
+/// An IAM action an operation needs, and when it needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequirement {
+    pub action: String,
+    /// `None`: always needed. Otherwise needed only in the case the condition describes.
+    pub condition: Option<LocalText>,
+}
+
+impl ActionRequirement {
+    pub fn is_conditional(&self) -> bool {
+        self.condition.is_some()
+    }
+}
+
+/// The authorization scopes an operation can be granted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scopes {
+    pub project: bool,
+    pub enterprise_project: bool,
+}
+
+impl Scopes {
+    /// `P`, `P+EP`, `EP` or `-`: symbols, so scope never depends on colour.
+    pub fn symbol(&self) -> &'static str {
+        match (self.project, self.enterprise_project) {
+            (true, true) => "P+EP",
+            (true, false) => "P",
+            (false, true) => "EP",
+            (false, false) => "-",
+        }
+    }
+}
+
+/// A permission on another service the user must hold before the operation works (the table's
+/// 说明 notes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisite {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    /// Optional short name of the permission the note asks for (`OBS Tenant Administrator`), so
+    /// several differently worded notes asking for the same thing count once in a report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<LocalText>,
+}
+
+impl Prerequisite {
+    /// The full note.
+    pub fn note(&self) -> LocalText {
+        LocalText {
+            zh: self.zh.clone(),
+            en: self.en.clone(),
+        }
+    }
+
+    /// What the note asks for, short: the `permission` when given, else the note itself.
+    pub fn summary(&self, lang: Lang) -> String {
+        match &self.permission {
+            Some(p) => p.get(lang).to_string(),
+            None => self.note().get(lang).to_string(),
+        }
+    }
+}
+
+impl Operation {
+    /// `GET /v2/images`.
+    pub fn route(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// The actions the operation needs when nothing else is said: its unconditional actions, or,
+    /// where every action is conditional (quick import), all of them.
+    pub fn needed_actions(&self) -> Vec<&str> {
+        let unconditional: Vec<&str> = self
+            .actions
+            .iter()
+            .filter(|a| !a.is_conditional())
+            .map(|a| a.action.as_str())
+            .collect();
+        if unconditional.is_empty() {
+            self.actions.iter().map(|a| a.action.as_str()).collect()
+        } else {
+            unconditional
+        }
+    }
+
+    /// True when the operation has actions and every one is conditional.
+    pub fn all_conditional(&self) -> bool {
+        !self.actions.is_empty() && self.actions.iter().all(|a| a.is_conditional())
+    }
+}
+
+/// Where a catalog's data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub retrieved: Option<String>,
+}
+
+/// One loaded catalog file (or the built-in one).
+#[derive(Debug, Clone)]
+pub struct CatalogInfo {
+    /// The file name, or [`BUILTIN_ORIGIN`].
+    pub origin: String,
+    pub service: String,
+    pub source: Source,
+    /// How many operations it added.
+    pub operations: usize,
+}
+
+/// A validated catalog file, not yet merged.
+#[derive(Debug, Clone)]
+pub struct ParsedCatalog {
+    pub info: CatalogInfo,
+    pub operations: Vec<Operation>,
+}
+
+/// Every operation of every loaded catalog, in load order.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    catalogs: Vec<CatalogInfo>,
+    operations: Vec<Operation>,
+    /// (service, id) → index.
+    by_id: HashMap<(String, String), usize>,
+    /// (service, method, normalised path) → index.
+    by_route: HashMap<(String, String, String), usize>,
+}
+
+/// Why a catalog was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogError {
+    /// The file, or [`BUILTIN_ORIGIN`].
+    pub origin: String,
+    /// Line and column, for JSON syntax errors.
+    pub position: Option<(usize, usize)>,
+    /// `operations[3] (id `list-images`)`, when the error is in one operation.
+    pub operation: Option<String>,
+    /// The field, as a path inside the operation (or the file): `actions[1].action`.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", escape_controls(&self.origin))?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(op) = &self.operation {
+            write!(f, "{op}: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+impl Catalog {
+    /// A catalog with nothing in it.
+    pub fn new() -> Catalog {
+        Catalog::default()
+    }
+
+    /// The embedded IMS catalog.
+    pub fn builtin() -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::new();
+        catalog.add(parse(BUILTIN_ORIGIN, BUILTIN_JSON)?)?;
+        Ok(catalog)
+    }
+
+    /// Reads, validates and adds a catalog file. On error nothing of the file is added.
+    pub fn load_file(&mut self, path: &Path) -> Result<(), CatalogError> {
+        let origin = path.display().to_string();
+        let json = std::fs::read_to_string(path).map_err(|e| CatalogError {
+            origin: origin.clone(),
+            position: None,
+            operation: None,
+            field: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        self.add(parse(&origin, &json)?)
+    }
+
+    /// Adds a validated catalog, refusing it whole if an id or a route repeats one already
+    /// loaded for the same service.
+    pub fn add(&mut self, parsed: ParsedCatalog) -> Result<(), CatalogError> {
+        let ParsedCatalog { info, operations } = parsed;
+        for (i, op) in operations.iter().enumerate() {
+            let clash = |what: &str, other: usize| {
+                let other_op = &self.operations[other];
+                let other_origin = self.origin_of(other);
+                CatalogError {
+                    origin: info.origin.clone(),
+                    position: None,
+                    operation: Some(describe_operation(i, Some(&op.id))),
+                    field: Some(what.to_string()),
+                    message: format!(
+                        "duplicate {what} `{}`: already defined by {other_origin} (id `{}`)",
+                        if what == "id" {
+                            op.id.clone()
+                        } else {
+                            op.route()
+                        },
+                        other_op.id
+                    ),
+                }
+            };
+            if let Some(&other) = self.by_id.get(&(op.service.clone(), op.id.clone())) {
+                return Err(clash("id", other));
+            }
+            if let Some(&other) = self.by_route.get(&route_key(op)) {
+                return Err(clash("path", other));
+            }
+        }
+        let start = self.operations.len();
+        for (i, op) in operations.into_iter().enumerate() {
+            self.by_id
+                .insert((op.service.clone(), op.id.clone()), start + i);
+            self.by_route.insert(route_key(&op), start + i);
+            self.operations.push(op);
+        }
+        self.catalogs.push(info);
+        Ok(())
+    }
+
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    pub fn len(&self) -> usize {
+        self.operations.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty()
+    }
+
+    /// The catalogs loaded, in order.
+    pub fn catalogs(&self) -> &[CatalogInfo] {
+        &self.catalogs
+    }
+
+    /// The distinct services loaded, in load order.
+    pub fn services(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in &self.catalogs {
+            if !out.contains(&c.service.as_str()) {
+                out.push(&c.service);
+            }
+        }
+        out
+    }
+
+    /// Indices of the operations with this id (one per service at most).
+    pub fn find_id(&self, id: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .services()
+            .into_iter()
+            .filter_map(|s| self.by_id.get(&(s.to_string(), id.to_string())).copied())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The file the operation at `index` came from.
+    pub fn origin_of(&self, index: usize) -> &str {
+        let mut end = 0;
+        for c in &self.catalogs {
+            end += c.operations;
+            if index < end {
+                return &c.origin;
+            }
+        }
+        ""
+    }
+}
+
+fn route_key(op: &Operation) -> (String, String, String) {
+    let normalised = RoutePattern::parse(&op.path)
+        .map(|p| p.normalised())
+        .unwrap_or_else(|_| op.path.clone());
+    (op.service.clone(), op.method.clone(), normalised)
+}
+
+fn describe_operation(index: usize, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("operations[{index}] (id `{}`)", escape_controls(id)),
+        None => format!("operations[{index}]"),
+    }
+}
+
+/// Parses and validates one catalog file's text. `origin` names it in errors.
+pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
+    let err = |operation: Option<String>, field: Option<String>, message: String| CatalogError {
+        origin: origin.to_string(),
+        position: None,
+        operation,
+        field,
+        message,
+    };
+
+    let root: Value = serde_json::from_str(json).map_err(|e| CatalogError {
+        origin: origin.to_string(),
+        position: Some((e.line(), e.column())),
+        operation: None,
+        field: None,
+        message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+    })?;
+
+    // Control characters anywhere (keys included) are refused before anything else reads the
+    // text: they could steer the terminal the text is later shown on.
+    if let Some((path, text, c)) = find_control_in(&root, String::new()) {
+        let (operation, field) = split_path(&root, &path);
+        return Err(err(
+            operation,
+            Some(field),
+            format!(
+                "control character {} in \"{}\"",
+                c.escape_unicode(),
+                escape_controls(&text)
+            ),
+        ));
+    }
+
+    let Value::Object(top) = &root else {
+        return Err(err(None, None, "expected a JSON object at the top".into()));
+    };
+    for key in top.keys() {
+        if !["service", "source", "operations"].contains(&key.as_str()) {
+            return Err(err(
+                None,
+                Some(key.clone()),
+                "unknown field (expected `service`, `source`, `operations`)".into(),
+            ));
+        }
+    }
+    let service = match top.get("service") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(err(
+                None,
+                Some("service".into()),
+                format!("expected a string, found {other}"),
+            ));
+        }
+        None => return Err(err(None, Some("service".into()), "missing field".into())),
+    };
+    if !is_service_name(&service) {
+        return Err(err(
+            None,
+            Some("service".into()),
+            format!(
+                "invalid service name \"{service}\": expected lower-case letters, digits and `-`, starting with a letter"
+            ),
+        ));
+    }
+    let source: Source = match top.get("source") {
+        Some(v) => deserialize_field(v)
+            .map_err(|(path, msg)| err(None, Some(join_path("source", &path)), msg))?,
+        None => return Err(err(None, Some("source".into()), "missing field".into())),
+    };
+    let raw_ops = match top.get("operations") {
+        Some(Value::Array(ops)) => ops,
+        Some(other) => {
+            return Err(err(
+                None,
+                Some("operations".into()),
+                format!("expected an array, found {}", kind_of(other)),
+            ));
+        }
+        None => return Err(err(None, Some("operations".into()), "missing field".into())),
+    };
+
+    let mut operations = Vec::with_capacity(raw_ops.len());
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut routes: HashMap<(String, String), usize> = HashMap::new();
+    for (i, raw) in raw_ops.iter().enumerate() {
+        let id_hint = raw.get("id").and_then(Value::as_str);
+        let where_ = || Some(describe_operation(i, id_hint));
+        let mut op: Operation =
+            deserialize_field(raw).map_err(|(path, msg)| err(where_(), Some(path), msg))?;
+        op.service = service.clone();
+        validate_operation(&op).map_err(|(field, msg)| err(where_(), Some(field), msg))?;
+        if let Some(first) = ids.insert(op.id.clone(), i) {
+            return Err(err(
+                where_(),
+                Some("id".into()),
+                format!("duplicate id `{}` (also operations[{first}])", op.id),
+            ));
+        }
+        let key = route_key(&op);
+        if let Some(first) = routes.insert((key.1, key.2), i) {
+            return Err(err(
+                where_(),
+                Some("path".into()),
+                format!(
+                    "duplicate route `{}` (also operations[{first}])",
+                    op.route()
+                ),
+            ));
+        }
+        operations.push(op);
+    }
+
+    Ok(ParsedCatalog {
+        info: CatalogInfo {
+            origin: origin.to_string(),
+            service,
+            source,
+            operations: operations.len(),
+        },
+        operations,
+    })
+}
+
+/// serde_json puts " at line L column C" in its messages; the position is shown separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn deserialize_field<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // serde names a missing field in the message; make it the field.
+        if let Some(rest) = inner.strip_prefix("missing field `") {
+            let name = rest.trim_end_matches('`');
+            return (join_path(&path, name), "missing field".to_string());
+        }
+        if let Some(rest) = inner.strip_prefix("unknown field `") {
+            let name = rest.split('`').next().unwrap_or("");
+            let field = if path.ends_with(name) {
+                path
+            } else {
+                join_path(&path, name)
+            };
+            return (
+                field,
+                format!(
+                    "unknown field{}",
+                    rest.split_once(',')
+                        .map(|x| x.1)
+                        .map(|x| format!(" ({})", x.trim()))
+                        .unwrap_or_default()
+                ),
+            );
+        }
+        (if path == "." { String::new() } else { path }, inner)
+    })
+}
+
+fn join_path(base: &str, name: &str) -> String {
+    if base.is_empty() || base == "." {
+        name.to_string()
+    } else {
+        format!("{base}.{name}")
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The first string (or key) holding a control character: its JSON path, the text, the char.
+fn find_control_in(v: &Value, path: String) -> Option<(String, String, char)> {
+    match v {
+        Value::String(s) => find_control(s).map(|c| (path, s.clone(), c)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| find_control_in(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            let child = join_path(&path, k);
+            match find_control(k) {
+                Some(c) => Some((child, k.clone(), c)),
+                None => find_control_in(item, child),
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// Splits `operations[3].name.zh` into the operation's description and `name.zh`.
+fn split_path(root: &Value, path: &str) -> (Option<String>, String) {
+    if let Some(rest) = path.strip_prefix("operations[")
+        && let Some((index, field)) = rest.split_once(']')
+        && let Ok(i) = index.parse::<usize>()
+    {
+        let id = root
+            .get("operations")
+            .and_then(|ops| ops.get(i))
+            .and_then(|op| op.get("id"))
+            .and_then(Value::as_str)
+            .filter(|id| find_control(id).is_none());
+        let field = field.trim_start_matches('.').to_string();
+        return (Some(describe_operation(i, id)), field);
+    }
+    (None, path.to_string())
+}
+
+fn is_service_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A stable slug: lower-case letters and digits in words joined by single hyphens.
+pub fn is_kebab_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// `service:resourceType:action`, the service in lower case. Wildcards are not allowed in a
+/// catalog: it lists real actions.
+pub fn is_action_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    let [service, resource, action] = parts.as_slice() else {
+        return false;
+    };
+    let word = |w: &str| {
+        let mut chars = w.chars();
+        matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    is_service_name(service) && word(resource) && word(action)
+}
+
+fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
+    let bad = |field: &str, msg: String| Err((field.to_string(), msg));
+    if !is_kebab_id(&op.id) {
+        return bad(
+            "id",
+            format!(
+                "invalid id \"{}\": expected a kebab-case slug such as `list-images`",
+                op.id
+            ),
+        );
+    }
+    if op.name.get(Lang::En).is_empty() {
+        return bad("name", "a name needs `zh` or `en` text".into());
+    }
+    if !HTTP_METHODS.contains(&op.method.as_str()) {
+        return bad(
+            "method",
+            format!(
+                "invalid method \"{}\": expected one of {}",
+                op.method,
+                HTTP_METHODS.join(", ")
+            ),
+        );
+    }
+    if let Err(msg) = RoutePattern::parse(&op.path) {
+        return bad("path", format!("invalid path \"{}\": {msg}", op.path));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (i, a) in op.actions.iter().enumerate() {
+        let field = format!("actions[{i}].action");
+        if !is_action_name(&a.action) {
+            return bad(
+                &field,
+                format!(
+                    "invalid action \"{}\": expected `service:resourceType:action` with a lower-case service, e.g. `ims:images:list`",
+                    a.action
+                ),
+            );
+        }
+        let key = a.action.to_ascii_lowercase();
+        if seen.contains(&key) {
+            return bad(&field, format!("action \"{}\" is listed twice", a.action));
+        }
+        seen.push(key);
+        if let Some(c) = &a.condition
+            && c.is_empty()
+        {
+            return bad(
+                &format!("actions[{i}].condition"),
+                "a condition needs `zh` or `en` text (use null for an unconditional action)".into(),
+            );
+        }
+    }
+    for (i, p) in op.prerequisites.iter().enumerate() {
+        if p.note().is_empty() {
+            return bad(
+                &format!("prerequisites[{i}]"),
+                "a prerequisite needs `zh` or `en` text".into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL_OP: &str = r#"{"id": "list-things", "name": {"zh": "查询", "en": "List"},
+        "method": "GET", "path": "/v1/things", "description": {"en": "Lists."},
+        "actions": [{"action": "svc:things:list", "condition": null}],
+        "scopes": {"project": true, "enterprise_project": false},
+        "prerequisites": [], "deprecated": false, "openstack_native": false}"#;
+
+    fn doc(ops: &[&str]) -> String {
+        format!(
+            r#"{{"service": "svc", "source": {{"title": "t", "url": null, "retrieved": null}}, "operations": [{}]}}"#,
+            ops.join(",")
+        )
+    }
+
+    fn with(field: &str, value: &str) -> String {
+        let mut v: Value = serde_json::from_str(MINIMAL_OP).unwrap();
+        let pointer_parent = v.as_object_mut().unwrap();
+        pointer_parent.insert(field.to_string(), serde_json::from_str(value).unwrap());
+        v.to_string()
+    }
+
+    fn error_of(json: &str) -> String {
+        parse("user.json", json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn builtin_loads_with_eighteen_operations() {
+        let c = Catalog::builtin().unwrap();
+        assert_eq!(c.len(), 18);
+        assert_eq!(c.services(), vec!["ims"]);
+        assert_eq!(c.operations()[0].id, "list-images");
+        assert_eq!(c.operations()[14].actions.len(), 0);
+    }
+
+    #[test]
+    fn minimal_catalog_parses_and_round_trips() {
+        let parsed = parse("user.json", &doc(&[MINIMAL_OP])).unwrap();
+        assert_eq!(parsed.operations.len(), 1);
+        let op = &parsed.operations[0];
+        assert_eq!(op.service, "svc");
+        let again: Operation = serde_json::from_value(serde_json::to_value(op).unwrap()).unwrap();
+        assert_eq!(again.id, op.id);
+        assert_eq!(again.actions, op.actions);
+    }
+
+    #[test]
+    fn json_syntax_error_names_line_and_column() {
+        let e = error_of("{\n  \"service\": \"svc\",\n  oops\n}");
+        assert!(e.starts_with("user.json:3:3: invalid JSON: "), "{e}");
+    }
+
+    #[test]
+    fn missing_field_is_named_with_operation() {
+        let mut v: Value = serde_json::from_str(MINIMAL_OP).unwrap();
+        v.as_object_mut().unwrap().remove("method");
+        let e = error_of(&doc(&[&v.to_string()]));
+        assert_eq!(
+            e,
+            "user.json: operations[0] (id `list-things`): field `method`: missing field"
+        );
+        let e = error_of(r#"{"service": "svc", "operations": []}"#);
+        assert_eq!(e, "user.json: field `source`: missing field");
+        let mut v: Value = serde_json::from_str(MINIMAL_OP).unwrap();
+        v["scopes"].as_object_mut().unwrap().remove("project");
+        let e = error_of(&doc(&[&v.to_string()]));
+        assert!(e.ends_with("field `scopes.project`: missing field"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let e = error_of(&doc(&[&with("deprecated", "\"no\"")]));
+        assert!(
+            e.contains("field `deprecated`: invalid type: string \"no\", expected a boolean"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_field_is_refused() {
+        let e = error_of(&doc(&[&with("deprecatd", "false")]));
+        assert!(e.contains("field `deprecatd`: unknown field"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_value() {
+        let cases = [
+            (
+                "method",
+                "\"FETCH\"",
+                "field `method`: invalid method \"FETCH\"",
+            ),
+            ("method", "\"get\"", "invalid method \"get\""),
+            (
+                "path",
+                "\"v1/things\"",
+                "field `path`: invalid path \"v1/things\": must start with `/`",
+            ),
+            (
+                "id",
+                "\"List_Things\"",
+                "field `id`: invalid id \"List_Things\"",
+            ),
+            (
+                "actions",
+                r#"[{"action": "IMS:images:list", "condition": null}]"#,
+                "field `actions[0].action`: invalid action \"IMS:images:list\"",
+            ),
+            (
+                "actions",
+                r#"[{"action": "ims:images", "condition": null}]"#,
+                "invalid action \"ims:images\"",
+            ),
+            (
+                "actions",
+                r#"[{"action": "ims:*:*", "condition": null}]"#,
+                "invalid action \"ims:*:*\"",
+            ),
+            (
+                "name",
+                r#"{"zh": "", "en": ""}"#,
+                "field `name`: a name needs",
+            ),
+        ];
+        for (field, value, expected) in cases {
+            let e = error_of(&doc(&[&with(field, value)]));
+            assert!(e.contains(expected), "{field}={value}: {e}");
+            assert!(e.starts_with("user.json: operations[0]"), "{e}");
+        }
+    }
+
+    #[test]
+    fn control_characters_anywhere_are_refused() {
+        let e = error_of(&doc(&[&with(
+            "name",
+            r#"{"zh": "a", "en": "evil\u001b[2J"}"#,
+        )]));
+        assert_eq!(
+            e,
+            "user.json: operations[0] (id `list-things`): field `name.en`: control character \\u{1b} in \"evil\\u{1b}[2J\""
+        );
+        let e = error_of(&doc(&[MINIMAL_OP]).replace("\"t\"", "\"t\\n\""));
+        assert!(
+            e.contains("field `source.title`: control character \\u{a}"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicates_within_a_file_are_refused() {
+        let e = error_of(&doc(&[MINIMAL_OP, MINIMAL_OP]));
+        assert!(e.contains("operations[1] (id `list-things`): field `id`: duplicate id `list-things` (also operations[0])"), "{e}");
+        let other = with("id", "\"list-things-again\"").replace("/v1/things", "/v1/things/");
+        let other = other.replace("/v1/things/", "/v1/things");
+        let e = error_of(&doc(&[MINIMAL_OP, &other]));
+        assert!(
+            e.contains("field `path`: duplicate route `GET /v1/things`"),
+            "{e}"
+        );
+        // Parameter names do not make two routes different.
+        let a = with("path", "\"/v1/things/{id}\"");
+        let b = with("path", "\"/v1/things/{thing_id}\"").replace("list-things", "get-thing");
+        let e = error_of(&doc(&[&a, &b]));
+        assert!(e.contains("duplicate route"), "{e}");
+    }
+
+    #[test]
+    fn duplicates_across_files_refuse_the_whole_file() {
+        let mut c = Catalog::builtin().unwrap();
+        let clash = r#"{"service": "ims", "source": {"title": "mine"}, "operations": [
+            {"id": "os-version", "name": {"zh": "查询操作系统版本", "en": "Querying OS Versions"},
+             "method": "GET", "path": "/v1/cloudimages/os_version", "description": {},
+             "actions": [{"action": "ims:images:list", "condition": null}],
+             "scopes": {"project": true, "enterprise_project": false},
+             "prerequisites": [], "deprecated": false, "openstack_native": false},
+            {"id": "list-images", "name": {"en": "Again"}, "method": "GET", "path": "/v9/x",
+             "description": {}, "actions": [], "scopes": {"project": true, "enterprise_project": false},
+             "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
+        let e = c
+            .add(parse("mine.json", clash).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "mine.json: operations[1] (id `list-images`): field `id`: duplicate id `list-images`: already defined by built-in catalog (id `list-images`)"
+        );
+        assert_eq!(c.len(), 18, "nothing of the refused file is added");
+        // The same ids in another service are fine.
+        let other = clash
+            .replace("\"ims\"", "\"ecs2\"")
+            .replace("ims:images:list", "ecs2:x:list");
+        c.add(parse("other.json", &other).unwrap()).unwrap();
+        assert_eq!(c.len(), 20);
+        assert_eq!(c.find_id("list-images").len(), 2);
+        assert_eq!(c.origin_of(19), "other.json");
+    }
+
+    #[test]
+    fn needed_actions_follow_the_conditional_rule() {
+        let c = Catalog::builtin().unwrap();
+        let ops = c.operations();
+        assert_eq!(ops[1].needed_actions(), vec!["ims:images:update"]);
+        assert!(ops[3].all_conditional());
+        assert_eq!(
+            ops[3].needed_actions(),
+            vec!["ims:serverImages:create", "ims:dataImages:create"]
+        );
+        assert!(ops[14].needed_actions().is_empty());
+        assert!(!ops[14].all_conditional());
+    }
+}

@@ -1,0 +1,439 @@
+//! Subcommands. Results go to stdout, diagnostics to stderr. Exit codes: 0 success, 1 nothing
+//! found (no match, no policy), 2 bad input (arguments, catalogs, unknown operations, files).
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
+
+use ims_perms::catalog::Catalog;
+use ims_perms::lang::Lang;
+use ims_perms::output::{operation_detail, operations_table};
+use ims_perms::policy::{ComposeOptions, Effect, compose, report_lines};
+use ims_perms::query::{SearchIndex, search};
+use ims_perms::resolve::resolve_operation;
+use ims_perms::route::{self, Request};
+
+const AFTER_HELP: &str = "\
+Examples:
+  ims-perms list
+  ims-perms search upload -is:native
+  ims-perms compose list-images \"PUT /v2/images/{image_id}/file\" > policy.json
+  ims-perms lookup \"GET https://ims.example.com/v2/images/ab12?x=1\"";
+
+/// Huawei Cloud IMS permissions: search them and compose least-privilege IAM policies.
+#[derive(Debug, Parser)]
+#[command(name = "ims-perms", version, after_help = AFTER_HELP)]
+struct Cli {
+    /// Add operations from a catalog file in the ims-perms JSON format (repeatable).
+    #[arg(long, global = true, value_name = "FILE")]
+    catalog: Vec<PathBuf>,
+
+    /// Language of names, notes and reports [default: from LC_ALL / LC_MESSAGES / LANG].
+    #[arg(long, global = true, value_enum)]
+    lang: Option<Lang>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List every operation: its actions, scopes and route.
+    List {
+        /// Print the operations as a JSON array in the catalog format.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search operations with the query language (see README): `ims-perms search delete -is:deprecated`.
+    Search {
+        /// Query terms, all of which must match (a leading `-` negates a term).
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print the results as a JSON array in the catalog format, best first.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compose the smallest custom policy allowing the given operations.
+    Compose {
+        /// An operation id (`list-images`) or route (`"PUT /v2/images/{image_id}/file"`; a
+        /// concrete path or URL works too).
+        #[arg(required = true, value_name = "OPERATION")]
+        operations: Vec<String>,
+        /// Include this conditional action (repeatable).
+        #[arg(long = "with", value_name = "ACTION")]
+        with: Vec<String>,
+        /// Include every conditional action of the chosen operations.
+        #[arg(long)]
+        all_conditional: bool,
+        /// The statement's Effect.
+        #[arg(long, value_enum, default_value = "allow")]
+        effect: Effect,
+        /// Write the policy to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite FILE if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
+    /// Which operation an API call is, and the actions it needs: `ims-perms lookup "GET /v2/images/ab12"`.
+    Lookup {
+        /// `METHOD PATH` or `METHOD URL` (one argument, or the method and the path as two).
+        #[arg(required = true, num_args = 1..=2, value_name = "METHOD PATH-OR-URL")]
+        request: Vec<String>,
+        /// Print the matching operations as a JSON array, best first.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+/// Global options that take a value, and the flags `search` knows. Needed to read a command
+/// line before clap does (see [`search_terms_after_flags`]).
+const VALUE_OPTIONS: [&str; 2] = ["--catalog", "--lang"];
+const SEARCH_FLAGS: [&str; 3] = ["--json", "-h", "--help"];
+
+/// Query terms may start with `-` (`-is:native`), which clap would take for unknown options, while
+/// `--json` after them must stay a flag. So the known options after `search` move in front of
+/// its terms and a `--` goes between: `search upload -is:native --json` becomes
+/// `search --json -- upload -is:native`. A command line that already has `--` is left alone.
+fn search_terms_after_flags(args: Vec<OsString>) -> Vec<OsString> {
+    let text: Vec<Option<&str>> = args.iter().map(|a| a.to_str()).collect();
+    if text.contains(&Some("--")) {
+        return args;
+    }
+    // Find the subcommand: the first word that is neither an option nor an option's value.
+    let mut i = 1;
+    while i < args.len() {
+        match text[i] {
+            Some(a) if VALUE_OPTIONS.contains(&a) => i += 2,
+            Some(a) if a.starts_with('-') => i += 1,
+            _ => break,
+        }
+    }
+    if i >= args.len() || text[i] != Some("search") {
+        return args;
+    }
+    let mut front: Vec<OsString> = args[..=i].to_vec();
+    let mut terms: Vec<OsString> = Vec::new();
+    let mut j = i + 1;
+    while j < args.len() {
+        let word = text[j];
+        let takes_value = word.is_some_and(|w| VALUE_OPTIONS.contains(&w));
+        let is_option = word.is_some_and(|w| {
+            SEARCH_FLAGS.contains(&w)
+                || VALUE_OPTIONS
+                    .iter()
+                    .any(|o| w.starts_with(&format!("{o}=")))
+        });
+        if takes_value {
+            front.push(args[j].clone());
+            if let Some(value) = args.get(j + 1) {
+                front.push(value.clone());
+            }
+            j += 2;
+        } else {
+            if is_option {
+                front.push(args[j].clone());
+            } else {
+                terms.push(args[j].clone());
+            }
+            j += 1;
+        }
+    }
+    front.push(OsString::from("--"));
+    front.extend(terms);
+    front
+}
+
+/// A failure: its exit code and one line for stderr.
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+fn fail<T>(code: i32, message: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure {
+        code,
+        message: message.into(),
+    })
+}
+
+/// Parses arguments and runs; returns the process exit code.
+pub fn run() -> i32 {
+    let args = search_terms_after_flags(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with exit 0, usage errors to stderr with 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match execute(cli) {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("ims-perms: {}", f.message);
+            f.code
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<i32, Failure> {
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let command = match cli.command {
+        Some(c) => c,
+        None => {
+            // Until the explorer lands, the bare command explains itself.
+            let help = Cli::command().render_help().to_string();
+            emit(&help);
+            return Ok(0);
+        }
+    };
+    if let Command::Completions { shell } = command {
+        let mut buf = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "ims-perms", &mut buf);
+        emit(&String::from_utf8_lossy(&buf));
+        return Ok(0);
+    }
+    let catalog = load_catalogs(&cli.catalog)?;
+    match command {
+        Command::List { json } => {
+            let all: Vec<usize> = (0..catalog.len()).collect();
+            print_operations(&catalog, &all, json, lang)?;
+            Ok(0)
+        }
+        Command::Search { query, json } => {
+            let index = SearchIndex::new(&catalog);
+            let input = query.join(" ");
+            let hits = match search(&catalog, &index, &input) {
+                Ok(hits) => hits,
+                Err(e) => return fail(2, format!("query {e}")),
+            };
+            if hits.is_empty() {
+                return fail(
+                    1,
+                    format!(
+                        "no operation matches \"{}\"",
+                        ims_perms::text::escape_controls(&input)
+                    ),
+                );
+            }
+            let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
+            print_operations(&catalog, &found, json, lang)?;
+            Ok(0)
+        }
+        Command::Compose {
+            operations,
+            with,
+            all_conditional,
+            effect,
+            output,
+            force,
+        } => {
+            let mut chosen = Vec::new();
+            for spec in &operations {
+                match resolve_operation(&catalog, spec) {
+                    Ok(i) => chosen.push(i),
+                    Err(e) => return fail(2, e.to_string()),
+                }
+            }
+            let options = ComposeOptions {
+                with,
+                all_conditional,
+                effect,
+            };
+            let composition = match compose(&catalog, &chosen, &options) {
+                Ok(c) => c,
+                Err(e) => return fail(2, e.to_string()),
+            };
+            let report = report_lines(&catalog, &composition, effect, lang);
+            let Some(policy) = &composition.policy else {
+                eprintln!("{}", report.join("\n"));
+                return fail(1, "no policy: the chosen operations need no IAM action");
+            };
+            let json = policy.to_json();
+            match output {
+                Some(path) => {
+                    write_new_file(&path, &json, force)?;
+                    eprintln!("{}", report.join("\n"));
+                    eprintln!(
+                        "{}",
+                        match lang {
+                            Lang::En => format!("Wrote {} bytes to {}", json.len(), path.display()),
+                            Lang::Zh => format!("已写入 {} 字节到 {}", json.len(), path.display()),
+                        }
+                    );
+                }
+                None => {
+                    eprintln!("{}", report.join("\n"));
+                    emit(&json);
+                }
+            }
+            Ok(0)
+        }
+        Command::Lookup { request, json } => {
+            let input = request.join(" ");
+            let parsed = match Request::parse(&input) {
+                Ok(r) => r,
+                Err(e) => return fail(2, e),
+            };
+            let hits = route::lookup(&catalog, &parsed);
+            if hits.is_empty() {
+                let closest: Vec<String> = route::closest(&catalog, &parsed, 3)
+                    .into_iter()
+                    .map(|i| catalog.operations()[i].route())
+                    .collect();
+                return fail(
+                    1,
+                    format!(
+                        "no operation matches {} {}; closest: {}",
+                        parsed.method,
+                        ims_perms::text::escape_controls(&parsed.path()),
+                        closest.join(", ")
+                    ),
+                );
+            }
+            if json {
+                print_operations(&catalog, &hits, true, lang)?;
+            } else {
+                let ops = catalog.operations();
+                let mut out = operation_detail(&ops[hits[0]], lang);
+                if hits.len() > 1 {
+                    out.push_str(match lang {
+                        Lang::En => "Also matches (less specific):\n",
+                        Lang::Zh => "也匹配（不够具体）：\n",
+                    });
+                    for &i in &hits[1..] {
+                        out.push_str(&format!("  {}  ({})\n", ops[i].route(), ops[i].id));
+                    }
+                }
+                emit(&out);
+            }
+            Ok(0)
+        }
+        Command::Completions { .. } => unreachable!("answered before the catalogs load"),
+    }
+}
+
+/// The built-in catalog plus every `--catalog` file; the first broken file stops everything.
+fn load_catalogs(files: &[PathBuf]) -> Result<Catalog, Failure> {
+    let mut catalog = match Catalog::builtin() {
+        Ok(c) => c,
+        Err(e) => return fail(2, e.to_string()),
+    };
+    for file in files {
+        if let Err(e) = catalog.load_file(file) {
+            return fail(2, e.to_string());
+        }
+    }
+    Ok(catalog)
+}
+
+fn print_operations(
+    catalog: &Catalog,
+    indices: &[usize],
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    if json {
+        let ops: Vec<_> = indices.iter().map(|&i| &catalog.operations()[i]).collect();
+        let mut text = match serde_json::to_string_pretty(&ops) {
+            Ok(t) => t,
+            Err(e) => return fail(2, format!("cannot write JSON: {e}")),
+        };
+        text.push('\n');
+        emit(&text);
+    } else {
+        emit(&operations_table(catalog, indices, lang));
+    }
+    Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the program quietly instead of panicking.
+fn emit(text: &str) {
+    let mut out = io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("ims-perms: cannot write to stdout: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// Writes `text` to `path`: refused when the file exists unless `force`; written to a temporary
+/// file beside it and renamed, so a failure never leaves half a policy behind.
+fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return fail(
+            2,
+            format!("{} exists; use --force to overwrite it", path.display()),
+        );
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&temp, text).and_then(|_| std::fs::rename(&temp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&temp);
+        return fail(2, format!("cannot write {}: {e}", path.display()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(line: &str) -> String {
+        let args = line.split(' ').map(OsString::from).collect();
+        search_terms_after_flags(args)
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn search_flags_move_before_the_terms() {
+        assert_eq!(
+            rewrite("ims-perms search upload -is:native --json"),
+            "ims-perms search --json -- upload -is:native"
+        );
+        assert_eq!(
+            rewrite("ims-perms --lang zh --catalog x.json search -m:get --catalog y.json a"),
+            "ims-perms --lang zh --catalog x.json search --catalog y.json -- -m:get a"
+        );
+        assert_eq!(
+            rewrite("ims-perms search --lang=en -x"),
+            "ims-perms search --lang=en -- -x"
+        );
+        assert_eq!(
+            rewrite("ims-perms search -- -x --json"),
+            "ims-perms search -- -x --json"
+        );
+        assert_eq!(rewrite("ims-perms list --json"), "ims-perms list --json");
+        assert_eq!(
+            rewrite("ims-perms compose search"),
+            "ims-perms compose search"
+        );
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

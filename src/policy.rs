@@ -1,0 +1,851 @@
+//! The composer: the smallest custom IAM policy for a set of operations, and a report of what
+//! it does and does not cover. The CLI and the explorer both call [`compose`], so the policy is
+//! byte-for-byte the same wherever it is made.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Operation};
+use crate::lang::{Lang, LocalText};
+
+/// Most actions Huawei IAM accepts in one statement.
+pub const MAX_ACTIONS_PER_STATEMENT: usize = 100;
+/// Most statements in one policy.
+pub const MAX_STATEMENTS: usize = 8;
+/// Most characters in one policy document (a warning threshold: not confirmed on Huawei's own
+/// pages).
+pub const MAX_POLICY_CHARS: usize = 6144;
+
+/// Allow or Deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// A fine-grained custom policy, `Version` 1.1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    #[serde(rename = "Version")]
+    pub version: String,
+    #[serde(rename = "Statement")]
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    #[serde(rename = "Effect")]
+    pub effect: Effect,
+    #[serde(rename = "Action")]
+    pub actions: Vec<String>,
+}
+
+impl Policy {
+    /// The policy as pasted into the console: two-space indent, trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).expect("a policy always serialises");
+        out.push('\n');
+        out
+    }
+
+    /// Length in characters of the compact JSON, which is what a size limit counts.
+    pub fn compact_chars(&self) -> usize {
+        serde_json::to_string(self)
+            .expect("a policy always serialises")
+            .chars()
+            .count()
+    }
+
+    pub fn action_count(&self) -> usize {
+        self.statements.iter().map(|s| s.actions.len()).sum()
+    }
+}
+
+/// What the user asked for besides the operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeOptions {
+    /// Conditional actions to include (any case).
+    pub with: Vec<String>,
+    /// Include every conditional action.
+    pub all_conditional: bool,
+    pub effect: Effect,
+}
+
+impl Default for ComposeOptions {
+    fn default() -> Self {
+        ComposeOptions {
+            with: Vec::new(),
+            all_conditional: false,
+            effect: Effect::Allow,
+        }
+    }
+}
+
+/// A conditional action of one chosen operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionalAction {
+    pub operation: usize,
+    pub action: String,
+    pub condition: LocalText,
+}
+
+/// A permission on another service that some chosen operations need first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrerequisiteNeed {
+    /// Short: `OBS Tenant Administrator`.
+    pub permission: LocalText,
+    pub operations: Vec<usize>,
+}
+
+/// An operation outside the selection whose actions the policy partly grants (quick import,
+/// where each action serves one case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialGrant {
+    pub operation: usize,
+    pub granted: Vec<ConditionalAction>,
+}
+
+/// Everything the composer has to say about a policy besides the policy itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    /// The chosen operations, without repeats, in the order given.
+    pub operations: Vec<usize>,
+    /// Chosen operations that need no action.
+    pub no_action: Vec<usize>,
+    /// Chosen operations that cannot be granted in Project scope.
+    pub project_blockers: Vec<usize>,
+    /// Chosen operations that cannot be granted in Enterprise Project scope.
+    pub enterprise_project_blockers: Vec<usize>,
+    pub prerequisites: Vec<PrerequisiteNeed>,
+    pub conditional_included: Vec<ConditionalAction>,
+    pub conditional_left_out: Vec<ConditionalAction>,
+    /// Other operations the same actions fully allow (or deny).
+    pub also_covers: Vec<usize>,
+    pub partly_covers: Vec<PartialGrant>,
+    /// Actions in the largest statement.
+    pub largest_statement: usize,
+    pub statements: usize,
+    /// Characters of the compact policy JSON.
+    pub characters: usize,
+}
+
+/// A policy (when any action results) and its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composition {
+    pub policy: Option<Policy>,
+    pub report: Report,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComposeError {
+    /// `--with` named an action that is not a conditional action of any chosen operation.
+    NotConditional {
+        action: String,
+        available: Vec<String>,
+    },
+    /// More statements than IAM allows.
+    TooManyStatements { statements: usize },
+}
+
+impl fmt::Display for ComposeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ComposeError::NotConditional { action, available } if available.is_empty() => write!(
+                f,
+                "--with {action}: the chosen operations have no conditional actions"
+            ),
+            ComposeError::NotConditional { action, available } => write!(
+                f,
+                "--with {action}: not a conditional action of the chosen operations (they have: {})",
+                available.join(", ")
+            ),
+            ComposeError::TooManyStatements { statements } => write!(
+                f,
+                "the policy would need {statements} statements of at most {MAX_ACTIONS_PER_STATEMENT} actions; IAM allows {MAX_STATEMENTS}: split the operations over several policies"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ComposeError {}
+
+/// Case-insensitive identity of an action (resource type and action are case-insensitive in
+/// IAM; the service is lower case by validation).
+fn action_key(action: &str) -> String {
+    action.to_ascii_lowercase()
+}
+
+/// The actions `op` contributes under `options`.
+fn actions_for(op: &Operation, with: &[String], all_conditional: bool) -> Vec<String> {
+    let picked = |a: &str| with.contains(&action_key(a));
+    if op.all_conditional() && !all_conditional {
+        let chosen: Vec<String> = op
+            .actions
+            .iter()
+            .filter(|a| picked(&a.action))
+            .map(|a| a.action.clone())
+            .collect();
+        if !chosen.is_empty() {
+            return chosen;
+        }
+        return op.actions.iter().map(|a| a.action.clone()).collect();
+    }
+    op.actions
+        .iter()
+        .filter(|a| !a.is_conditional() || all_conditional || picked(&a.action))
+        .map(|a| a.action.clone())
+        .collect()
+}
+
+/// Composes the smallest policy for `operations` (indices into the catalog).
+pub fn compose(
+    catalog: &Catalog,
+    operations: &[usize],
+    options: &ComposeOptions,
+) -> Result<Composition, ComposeError> {
+    let ops = catalog.operations();
+    let mut chosen: Vec<usize> = Vec::new();
+    for &i in operations {
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    let with: Vec<String> = options.with.iter().map(|a| action_key(a)).collect();
+
+    // Every --with must be one of the chosen operations' conditional actions.
+    let mut available: Vec<String> = Vec::new();
+    for &i in &chosen {
+        for a in ops[i].actions.iter().filter(|a| a.is_conditional()) {
+            if !available
+                .iter()
+                .any(|x| action_key(x) == action_key(&a.action))
+            {
+                available.push(a.action.clone());
+            }
+        }
+    }
+    for w in &options.with {
+        if !available.iter().any(|a| action_key(a) == action_key(w)) {
+            return Err(ComposeError::NotConditional {
+                action: w.clone(),
+                available,
+            });
+        }
+    }
+
+    let mut report = Report {
+        operations: chosen.clone(),
+        ..Report::default()
+    };
+    // key → spelling, first seen wins.
+    let mut granted: BTreeMap<String, String> = BTreeMap::new();
+    for &i in &chosen {
+        let op = &ops[i];
+        if op.actions.is_empty() {
+            report.no_action.push(i);
+        }
+        if !op.scopes.project {
+            report.project_blockers.push(i);
+        }
+        if !op.scopes.enterprise_project {
+            report.enterprise_project_blockers.push(i);
+        }
+        let included = actions_for(op, &with, options.all_conditional);
+        for a in &op.actions {
+            let Some(condition) = &a.condition else {
+                continue;
+            };
+            let entry = ConditionalAction {
+                operation: i,
+                action: a.action.clone(),
+                condition: condition.clone(),
+            };
+            if included.contains(&a.action) {
+                report.conditional_included.push(entry);
+            } else {
+                report.conditional_left_out.push(entry);
+            }
+        }
+        for a in included {
+            granted.entry(action_key(&a)).or_insert(a);
+        }
+        for p in &op.prerequisites {
+            let permission = p.permission.clone().unwrap_or_else(|| p.note());
+            match report
+                .prerequisites
+                .iter_mut()
+                .find(|n| n.permission == permission)
+            {
+                Some(need) => need.operations.push(i),
+                None => report.prerequisites.push(PrerequisiteNeed {
+                    permission,
+                    operations: vec![i],
+                }),
+            }
+        }
+    }
+
+    // What else the same actions grant.
+    for (i, op) in ops.iter().enumerate() {
+        if chosen.contains(&i) || op.actions.is_empty() {
+            continue;
+        }
+        let needed = op.needed_actions();
+        if needed.iter().all(|a| granted.contains_key(&action_key(a))) {
+            report.also_covers.push(i);
+        } else if op.all_conditional() {
+            let partial: Vec<ConditionalAction> = op
+                .actions
+                .iter()
+                .filter(|a| granted.contains_key(&action_key(&a.action)))
+                .map(|a| ConditionalAction {
+                    operation: i,
+                    action: a.action.clone(),
+                    condition: a.condition.clone().unwrap_or_default(),
+                })
+                .collect();
+            if !partial.is_empty() {
+                report.partly_covers.push(PartialGrant {
+                    operation: i,
+                    granted: partial,
+                });
+            }
+        }
+    }
+
+    if granted.is_empty() {
+        return Ok(Composition {
+            policy: None,
+            report,
+        });
+    }
+
+    // One statement per service, each cut at the per-statement limit. Sorted by the
+    // case-insensitive key, so the order never depends on the choice order.
+    let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, spelling) in granted {
+        let service = key.split(':').next().unwrap_or("").to_string();
+        by_service.entry(service).or_default().push(spelling);
+    }
+    let mut statements = Vec::new();
+    for actions in by_service.into_values() {
+        for chunk in actions.chunks(MAX_ACTIONS_PER_STATEMENT) {
+            statements.push(Statement {
+                effect: options.effect,
+                actions: chunk.to_vec(),
+            });
+        }
+    }
+    if statements.len() > MAX_STATEMENTS {
+        return Err(ComposeError::TooManyStatements {
+            statements: statements.len(),
+        });
+    }
+    let policy = Policy {
+        version: "1.1".into(),
+        statements,
+    };
+    report.largest_statement = policy
+        .statements
+        .iter()
+        .map(|s| s.actions.len())
+        .max()
+        .unwrap_or(0);
+    report.statements = policy.statements.len();
+    report.characters = policy.compact_chars();
+    Ok(Composition {
+        policy: Some(policy),
+        report,
+    })
+}
+
+/// The report as lines of text in `lang`, for the CLI's stderr and the explorer's composer pane.
+pub fn report_lines(
+    catalog: &Catalog,
+    composition: &Composition,
+    effect: Effect,
+    lang: Lang,
+) -> Vec<String> {
+    let ops = catalog.operations();
+    let zh = lang == Lang::Zh;
+    let name = |i: usize| format!("{} ({})", ops[i].id, ops[i].route());
+    let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
+    let r = &composition.report;
+    let mut out = Vec::new();
+
+    let n = r.operations.len();
+    match &composition.policy {
+        Some(p) => out.push(if zh {
+            format!(
+                "策略：{} 个操作，{} 个授权项，{} 条语句（Effect: {:?}）",
+                n,
+                p.action_count(),
+                p.statements.len(),
+                effect
+            )
+        } else {
+            format!(
+                "Policy: {} operation{}, {} action{}, {} statement{} (Effect: {:?})",
+                n,
+                plural(n),
+                p.action_count(),
+                plural(p.action_count()),
+                p.statements.len(),
+                plural(p.statements.len()),
+                effect
+            )
+        }),
+        None => out.push(if zh {
+            "无策略：所选操作不需要任何授权项。".to_string()
+        } else {
+            "No policy: the chosen operations need no IAM action.".to_string()
+        }),
+    }
+    if !r.no_action.is_empty() {
+        out.push(if zh {
+            format!("无需授权：{}", list(&r.no_action))
+        } else {
+            format!("Needs no permission: {}", list(&r.no_action))
+        });
+    }
+
+    // Scopes.
+    let project = if r.project_blockers.is_empty() {
+        if zh {
+            "项目（Project）：支持".to_string()
+        } else {
+            "Project: yes".to_string()
+        }
+    } else if zh {
+        format!(
+            "项目（Project）：不支持，因为 {}",
+            list(&r.project_blockers)
+        )
+    } else {
+        format!("Project: no, because of {}", list(&r.project_blockers))
+    };
+    let ep = if r.enterprise_project_blockers.is_empty() {
+        if zh {
+            "企业项目（Enterprise Project）：支持".to_string()
+        } else {
+            "Enterprise Project: yes".to_string()
+        }
+    } else if zh {
+        format!(
+            "企业项目（Enterprise Project）：不支持，因为 {}",
+            list(&r.enterprise_project_blockers)
+        )
+    } else {
+        format!(
+            "Enterprise Project: no, because of {}",
+            list(&r.enterprise_project_blockers)
+        )
+    };
+    out.push(if zh {
+        "授权范围：".to_string()
+    } else {
+        "Scopes where the policy fully works:".to_string()
+    });
+    out.push(format!("  {project}"));
+    out.push(format!("  {ep}"));
+
+    if !r.prerequisites.is_empty() {
+        out.push(if zh {
+            "其他服务的前提权限：".to_string()
+        } else {
+            "Prerequisites on other services:".to_string()
+        });
+        for need in &r.prerequisites {
+            let ids: Vec<&str> = need
+                .operations
+                .iter()
+                .map(|&i| ops[i].id.as_str())
+                .collect();
+            out.push(format!(
+                "  {} ({})",
+                need.permission.get(lang),
+                ids.join(", ")
+            ));
+        }
+    }
+    if !r.conditional_included.is_empty() {
+        out.push(if zh {
+            "已包含的条件授权项：".to_string()
+        } else {
+            "Conditional actions included:".to_string()
+        });
+        for c in &r.conditional_included {
+            out.push(format!(
+                "  {} ({}: {})",
+                c.action,
+                ops[c.operation].id,
+                c.condition.get(lang)
+            ));
+        }
+    }
+    if !r.conditional_left_out.is_empty() {
+        out.push(if zh {
+            "未包含的条件授权项：".to_string()
+        } else {
+            "Conditional actions left out:".to_string()
+        });
+        for c in &r.conditional_left_out {
+            out.push(format!(
+                "  {} ({}: {})",
+                c.action,
+                ops[c.operation].id,
+                c.condition.get(lang)
+            ));
+        }
+        out.push(if zh {
+            "  用 --with ACTION 或 --all-conditional 加入。".to_string()
+        } else {
+            "  Add them with --with ACTION or --all-conditional.".to_string()
+        });
+    }
+    let verb = match (effect, zh) {
+        (Effect::Allow, false) => "allow",
+        (Effect::Deny, false) => "deny",
+        (Effect::Allow, true) => "允许",
+        (Effect::Deny, true) => "拒绝",
+    };
+    if !r.also_covers.is_empty() {
+        out.push(if zh {
+            format!("相同授权项还会{verb}：")
+        } else {
+            format!("The same actions also {verb}:")
+        });
+        for &i in &r.also_covers {
+            out.push(format!("  {}", name(i)));
+        }
+    }
+    if !r.partly_covers.is_empty() {
+        out.push(if zh {
+            format!("相同授权项还会部分{verb}：")
+        } else {
+            format!("The same actions also partly {verb}:")
+        });
+        for p in &r.partly_covers {
+            let cases: Vec<String> = p
+                .granted
+                .iter()
+                .map(|c| format!("{}: {}", c.action, c.condition.get(lang)))
+                .collect();
+            out.push(format!("  {} [{}]", name(p.operation), cases.join("; ")));
+        }
+    }
+    if composition.policy.is_some() {
+        out.push(if zh {
+            format!(
+                "限制：每条语句最多 {} 个授权项（最多 {MAX_ACTIONS_PER_STATEMENT}），{} 条语句（最多 {MAX_STATEMENTS}），{} 个字符（最多 {MAX_POLICY_CHARS}）",
+                r.largest_statement, r.statements, r.characters
+            )
+        } else {
+            format!(
+                "Limits: {} of {MAX_ACTIONS_PER_STATEMENT} actions in the largest statement, {} of {MAX_STATEMENTS} statements, {} of {MAX_POLICY_CHARS} characters",
+                r.largest_statement, r.statements, r.characters
+            )
+        });
+        if r.characters > MAX_POLICY_CHARS {
+            out.push(if zh {
+                format!("警告：策略超过 {MAX_POLICY_CHARS} 个字符，IAM 可能拒绝它。")
+            } else {
+                format!(
+                    "Warning: the policy is over {MAX_POLICY_CHARS} characters; IAM may refuse it."
+                )
+            });
+        }
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx(c: &Catalog, id: &str) -> usize {
+        c.find_id(id)[0]
+    }
+
+    fn actions_of(c: &Catalog, ids: &[&str], options: &ComposeOptions) -> Vec<String> {
+        let chosen: Vec<usize> = ids.iter().map(|id| idx(c, id)).collect();
+        match compose(c, &chosen, options).unwrap().policy {
+            Some(p) => p.statements.into_iter().flat_map(|s| s.actions).collect(),
+            None => vec![],
+        }
+    }
+
+    fn with(actions: &[&str]) -> ComposeOptions {
+        ComposeOptions {
+            with: actions.iter().map(|s| s.to_string()).collect(),
+            ..ComposeOptions::default()
+        }
+    }
+
+    #[test]
+    fn upload_native_needs_three_actions_project_only() {
+        let c = Catalog::builtin().unwrap();
+        let comp = compose(
+            &c,
+            &[idx(&c, "upload-image-native")],
+            &ComposeOptions::default(),
+        )
+        .unwrap();
+        let p = comp.policy.unwrap();
+        assert_eq!(
+            p.to_json(),
+            "{\n  \"Version\": \"1.1\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\n        \"ims:images:get\",\n        \"ims:images:update\",\n        \"ims:images:upload\"\n      ]\n    }\n  ]\n}\n"
+        );
+        assert!(comp.report.project_blockers.is_empty());
+        assert_eq!(
+            comp.report.enterprise_project_blockers,
+            vec![idx(&c, "upload-image-native")]
+        );
+    }
+
+    #[test]
+    fn dedups_and_sorts_and_ignores_choice_order() {
+        let c = Catalog::builtin().unwrap();
+        let a = actions_of(
+            &c,
+            &["list-images", "list-images-native", "delete-image-native"],
+            &ComposeOptions::default(),
+        );
+        let b = actions_of(
+            &c,
+            &[
+                "delete-image-native",
+                "list-images-native",
+                "list-images",
+                "list-images",
+            ],
+            &ComposeOptions::default(),
+        );
+        assert_eq!(a, ["ims:images:delete", "ims:images:list"]);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn conditional_actions_left_out_unless_asked() {
+        let c = Catalog::builtin().unwrap();
+        assert_eq!(
+            actions_of(&c, &["update-image"], &ComposeOptions::default()),
+            ["ims:images:update"]
+        );
+        assert_eq!(
+            actions_of(&c, &["update-image"], &with(&["ims:serverimages:CREATE"])),
+            ["ims:images:update", "ims:serverImages:create"]
+        );
+        let all = ComposeOptions {
+            all_conditional: true,
+            ..ComposeOptions::default()
+        };
+        assert_eq!(
+            actions_of(&c, &["update-image"], &all),
+            ["ims:images:update", "ims:serverImages:create"]
+        );
+        let comp = compose(&c, &[idx(&c, "update-image")], &ComposeOptions::default()).unwrap();
+        assert_eq!(comp.report.conditional_left_out.len(), 1);
+        assert_eq!(
+            comp.report.conditional_left_out[0].action,
+            "ims:serverImages:create"
+        );
+    }
+
+    #[test]
+    fn all_conditional_operation_takes_all_unless_with_picks() {
+        let c = Catalog::builtin().unwrap();
+        assert_eq!(
+            actions_of(&c, &["quick-import-image"], &ComposeOptions::default()),
+            ["ims:dataImages:create", "ims:serverImages:create"]
+        );
+        assert_eq!(
+            actions_of(
+                &c,
+                &["quick-import-image"],
+                &with(&["ims:dataImages:create"])
+            ),
+            ["ims:dataImages:create"]
+        );
+        let comp = compose(
+            &c,
+            &[idx(&c, "quick-import-image")],
+            &with(&["ims:dataImages:create"]),
+        )
+        .unwrap();
+        assert_eq!(comp.report.conditional_left_out.len(), 1);
+        assert_eq!(comp.report.conditional_included.len(), 1);
+    }
+
+    #[test]
+    fn with_must_name_a_conditional_action_of_the_choice() {
+        let c = Catalog::builtin().unwrap();
+        let e = compose(
+            &c,
+            &[idx(&c, "update-image")],
+            &with(&["ims:images:delete"]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--with ims:images:delete: not a conditional action of the chosen operations (they have: ims:serverImages:create)"
+        );
+        let e = compose(&c, &[idx(&c, "list-images")], &with(&["ims:images:delete"])).unwrap_err();
+        assert!(e.to_string().contains("have no conditional actions"));
+    }
+
+    #[test]
+    fn no_action_gives_no_policy() {
+        let c = Catalog::builtin().unwrap();
+        let comp = compose(
+            &c,
+            &[idx(&c, "list-versions-native")],
+            &ComposeOptions::default(),
+        )
+        .unwrap();
+        assert!(comp.policy.is_none());
+        assert_eq!(comp.report.no_action, vec![idx(&c, "list-versions-native")]);
+        let comp = compose(
+            &c,
+            &[idx(&c, "list-versions-native"), idx(&c, "list-images")],
+            &ComposeOptions::default(),
+        )
+        .unwrap();
+        assert!(comp.policy.is_some());
+        assert_eq!(comp.report.no_action.len(), 1);
+    }
+
+    #[test]
+    fn reports_what_else_the_actions_allow() {
+        let c = Catalog::builtin().unwrap();
+        let comp = compose(&c, &[idx(&c, "list-images")], &ComposeOptions::default()).unwrap();
+        let also: Vec<&str> = comp
+            .report
+            .also_covers
+            .iter()
+            .map(|&i| c.operations()[i].id.as_str())
+            .collect();
+        assert_eq!(also, ["list-images-native", "list-image-details-v1-1"]);
+        // serverImages:create (create-image) grants quick import for system disks only.
+        let comp = compose(&c, &[idx(&c, "create-image")], &ComposeOptions::default()).unwrap();
+        assert_eq!(comp.report.partly_covers.len(), 1);
+        assert_eq!(
+            c.operations()[comp.report.partly_covers[0].operation].id,
+            "quick-import-image"
+        );
+        // images:update alone fully allows update-image (its other action is conditional).
+        let comp = compose(
+            &c,
+            &[idx(&c, "update-image-native")],
+            &ComposeOptions::default(),
+        )
+        .unwrap();
+        let also: Vec<&str> = comp
+            .report
+            .also_covers
+            .iter()
+            .map(|&i| c.operations()[i].id.as_str())
+            .collect();
+        assert_eq!(also, ["update-image"]);
+    }
+
+    #[test]
+    fn scopes_and_prerequisites_are_reported_once() {
+        let c = Catalog::builtin().unwrap();
+        let ids = [
+            "create-image",
+            "export-image",
+            "create-whole-image",
+            "list-images",
+        ];
+        let chosen: Vec<usize> = ids.iter().map(|id| idx(&c, id)).collect();
+        let comp = compose(&c, &chosen, &ComposeOptions::default()).unwrap();
+        assert!(comp.report.enterprise_project_blockers.is_empty());
+        let perms: Vec<&str> = comp
+            .report
+            .prerequisites
+            .iter()
+            .map(|p| p.permission.get(Lang::En))
+            .collect();
+        assert_eq!(
+            perms,
+            [
+                "OBS Tenant Administrator",
+                "CSBS Administrator or CBR Admin"
+            ]
+        );
+        assert_eq!(comp.report.prerequisites[0].operations.len(), 2);
+        let lines = report_lines(&c, &comp, Effect::Allow, Lang::En).join("\n");
+        assert!(lines.contains("Enterprise Project: yes"), "{lines}");
+        assert!(
+            lines.contains("  OBS Tenant Administrator (create-image, export-image)"),
+            "{lines}"
+        );
+    }
+
+    #[test]
+    fn deny_and_limits() {
+        let c = Catalog::builtin().unwrap();
+        let opts = ComposeOptions {
+            effect: Effect::Deny,
+            ..ComposeOptions::default()
+        };
+        let comp = compose(&c, &[idx(&c, "delete-image-native")], &opts).unwrap();
+        let p = comp.policy.unwrap();
+        assert!(p.to_json().contains("\"Effect\": \"Deny\""));
+        assert_eq!(comp.report.characters, p.compact_chars());
+        assert_eq!(comp.report.largest_statement, 1);
+    }
+
+    #[test]
+    fn large_selections_split_into_statements_and_stop_past_eight() {
+        let mut c = Catalog::new();
+        let op = |n: usize| {
+            format!(
+                r#"{{"id": "op-{n}", "name": {{"en": "Op {n}"}}, "method": "GET", "path": "/v1/x{n}",
+               "description": {{}}, "actions": [{{"action": "svc:things:act{n}", "condition": null}}],
+               "scopes": {{"project": true, "enterprise_project": true}}, "prerequisites": [],
+               "deprecated": false, "openstack_native": false}}"#
+            )
+        };
+        let ops: Vec<String> = (0..801).map(op).collect();
+        let json = format!(
+            r#"{{"service": "svc", "source": {{"title": "t"}}, "operations": [{}]}}"#,
+            ops.join(",")
+        );
+        c.add(crate::catalog::parse("big.json", &json).unwrap())
+            .unwrap();
+        let first_350: Vec<usize> = (0..350).collect();
+        let comp = compose(&c, &first_350, &ComposeOptions::default()).unwrap();
+        let p = comp.policy.unwrap();
+        assert_eq!(
+            p.statements
+                .iter()
+                .map(|s| s.actions.len())
+                .collect::<Vec<_>>(),
+            [100, 100, 100, 50]
+        );
+        let lines = report_lines(
+            &c,
+            &compose(&c, &first_350, &ComposeOptions::default()).unwrap(),
+            Effect::Allow,
+            Lang::En,
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("Warning: the policy is over 6144"))
+        );
+        let all: Vec<usize> = (0..801).collect();
+        assert_eq!(
+            compose(&c, &all, &ComposeOptions::default()).unwrap_err(),
+            ComposeError::TooManyStatements { statements: 9 }
+        );
+    }
+}
