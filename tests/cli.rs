@@ -1,0 +1,358 @@
+//! The real binary, end to end: what a user or a script sees on stdout, stderr and in the exit
+//! code.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn ims() -> Command {
+    let mut cmd = Command::cargo_bin("ims-perms").unwrap();
+    // Independent of the machine's locale unless a test sets it.
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
+    cmd
+}
+
+/// stdout of a successful run.
+fn stdout_of(args: &[&str]) -> String {
+    let out = ims().args(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// Runs a failing command: checks the exit code, that stdout is empty and stderr is one line,
+/// and returns that line.
+fn failure(args: &[&str], code: i32) -> String {
+    let assert = ims().args(args).assert().code(code).stdout("");
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let last = err.lines().last().unwrap_or("").to_string();
+    assert!(last.starts_with("ims-perms: "), "stderr: {err}");
+    last
+}
+
+const UPLOAD_POLICY: &str = r#"{
+  "Version": "1.1",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "ims:images:get",
+        "ims:images:update",
+        "ims:images:upload"
+      ]
+    }
+  ]
+}
+"#;
+
+#[test]
+fn compose_upload_gives_three_actions_project_only() {
+    let assert = ims()
+        .args(["compose", "PUT /v2/images/{image_id}/file"])
+        .assert()
+        .success()
+        .stdout(UPLOAD_POLICY);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("  Project: yes"), "{err}");
+    assert!(
+        err.contains("  Enterprise Project: no, because of upload-image-native"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compose_accepts_ids_concrete_paths_and_any_case() {
+    for spec in [
+        "upload-image-native",
+        "put /v2/images/3f1c0a9e/file",
+        "Put https://ims.ap-southeast-1.myhuaweicloud.com/v2/images/3f1c/file/",
+    ] {
+        assert_eq!(stdout_of(&["compose", spec]), UPLOAD_POLICY, "{spec}");
+    }
+}
+
+#[test]
+fn compose_reports_what_else_is_allowed_and_prerequisites() {
+    let assert = ims()
+        .args(["compose", "GET /v2/cloudimages", "export-image", "create-whole-image"])
+        .assert()
+        .success();
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("The same actions also allow:\n  list-images-native (GET /v2/images)\n  list-image-details-v1-1 (GET /v1.1/images/detail)"), "{err}");
+    assert!(err.contains("Prerequisites on other services:\n  OBS Tenant Administrator (export-image)\n  CSBS Administrator or CBR Admin (create-whole-image)"), "{err}");
+    assert!(err.contains("Enterprise Project: yes"), "{err}");
+    assert!(err.contains("Limits: 3 of 100 actions"), "{err}");
+}
+
+#[test]
+fn compose_conditional_actions() {
+    let out = stdout_of(&["compose", "update-image"]);
+    assert!(!out.contains("serverImages"), "{out}");
+    let assert = ims().args(["compose", "update-image"]).assert().success();
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("Conditional actions left out:\n  ims:serverImages:create (update-image: only for migrating the image to an enterprise project)\n  Add them with --with ACTION or --all-conditional."), "{err}");
+    let out = stdout_of(&["compose", "update-image", "--with", "ims:serverImages:create"]);
+    assert!(out.contains("\"ims:serverImages:create\""), "{out}");
+    let out = stdout_of(&["compose", "update-image", "--all-conditional"]);
+    assert!(out.contains("\"ims:serverImages:create\""), "{out}");
+    // Quick import: every action conditional, so all go in unless --with picks.
+    let out = stdout_of(&["compose", "quick-import-image"]);
+    assert!(out.contains("ims:dataImages:create") && out.contains("ims:serverImages:create"));
+    let out = stdout_of(&["compose", "quick-import-image", "--with", "ims:dataImages:create"]);
+    assert!(out.contains("ims:dataImages:create") && !out.contains("serverImages"));
+    let line = failure(&["compose", "list-images", "--with", "ims:images:delete"], 2);
+    assert!(line.contains("the chosen operations have no conditional actions"), "{line}");
+}
+
+#[test]
+fn compose_deny() {
+    let out = stdout_of(&["compose", "delete-image-native", "delete-image-v1-1", "--effect", "deny"]);
+    assert!(out.contains("\"Effect\": \"Deny\""));
+    assert_eq!(out.matches("ims:images:delete").count(), 1, "deduplicated");
+}
+
+#[test]
+fn compose_no_action_is_no_policy() {
+    let line = failure(&["compose", "GET /"], 1);
+    assert_eq!(line, "ims-perms: no policy: the chosen operations need no IAM action");
+}
+
+#[test]
+fn compose_unknown_operation_names_the_closest() {
+    let line = failure(&["compose", "list-images", "list-imagez"], 2);
+    assert!(
+        line.starts_with("ims-perms: unknown operation \"list-imagez\"; closest: list-images"),
+        "{line}"
+    );
+    let line = failure(&["compose", "POST /v2/cloudimages/x"], 2);
+    assert!(line.contains("closest: "), "{line}");
+    let line = failure(&["compose", "FETCH /v2/images"], 2);
+    assert!(line.contains("unknown HTTP method \"FETCH\""), "{line}");
+}
+
+#[test]
+fn compose_output_file_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.json");
+    let p = path.to_str().unwrap();
+    ims()
+        .args(["compose", "upload-image-native", "--output", p])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(contains(format!("Wrote {} bytes to {p}", UPLOAD_POLICY.len())));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), UPLOAD_POLICY);
+    std::fs::write(&path, "mine").unwrap();
+    let line = failure(&["compose", "list-images", "-o", p], 2);
+    assert_eq!(line, format!("ims-perms: {p} exists; use --force to overwrite it"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    ims()
+        .args(["compose", "list-images", "-o", p, "--force"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("ims:images:list"));
+    let missing = dir.path().join("no/such/dir/p.json");
+    let line = failure(&["compose", "list-images", "-o", missing.to_str().unwrap()], 2);
+    assert!(line.contains("cannot write"), "{line}");
+    // No temporary file is left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn lookup_names_the_operation_and_its_action() {
+    let out = stdout_of(&["lookup", "get https://ims.example.com/v2/images/ab12?x=1"]);
+    assert!(out.starts_with("GET /v2/images/{image_id}  (ims: show-image-native)\n"), "{out}");
+    assert!(out.contains("Actions:  ims:images:get\n"), "{out}");
+    // Method and path as two arguments, a trailing slash.
+    let out = stdout_of(&["lookup", "DELETE", "/v1.1/images/abc/"]);
+    assert!(out.contains("delete-image-v1-1") && out.contains("deprecated"), "{out}");
+}
+
+#[test]
+fn lookup_json_is_an_array_best_first() {
+    let out = stdout_of(&["lookup", "--json", "PUT /v2/images/x/file"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 1);
+    assert_eq!(arr[0]["id"], "upload-image-native");
+    assert_eq!(arr[0]["actions"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn lookup_failures() {
+    let line = failure(&["lookup", "GET /v2/imagez/ab12"], 1);
+    assert!(
+        line.starts_with("ims-perms: no operation matches GET /v2/imagez/ab12; closest: GET /v2/images/{image_id}"),
+        "{line}"
+    );
+    let line = failure(&["lookup", "/v2/images"], 2);
+    assert!(line.contains("expected \"METHOD PATH\""), "{line}");
+    let line = failure(&["lookup", "GRAB /v2/images"], 2);
+    assert!(line.contains("unknown HTTP method"), "{line}");
+}
+
+#[test]
+fn list_shows_every_operation() {
+    let out = stdout_of(&["list"]);
+    assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 18);
+    assert!(out.contains("quick-import-image            POST    /v2/cloudimages/quickimport/action  P+EP   ims:serverImages:create*, ims:dataImages:create*"), "{out}");
+    assert!(out.contains("list-versions-native          GET     /                                   P      -"), "{out}");
+}
+
+#[test]
+fn list_json_is_the_catalog_format() {
+    let out = stdout_of(&["list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let asset: serde_json::Value =
+        serde_json::from_str(include_str!("../assets/ims-permissions.json")).unwrap();
+    assert_eq!(listed, asset["operations"]);
+}
+
+#[test]
+fn search_ranks_and_filters() {
+    let out = stdout_of(&["search", "upload", "-is:native"]);
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains(" /")).collect();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].starts_with("register-image "));
+    let out = stdout_of(&["search", "删除", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["delete-image-native", "delete-image-v1-1"]);
+    let out = stdout_of(&["search", "scope:ep", "m:get", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn search_failures() {
+    let line = failure(&["search", "nothing-like-this-zzz"], 1);
+    assert_eq!(line, "ims-perms: no operation matches \"nothing-like-this-zzz\"");
+    let line = failure(&["search", "kind:image"], 2);
+    assert!(line.contains("unknown prefix `kind:`; known prefixes: name: n: action: a:"), "{line}");
+}
+
+#[test]
+fn language_from_flag_and_environment() {
+    let out = stdout_of(&["--lang", "zh", "search", "a:export"]);
+    assert!(out.contains("导出镜像"), "{out}");
+    let out = ims()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["search", "a:export"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains("导出镜像"));
+    let assert = ims()
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .args(["compose", "list-images"])
+        .assert()
+        .success();
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("授权范围："), "{err}");
+}
+
+const USER_CATALOG: &str = r#"{
+  "service": "ims",
+  "source": {"title": "newer edition", "url": null, "retrieved": "2026-11-01"},
+  "operations": [
+    {"id": "list-os-versions", "name": {"zh": "查询镜像支持的OS列表", "en": "Querying Supported OSs"},
+     "method": "GET", "path": "/v1/cloudimages/os_version", "description": {"en": "List supported OSs."},
+     "actions": [{"action": "ims:images:list", "condition": null}],
+     "scopes": {"project": true, "enterprise_project": false},
+     "prerequisites": [], "deprecated": false, "openstack_native": false}
+  ]
+}
+"#;
+
+#[test]
+fn user_catalogs_add_operations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("extra.json");
+    std::fs::write(&path, USER_CATALOG).unwrap();
+    let p = path.to_str().unwrap();
+    let out = stdout_of(&["--catalog", p, "lookup", "GET /v1/cloudimages/os_version"]);
+    assert!(out.contains("list-os-versions"), "{out}");
+    let out = stdout_of(&["list", "--catalog", p]);
+    assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 19);
+    let assert = ims().args(["--catalog", p, "compose", "list-os-versions"]).assert().success();
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("list-images (GET /v2/cloudimages)"), "{err}");
+}
+
+#[test]
+fn broken_catalogs_stop_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let good = write("good.json", USER_CATALOG);
+    let syntax = write("syntax.json", "{\n  \"service\": \"ims\",\n  \"source\": {\n}}}");
+    let line = failure(&["--catalog", &good, "--catalog", &syntax, "list"], 2);
+    assert_eq!(line, format!("ims-perms: {syntax}:4:3: invalid JSON: trailing characters"));
+
+    let control = write("control.json", &USER_CATALOG.replace("Querying Supported OSs", "Evil\\u001b]52;c;AAAA\\u0007"));
+    let line = failure(&["--catalog", &control, "list"], 2);
+    assert_eq!(
+        line,
+        format!("ims-perms: {control}: operations[0] (id `list-os-versions`): field `name.en`: control character \\u{{1b}} in \"Evil\\u{{1b}}]52;c;AAAA\\u{{7}}\"")
+    );
+
+    let dup = write("dup.json", &USER_CATALOG.replace("list-os-versions", "list-images"));
+    let line = failure(&["--catalog", &dup, "search", "x"], 2);
+    assert!(line.contains("field `id`: duplicate id `list-images`: already defined by built-in catalog"), "{line}");
+
+    let route = write("route.json", &USER_CATALOG.replace("/v1/cloudimages/os_version", "/v2/images/{id}"));
+    let line = failure(&["--catalog", &route, "list"], 2);
+    assert!(line.contains("field `path`: duplicate path `GET /v2/images/{id}`"), "{line}");
+
+    let action = write("action.json", &USER_CATALOG.replace("ims:images:list", "IMS:images"));
+    let line = failure(&["--catalog", &action, "list"], 2);
+    assert!(line.contains("field `actions[0].action`: invalid action \"IMS:images\""), "{line}");
+
+    let method = write("method.json", &USER_CATALOG.replace("\"GET\"", "\"GRAB\""));
+    let line = failure(&["--catalog", &method, "list"], 2);
+    assert!(line.contains("field `method`: invalid method \"GRAB\""), "{line}");
+
+    let path = write("path.json", &USER_CATALOG.replace("\"/v1/cloudimages/os_version\"", "\"v1/x\""));
+    let line = failure(&["--catalog", &path, "list"], 2);
+    assert!(line.contains("field `path`: invalid path \"v1/x\": must start with `/`"), "{line}");
+
+    let missing = write("missing.json", &USER_CATALOG.replace("\"deprecated\": false, ", ""));
+    let line = failure(&["--catalog", &missing, "list"], 2);
+    assert!(line.ends_with("field `deprecated`: missing field"), "{line}");
+
+    let absent = dir.path().join("absent.json");
+    let line = failure(&["--catalog", absent.to_str().unwrap(), "list"], 2);
+    assert!(line.contains("absent.json: cannot read:"), "{line}");
+}
+
+#[test]
+fn completions_and_help() {
+    let out = stdout_of(&["completions", "bash"]);
+    assert!(out.contains("ims-perms") && out.contains("compose"));
+    // Until the explorer lands, no subcommand prints the help.
+    ims()
+        .assert()
+        .success()
+        .stdout(contains("Usage: ims-perms [OPTIONS] [COMMAND]").and(contains("lookup")));
+    ims().args(["nonsense"]).assert().code(2).stdout("");
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    // `ims-perms list | head -1`: stdout closes early; the program must not panic.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ims-perms"))
+        .args(["list", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}

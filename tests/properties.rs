@@ -1,0 +1,93 @@
+//! Property tests: no input a user can type makes the core panic, and the composer's policy is
+//! always the sorted, deduplicated union of what the chosen operations need.
+
+use ims_perms::catalog::{self, Catalog};
+use ims_perms::policy::{ComposeOptions, compose};
+use ims_perms::query::{Query, SearchIndex};
+use ims_perms::resolve::resolve_operation;
+use ims_perms::route::{self, Request};
+use proptest::prelude::*;
+
+/// Words that exercise the grammar: prefixes, negation, CJK, full-width forms, punctuation.
+fn query_word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,12}",
+        prop::sample::select(vec![
+            "name:", "n:", "a:", "action:", "r:", "route:", "path:", "m:", "method:", "scope:",
+            "service:", "is:", "-", "--", "ims:", "ims:images:", "删除", "（", "）", ":", "{", "}",
+            "/v2/images/{image_id}", "ep", "project", "deprecated", "native", "get", "GET",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn any_query_parses_or_errors_without_panicking(words in prop::collection::vec(query_word(), 0..6)) {
+        let catalog = Catalog::builtin().unwrap();
+        let index = SearchIndex::new(&catalog);
+        let input = words.concat();
+        if let Ok(query) = Query::parse(&input, &catalog.services()) {
+            let hits = index.search(&catalog, &query);
+            for pair in hits.windows(2) {
+                prop_assert!(pair[0].score > pair[1].score
+                    || (pair[0].score == pair[1].score && pair[0].index < pair[1].index));
+            }
+            for hit in &hits {
+                let op = &catalog.operations()[hit.index];
+                let zh_len = op.name.zh.as_deref().unwrap_or("").chars().count();
+                prop_assert!(hit.highlights.name_zh.iter().all(|&p| p < zh_len));
+                prop_assert!(hit.highlights.path.iter().all(|&p| p < op.path.chars().count()));
+            }
+        }
+        let spaced = words.join(" ");
+        let _ = Query::parse(&spaced, &catalog.services());
+    }
+
+    #[test]
+    fn any_route_input_is_handled(method in "[a-zA-Z]{0,7}", path in "(https?://[a-z.]{0,12})?[/a-z0-9{}._?=#-]{0,40}") {
+        let catalog = Catalog::builtin().unwrap();
+        let input = format!("{method} {path}");
+        if let Ok(request) = Request::parse(&input) {
+            let hits = route::lookup(&catalog, &request);
+            for &i in &hits {
+                prop_assert_eq!(&catalog.operations()[i].method, &request.method);
+            }
+            let _ = route::closest(&catalog, &request, 3);
+        }
+        let _ = resolve_operation(&catalog, &input);
+        let _ = resolve_operation(&catalog, &path);
+    }
+
+    #[test]
+    fn composed_policy_is_the_union_of_needs(selection in prop::collection::vec(0usize..18, 1..8)) {
+        let catalog = Catalog::builtin().unwrap();
+        let composition = compose(&catalog, &selection, &ComposeOptions::default()).unwrap();
+        let mut expected: Vec<String> = selection
+            .iter()
+            .flat_map(|&i| catalog.operations()[i].needed_actions())
+            .map(str::to_string)
+            .collect();
+        expected.sort_by_key(|a| a.to_ascii_lowercase());
+        expected.dedup();
+        let got: Vec<String> = composition
+            .policy
+            .map(|p| p.statements.into_iter().flat_map(|s| s.actions).collect())
+            .unwrap_or_default();
+        prop_assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn mangled_catalogs_never_panic(cut in 0usize..20_000, insert in "\\PC{0,3}") {
+        let text = catalog::BUILTIN_JSON;
+        let mut at = cut.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mangled = format!("{}{}{}", &text[..at], insert, &text[at..]);
+        let _ = catalog::parse("mangled.json", &mangled);
+        let _ = catalog::parse("cut.json", &text[..at]);
+    }
+}
