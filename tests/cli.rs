@@ -16,7 +16,13 @@ fn ims() -> Command {
 
 /// stdout of a successful run.
 fn stdout_of(args: &[&str]) -> String {
-    let out = ims().args(args).assert().success().get_output().stdout.clone();
+    let out = ims()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     String::from_utf8(out).unwrap()
 }
 
@@ -74,7 +80,12 @@ fn compose_accepts_ids_concrete_paths_and_any_case() {
 #[test]
 fn compose_reports_what_else_is_allowed_and_prerequisites() {
     let assert = ims()
-        .args(["compose", "GET /v2/cloudimages", "export-image", "create-whole-image"])
+        .args([
+            "compose",
+            "GET /v2/cloudimages",
+            "export-image",
+            "create-whole-image",
+        ])
         .assert()
         .success();
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
@@ -91,22 +102,44 @@ fn compose_conditional_actions() {
     let assert = ims().args(["compose", "update-image"]).assert().success();
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(err.contains("Conditional actions left out:\n  ims:serverImages:create (update-image: only for migrating the image to an enterprise project)\n  Add them with --with ACTION or --all-conditional."), "{err}");
-    let out = stdout_of(&["compose", "update-image", "--with", "ims:serverImages:create"]);
+    let out = stdout_of(&[
+        "compose",
+        "update-image",
+        "--with",
+        "ims:serverImages:create",
+    ]);
     assert!(out.contains("\"ims:serverImages:create\""), "{out}");
     let out = stdout_of(&["compose", "update-image", "--all-conditional"]);
     assert!(out.contains("\"ims:serverImages:create\""), "{out}");
     // Quick import: every action conditional, so all go in unless --with picks.
     let out = stdout_of(&["compose", "quick-import-image"]);
     assert!(out.contains("ims:dataImages:create") && out.contains("ims:serverImages:create"));
-    let out = stdout_of(&["compose", "quick-import-image", "--with", "ims:dataImages:create"]);
+    let out = stdout_of(&[
+        "compose",
+        "quick-import-image",
+        "--with",
+        "ims:dataImages:create",
+    ]);
     assert!(out.contains("ims:dataImages:create") && !out.contains("serverImages"));
-    let line = failure(&["compose", "list-images", "--with", "ims:images:delete"], 2);
-    assert!(line.contains("the chosen operations have no conditional actions"), "{line}");
+    let line = failure(
+        &["compose", "list-images", "--with", "ims:images:delete"],
+        2,
+    );
+    assert!(
+        line.contains("the chosen operations have no conditional actions"),
+        "{line}"
+    );
 }
 
 #[test]
 fn compose_deny() {
-    let out = stdout_of(&["compose", "delete-image-native", "delete-image-v1-1", "--effect", "deny"]);
+    let out = stdout_of(&[
+        "compose",
+        "delete-image-native",
+        "delete-image-v1-1",
+        "--effect",
+        "deny",
+    ]);
     assert!(out.contains("\"Effect\": \"Deny\""));
     assert_eq!(out.matches("ims:images:delete").count(), 1, "deduplicated");
 }
@@ -114,7 +147,10 @@ fn compose_deny() {
 #[test]
 fn compose_no_action_is_no_policy() {
     let line = failure(&["compose", "GET /"], 1);
-    assert_eq!(line, "ims-perms: no policy: the chosen operations need no IAM action");
+    assert_eq!(
+        line,
+        "ims-perms: no policy: the chosen operations need no IAM action"
+    );
 }
 
 #[test]
@@ -140,19 +176,32 @@ fn compose_output_file_never_overwrites_without_force() {
         .assert()
         .success()
         .stdout("")
-        .stderr(contains(format!("Wrote {} bytes to {p}", UPLOAD_POLICY.len())));
+        .stderr(contains(format!(
+            "Wrote {} bytes to {p}",
+            UPLOAD_POLICY.len()
+        )));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), UPLOAD_POLICY);
     std::fs::write(&path, "mine").unwrap();
     let line = failure(&["compose", "list-images", "-o", p], 2);
-    assert_eq!(line, format!("ims-perms: {p} exists; use --force to overwrite it"));
+    assert_eq!(
+        line,
+        format!("ims-perms: {p} exists; use --force to overwrite it")
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
     ims()
         .args(["compose", "list-images", "-o", p, "--force"])
         .assert()
         .success();
-    assert!(std::fs::read_to_string(&path).unwrap().contains("ims:images:list"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("ims:images:list")
+    );
     let missing = dir.path().join("no/such/dir/p.json");
-    let line = failure(&["compose", "list-images", "-o", missing.to_str().unwrap()], 2);
+    let line = failure(
+        &["compose", "list-images", "-o", missing.to_str().unwrap()],
+        2,
+    );
     assert!(line.contains("cannot write"), "{line}");
     // No temporary file is left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -161,11 +210,17 @@ fn compose_output_file_never_overwrites_without_force() {
 #[test]
 fn lookup_names_the_operation_and_its_action() {
     let out = stdout_of(&["lookup", "get https://ims.example.com/v2/images/ab12?x=1"]);
-    assert!(out.starts_with("GET /v2/images/{image_id}  (ims: show-image-native)\n"), "{out}");
+    assert!(
+        out.starts_with("GET /v2/images/{image_id}  (ims: show-image-native)\n"),
+        "{out}"
+    );
     assert!(out.contains("Actions:  ims:images:get\n"), "{out}");
     // Method and path as two arguments, a trailing slash.
     let out = stdout_of(&["lookup", "DELETE", "/v1.1/images/abc/"]);
-    assert!(out.contains("delete-image-v1-1") && out.contains("deprecated"), "{out}");
+    assert!(
+        out.contains("delete-image-v1-1") && out.contains("deprecated"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -196,7 +251,12 @@ fn list_shows_every_operation() {
     let out = stdout_of(&["list"]);
     assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 18);
     assert!(out.contains("quick-import-image            POST    /v2/cloudimages/quickimport/action  P+EP   ims:serverImages:create*, ims:dataImages:create*"), "{out}");
-    assert!(out.contains("list-versions-native          GET     /                                   P      -"), "{out}");
+    assert!(
+        out.contains(
+            "list-versions-native          GET     /                                   P      -"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -216,7 +276,12 @@ fn search_ranks_and_filters() {
     assert!(rows[0].starts_with("register-image "));
     let out = stdout_of(&["search", "删除", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["delete-image-native", "delete-image-v1-1"]);
     let out = stdout_of(&["search", "scope:ep", "m:get", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -226,9 +291,15 @@ fn search_ranks_and_filters() {
 #[test]
 fn search_failures() {
     let line = failure(&["search", "nothing-like-this-zzz"], 1);
-    assert_eq!(line, "ims-perms: no operation matches \"nothing-like-this-zzz\"");
+    assert_eq!(
+        line,
+        "ims-perms: no operation matches \"nothing-like-this-zzz\""
+    );
     let line = failure(&["search", "kind:image"], 2);
-    assert!(line.contains("unknown prefix `kind:`; known prefixes: name: n: action: a:"), "{line}");
+    assert!(
+        line.contains("unknown prefix `kind:`; known prefixes: name: n: action: a:"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -276,7 +347,10 @@ fn user_catalogs_add_operations() {
     assert!(out.contains("list-os-versions"), "{out}");
     let out = stdout_of(&["list", "--catalog", p]);
     assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 19);
-    let assert = ims().args(["--catalog", p, "compose", "list-os-versions"]).assert().success();
+    let assert = ims()
+        .args(["--catalog", p, "compose", "list-os-versions"])
+        .assert()
+        .success();
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(err.contains("list-images (GET /v2/cloudimages)"), "{err}");
 }
@@ -290,40 +364,86 @@ fn broken_catalogs_stop_everything() {
         path.to_str().unwrap().to_string()
     };
     let good = write("good.json", USER_CATALOG);
-    let syntax = write("syntax.json", "{\n  \"service\": \"ims\",\n  \"source\": {\n}}}");
+    let syntax = write(
+        "syntax.json",
+        "{\n  \"service\": \"ims\",\n  \"source\": {\n}}}",
+    );
     let line = failure(&["--catalog", &good, "--catalog", &syntax, "list"], 2);
-    assert_eq!(line, format!("ims-perms: {syntax}:4:3: invalid JSON: trailing characters"));
+    assert_eq!(
+        line,
+        format!("ims-perms: {syntax}:4:3: invalid JSON: trailing characters")
+    );
 
-    let control = write("control.json", &USER_CATALOG.replace("Querying Supported OSs", "Evil\\u001b]52;c;AAAA\\u0007"));
+    let control = write(
+        "control.json",
+        &USER_CATALOG.replace("Querying Supported OSs", "Evil\\u001b]52;c;AAAA\\u0007"),
+    );
     let line = failure(&["--catalog", &control, "list"], 2);
     assert_eq!(
         line,
-        format!("ims-perms: {control}: operations[0] (id `list-os-versions`): field `name.en`: control character \\u{{1b}} in \"Evil\\u{{1b}}]52;c;AAAA\\u{{7}}\"")
+        format!(
+            "ims-perms: {control}: operations[0] (id `list-os-versions`): field `name.en`: control character \\u{{1b}} in \"Evil\\u{{1b}}]52;c;AAAA\\u{{7}}\""
+        )
     );
 
-    let dup = write("dup.json", &USER_CATALOG.replace("list-os-versions", "list-images"));
+    let dup = write(
+        "dup.json",
+        &USER_CATALOG.replace("list-os-versions", "list-images"),
+    );
     let line = failure(&["--catalog", &dup, "search", "x"], 2);
-    assert!(line.contains("field `id`: duplicate id `list-images`: already defined by built-in catalog"), "{line}");
+    assert!(
+        line.contains(
+            "field `id`: duplicate id `list-images`: already defined by built-in catalog"
+        ),
+        "{line}"
+    );
 
-    let route = write("route.json", &USER_CATALOG.replace("/v1/cloudimages/os_version", "/v2/images/{id}"));
+    let route = write(
+        "route.json",
+        &USER_CATALOG.replace("/v1/cloudimages/os_version", "/v2/images/{id}"),
+    );
     let line = failure(&["--catalog", &route, "list"], 2);
-    assert!(line.contains("field `path`: duplicate path `GET /v2/images/{id}`"), "{line}");
+    assert!(
+        line.contains("field `path`: duplicate path `GET /v2/images/{id}`"),
+        "{line}"
+    );
 
-    let action = write("action.json", &USER_CATALOG.replace("ims:images:list", "IMS:images"));
+    let action = write(
+        "action.json",
+        &USER_CATALOG.replace("ims:images:list", "IMS:images"),
+    );
     let line = failure(&["--catalog", &action, "list"], 2);
-    assert!(line.contains("field `actions[0].action`: invalid action \"IMS:images\""), "{line}");
+    assert!(
+        line.contains("field `actions[0].action`: invalid action \"IMS:images\""),
+        "{line}"
+    );
 
     let method = write("method.json", &USER_CATALOG.replace("\"GET\"", "\"GRAB\""));
     let line = failure(&["--catalog", &method, "list"], 2);
-    assert!(line.contains("field `method`: invalid method \"GRAB\""), "{line}");
+    assert!(
+        line.contains("field `method`: invalid method \"GRAB\""),
+        "{line}"
+    );
 
-    let path = write("path.json", &USER_CATALOG.replace("\"/v1/cloudimages/os_version\"", "\"v1/x\""));
+    let path = write(
+        "path.json",
+        &USER_CATALOG.replace("\"/v1/cloudimages/os_version\"", "\"v1/x\""),
+    );
     let line = failure(&["--catalog", &path, "list"], 2);
-    assert!(line.contains("field `path`: invalid path \"v1/x\": must start with `/`"), "{line}");
+    assert!(
+        line.contains("field `path`: invalid path \"v1/x\": must start with `/`"),
+        "{line}"
+    );
 
-    let missing = write("missing.json", &USER_CATALOG.replace("\"deprecated\": false, ", ""));
+    let missing = write(
+        "missing.json",
+        &USER_CATALOG.replace("\"deprecated\": false, ", ""),
+    );
     let line = failure(&["--catalog", &missing, "list"], 2);
-    assert!(line.ends_with("field `deprecated`: missing field"), "{line}");
+    assert!(
+        line.ends_with("field `deprecated`: missing field"),
+        "{line}"
+    );
 
     let absent = dir.path().join("absent.json");
     let line = failure(&["--catalog", absent.to_str().unwrap(), "list"], 2);
