@@ -104,85 +104,83 @@ pub fn operations_table(catalog: &Catalog, indices: &[usize], lang: Lang) -> Str
 /// Everything known about one operation, as `lookup` prints it.
 pub fn operation_detail(op: &Operation, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let label = |en: &'static str, zh_label: &'static str| if zh { zh_label } else { en };
+    // Labels padded by display width, so the values line up in both languages.
+    let label = |en: &str, zh_label: &str| pad(if zh { zh_label } else { en }, 10);
+    let blank = pad("", 10);
     let mut out = String::new();
-    out.push_str(&format!("{}  ({}: {})\n", op.route(), op.service, op.id));
-    out.push_str(&format!(
-        "  {}  {}\n",
-        label("Name:   ", "权限：  "),
-        op.name.get(lang)
-    ));
+    let mut line = |head: &str, value: &str| out.push_str(&format!("  {head}{value}\n"));
+    line(&label("Name:", "权限："), op.name.get(lang));
     if let Some(other) = op.name.exactly(lang.other()) {
-        out.push_str(&format!("  {}  {}\n", label("        ", "        "), other));
+        line(&blank, other);
     }
     let description = op.description.get(lang);
     if !description.is_empty() {
-        out.push_str(&format!(
-            "  {}  {}\n",
-            label("Does:   ", "说明：  "),
-            description
-        ));
+        line(&label("Does:", "用途："), description);
     }
     if op.actions.is_empty() {
-        out.push_str(&format!(
-            "  {}  {}\n",
-            label("Actions:", "授权项："),
-            label("none: no permission needed", "无：不需要授权")
-        ));
+        line(
+            &label("Actions:", "授权项："),
+            if zh {
+                "无：不需要授权"
+            } else {
+                "none: no permission needed"
+            },
+        );
     }
     for (n, a) in op.actions.iter().enumerate() {
         let head = if n == 0 {
             label("Actions:", "授权项：")
         } else {
-            "        "
+            blank.clone()
         };
         match &a.condition {
-            Some(c) => out.push_str(&format!("  {head}  {} ({})\n", a.action, c.get(lang))),
-            None => out.push_str(&format!("  {head}  {}\n", a.action)),
+            Some(c) => line(&head, &format!("{} ({})", a.action, c.get(lang))),
+            None => line(&head, &a.action),
         }
     }
     let mut scopes = Vec::new();
     if op.scopes.project {
-        scopes.push(label("Project", "项目（Project）"));
+        scopes.push(if zh { "项目（Project）" } else { "Project" });
     }
     if op.scopes.enterprise_project {
-        scopes.push(label(
-            "Enterprise Project",
-            "企业项目（Enterprise Project）",
-        ));
-    }
-    out.push_str(&format!(
-        "  {}  {}\n",
-        label("Scopes: ", "授权范围："),
-        if scopes.is_empty() {
-            "-".to_string()
+        scopes.push(if zh {
+            "企业项目（Enterprise Project）"
         } else {
-            scopes.join(", ")
-        }
-    ));
+            "Enterprise Project"
+        });
+    }
+    let scopes = if scopes.is_empty() {
+        "-".to_string()
+    } else {
+        scopes.join(if zh { "、" } else { ", " })
+    };
+    line(&label("Scopes:", "授权范围："), &scopes);
     for (n, p) in op.prerequisites.iter().enumerate() {
         let head = if n == 0 {
-            label("Needs:  ", "前提：  ")
+            label("Needs:", "前提：")
         } else {
-            "        "
+            blank.clone()
         };
-        out.push_str(&format!("  {head}  {}\n", p.note().get(lang)));
+        line(&head, p.note().get(lang));
     }
     let mut flags = Vec::new();
     if op.openstack_native {
-        flags.push(label("native OpenStack API", "OpenStack 原生接口"));
+        flags.push(if zh {
+            "OpenStack 原生接口"
+        } else {
+            "native OpenStack API"
+        });
     }
     if op.deprecated {
-        flags.push(label("deprecated", "已废弃"));
+        flags.push(if zh { "已废弃" } else { "deprecated" });
     }
     if !flags.is_empty() {
-        out.push_str(&format!(
-            "  {}  {}\n",
-            label("Notes:  ", "备注：  "),
-            flags.join(", ")
-        ));
+        line(
+            &label("Notes:", "备注："),
+            &flags.join(if zh { "、" } else { ", " }),
+        );
     }
-    out
+    format!("{}  ({}: {})\n{out}", op.route(), op.service, op.id)
 }
 
 #[cfg(test)]
