@@ -15,6 +15,7 @@ use ims_perms::policy::{ComposeOptions, Effect, compose, report_lines};
 use ims_perms::query::{SearchIndex, search};
 use ims_perms::resolve::resolve_operation;
 use ims_perms::route::{self, Request};
+use ims_perms::tui::clipboard::ClipboardMode;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -34,6 +35,19 @@ struct Cli {
     /// Language of names, notes and reports [default: from LC_ALL / LC_MESSAGES / LANG].
     #[arg(long, global = true, value_enum)]
     lang: Option<Lang>,
+
+    /// Explorer: how `y` copies the policy (auto: OSC 52 over SSH or without a display, else
+    /// the system clipboard, falling back to OSC 52).
+    #[arg(long, value_enum, env = "IMS_PERMS_CLIPBOARD", default_value = "auto")]
+    clipboard: ClipboardMode,
+
+    /// Explorer: print the composed policy on stdout after quitting (`ims-perms --print > p.json`).
+    #[arg(long)]
+    print: bool,
+
+    /// Explorer: show the last keys pressed in the footer (for demos).
+    #[arg(long)]
+    show_keys: bool,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -190,9 +204,23 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
     let command = match cli.command {
         Some(c) => c,
         None => {
-            // Until the explorer lands, the bare command explains itself.
-            let help = Cli::command().render_help().to_string();
-            emit(&help);
+            let catalog = load_catalogs(&cli.catalog)?;
+            let options = ims_perms::tui::Options {
+                lang,
+                clipboard: cli.clipboard,
+                show_keys: cli.show_keys,
+                no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            };
+            let policy = match ims_perms::tui::run(catalog, options) {
+                Ok(p) => p,
+                Err(e) => return fail(2, format!("cannot run the explorer: {e}")),
+            };
+            if cli.print {
+                match policy {
+                    Some(json) => emit(&json),
+                    None => return fail(1, "no policy: nothing selected that needs an IAM action"),
+                }
+            }
             return Ok(0);
         }
     };
@@ -377,18 +405,7 @@ fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
             format!("{} exists; use --force to overwrite it", path.display()),
         );
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&temp, text).and_then(|_| std::fs::rename(&temp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temp);
+    if let Err(e) = ims_perms::output::write_atomic(path, text) {
         return fail(2, format!("cannot write {}: {e}", path.display()));
     }
     Ok(())

@@ -10,6 +10,7 @@ pub mod query;
 pub mod resolve;
 pub mod route;
 pub mod text;
+pub mod tui;
 
 pub use catalog::{Catalog, CatalogError, Operation};
 pub use lang::Lang;

@@ -4,5 +4,9 @@
 mod cli;
 
 fn main() {
+    // The detached helper that keeps serving the clipboard after the explorer quits (X11).
+    if std::env::args().nth(1).as_deref() == Some(ims_perms::tui::clipboard::SERVE_ARG) {
+        std::process::exit(ims_perms::tui::clipboard::serve_clipboard());
+    }
     std::process::exit(cli::run());
 }

@@ -183,6 +183,25 @@ pub fn operation_detail(op: &Operation, lang: Lang) -> String {
     format!("{}  ({}: {})\n{out}", op.route(), op.service, op.id)
 }
 
+/// Writes `text` to `path` through a temporary file beside it and a rename, so a failure never
+/// leaves half a file behind.
+pub fn write_atomic(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&temp, text).and_then(|_| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

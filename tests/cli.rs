@@ -454,8 +454,8 @@ fn broken_catalogs_stop_everything() {
 fn completions_and_help() {
     let out = stdout_of(&["completions", "bash"]);
     assert!(out.contains("ims-perms") && out.contains("compose"));
-    // Until the explorer lands, no subcommand prints the help.
     ims()
+        .arg("--help")
         .assert()
         .success()
         .stdout(contains("Usage: ims-perms [OPTIONS] [COMMAND]").and(contains("lookup")));

@@ -1,0 +1,485 @@
+//! The explorer's model: query, results, highlight, selection, conditional toggles, focus.
+//! `update` turns an [`Action`] into changes of the model and [`Effect`]s for the loop to carry
+//! out; it never touches a terminal, so tests drive it with plain key sequences.
+
+use std::collections::VecDeque;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::catalog::Catalog;
+use crate::lang::Lang;
+use crate::policy::{ComposeOptions, Composition, Effect as PolicyEffect, compose};
+use crate::query::{Hit, SearchIndex, search};
+use crate::tui::keymap::{self, Action, Mode};
+
+/// Something for the event loop to do outside the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put the policy on the clipboard; `actions` counts them for the status line.
+    Copy {
+        text: String,
+        actions: usize,
+    },
+    /// Write the policy to a file; `overwrite` once the user has agreed.
+    Write {
+        path: String,
+        text: String,
+        overwrite: bool,
+    },
+    Quit,
+}
+
+/// Which pane has the keyboard when no overlay is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Table,
+    Search,
+    Composer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// Asking for a file name.
+    Prompt {
+        path: String,
+    },
+    /// The file exists: overwrite?
+    Confirm {
+        path: String,
+    },
+}
+
+/// One conditional action of a selected operation, as the composer lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toggle {
+    pub operation: usize,
+    pub action: String,
+    pub included: bool,
+}
+
+pub struct App {
+    pub catalog: Catalog,
+    index: SearchIndex,
+    pub lang: Lang,
+    pub query: String,
+    /// Why the query cannot be read; the previous results stay.
+    pub query_error: Option<String>,
+    pub hits: Vec<Hit>,
+    /// Highlighted row, an index into `hits`.
+    pub cursor: usize,
+    /// First visible row of the table.
+    pub scroll: usize,
+    /// Rows the table shows, as last drawn (for paging and scrolling).
+    pub table_rows: usize,
+    /// Chosen operations, in the order chosen.
+    pub selected: Vec<usize>,
+    /// Conditional actions switched on (`--with`).
+    pub with: Vec<String>,
+    pub composer_cursor: usize,
+    pub focus: Focus,
+    pub overlay: Option<Overlay>,
+    pub help_scroll: usize,
+    pub status: Option<String>,
+    pub show_keys: bool,
+    pub last_keys: VecDeque<String>,
+    pub composition: Option<Composition>,
+}
+
+impl App {
+    pub fn new(catalog: Catalog, lang: Lang) -> App {
+        let index = SearchIndex::new(&catalog);
+        let mut app = App {
+            catalog,
+            index,
+            lang,
+            query: String::new(),
+            query_error: None,
+            hits: Vec::new(),
+            cursor: 0,
+            scroll: 0,
+            table_rows: 10,
+            selected: Vec::new(),
+            with: Vec::new(),
+            composer_cursor: 0,
+            focus: Focus::Table,
+            overlay: None,
+            help_scroll: 0,
+            status: None,
+            show_keys: false,
+            last_keys: VecDeque::new(),
+            composition: None,
+        };
+        app.refilter();
+        app.recompose();
+        app
+    }
+
+    /// What the keyboard is talking to now.
+    pub fn mode(&self) -> Mode {
+        match (&self.overlay, self.focus) {
+            (Some(Overlay::Help), _) => Mode::Help,
+            (Some(Overlay::Prompt { .. }), _) => Mode::Prompt,
+            (Some(Overlay::Confirm { .. }), _) => Mode::Confirm,
+            (None, Focus::Table) => Mode::Table,
+            (None, Focus::Search) => Mode::Search,
+            (None, Focus::Composer) => Mode::Composer,
+        }
+    }
+
+    /// The operation under the highlight.
+    pub fn current(&self) -> Option<usize> {
+        self.hits.get(self.cursor).map(|h| h.index)
+    }
+
+    /// The policy as `ims-perms compose` prints it for the same choices.
+    pub fn policy_json(&self) -> Option<String> {
+        self.composition
+            .as_ref()
+            .and_then(|c| c.policy.as_ref())
+            .map(|p| p.to_json())
+    }
+
+    /// The composer options the selection stands for (what `--with` the CLI would need).
+    pub fn options(&self) -> ComposeOptions {
+        ComposeOptions {
+            with: self.with.clone(),
+            all_conditional: false,
+            effect: PolicyEffect::Allow,
+        }
+    }
+
+    /// The conditional actions of the selected operations, in selection order.
+    pub fn toggles(&self) -> Vec<Toggle> {
+        let Some(c) = &self.composition else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &i in &self.selected {
+            for a in self.catalog.operations()[i]
+                .actions
+                .iter()
+                .filter(|a| a.is_conditional())
+            {
+                let included = c
+                    .report
+                    .conditional_included
+                    .iter()
+                    .any(|x| x.operation == i && x.action == a.action);
+                out.push(Toggle {
+                    operation: i,
+                    action: a.action.clone(),
+                    included,
+                });
+            }
+        }
+        out
+    }
+
+    /// A key from the terminal: looked up in the keymap, or typed into a text field.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.show_keys {
+            self.last_keys.push_back(keymap::key_name(&key));
+            while self.last_keys.len() > 6 {
+                self.last_keys.pop_front();
+            }
+        }
+        let mode = self.mode();
+        if let Some(action) = keymap::lookup(mode, &key) {
+            return self.update(action);
+        }
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if let (KeyCode::Char(c), true) = (key.code, plain) {
+            self.type_text(&c.to_string());
+        }
+        Vec::new()
+    }
+
+    /// Text typed or pasted into the search line or the file prompt. Control characters are
+    /// dropped: they have no place in either.
+    pub fn type_text(&mut self, text: &str) {
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        match (&mut self.overlay, self.focus) {
+            (Some(Overlay::Prompt { path }), _) => path.push_str(&clean),
+            (None, Focus::Search) => {
+                self.query.push_str(&clean);
+                self.refilter();
+            }
+            _ => {}
+        }
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => return vec![Effect::Quit],
+            Action::FocusSearch => self.focus = Focus::Search,
+            Action::LeaveSearch => self.focus = Focus::Table,
+            Action::Escape => match self.overlay {
+                Some(_) => self.overlay = None,
+                None if self.focus == Focus::Search || !self.query.is_empty() => {
+                    self.query.clear();
+                    self.refilter();
+                    self.focus = Focus::Table;
+                }
+                None => self.focus = Focus::Table,
+            },
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-(self.table_rows.max(1) as isize)),
+            Action::PageDown => self.move_by(self.table_rows.max(1) as isize),
+            Action::Top => self.move_to(0),
+            Action::Bottom => self.move_to(self.hits.len().saturating_sub(1)),
+            Action::ToggleSelect => match self.focus {
+                Focus::Composer => self.toggle_conditional(),
+                _ => {
+                    if let Some(i) = self.current() {
+                        match self.selected.iter().position(|&s| s == i) {
+                            Some(p) => {
+                                self.selected.remove(p);
+                            }
+                            None => self.selected.push(i),
+                        }
+                        self.recompose();
+                    }
+                }
+            },
+            Action::SelectAllShown => {
+                for h in &self.hits {
+                    if !self.selected.contains(&h.index) {
+                        self.selected.push(h.index);
+                    }
+                }
+                self.recompose();
+            }
+            Action::ClearSelection => {
+                self.selected.clear();
+                self.with.clear();
+                self.recompose();
+            }
+            Action::SwitchFocus => {
+                self.focus = match self.focus {
+                    Focus::Composer => Focus::Table,
+                    _ => Focus::Composer,
+                }
+            }
+            Action::Copy => return self.copy(),
+            Action::Write => {
+                if self.policy_json().is_some() {
+                    self.overlay = Some(Overlay::Prompt {
+                        path: "ims-policy.json".into(),
+                    });
+                } else {
+                    self.status = Some(self.no_policy_message());
+                }
+            }
+            Action::ToggleLang => self.lang = self.lang.other(),
+            Action::Help => {
+                self.help_scroll = 0;
+                self.overlay = Some(Overlay::Help);
+            }
+            Action::Backspace => match (&mut self.overlay, self.focus) {
+                (Some(Overlay::Prompt { path }), _) => {
+                    path.pop();
+                }
+                (None, Focus::Search) => {
+                    self.query.pop();
+                    self.refilter();
+                }
+                _ => {}
+            },
+            Action::Submit => {
+                if let Some(Overlay::Prompt { path }) = &self.overlay {
+                    let path = path.trim().to_string();
+                    if path.is_empty() {
+                        return Vec::new();
+                    }
+                    self.overlay = None;
+                    return self.write(path, false);
+                }
+            }
+            Action::ConfirmYes => {
+                if let Some(Overlay::Confirm { path }) = self.overlay.take() {
+                    return self.write(path, true);
+                }
+            }
+            Action::ConfirmNo => {
+                self.overlay = None;
+                self.status = Some(match self.lang {
+                    Lang::En => "Not written.".into(),
+                    Lang::Zh => "未写入。".into(),
+                });
+            }
+        }
+        Vec::new()
+    }
+
+    /// The loop found the file exists: ask before overwriting.
+    pub fn ask_overwrite(&mut self, path: String) {
+        self.overlay = Some(Overlay::Confirm { path });
+    }
+
+    fn write(&mut self, path: String, overwrite: bool) -> Vec<Effect> {
+        match self.policy_json() {
+            Some(text) => vec![Effect::Write {
+                path,
+                text,
+                overwrite,
+            }],
+            None => Vec::new(),
+        }
+    }
+
+    fn copy(&mut self) -> Vec<Effect> {
+        match (&self.composition, self.policy_json()) {
+            (Some(c), Some(text)) => vec![Effect::Copy {
+                text,
+                actions: c.policy.as_ref().map_or(0, |p| p.action_count()),
+            }],
+            _ => {
+                self.status = Some(self.no_policy_message());
+                Vec::new()
+            }
+        }
+    }
+
+    fn no_policy_message(&self) -> String {
+        match (self.selected.is_empty(), self.lang) {
+            (true, Lang::En) => "Nothing selected: press Space on a row first.".into(),
+            (true, Lang::Zh) => "尚未选择：先在某行按空格。".into(),
+            (false, Lang::En) => "No policy: the selected operations need no IAM action.".into(),
+            (false, Lang::Zh) => "无策略：所选操作不需要任何授权项。".into(),
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        if self.focus == Focus::Composer && self.overlay.is_none() {
+            let n = self.toggles().len();
+            if n > 0 {
+                self.composer_cursor =
+                    (self.composer_cursor as isize + delta).clamp(0, n as isize - 1) as usize;
+            }
+            return;
+        }
+        if let Some(Overlay::Help) = self.overlay {
+            self.help_scroll = (self.help_scroll as isize + delta).max(0) as usize;
+            return;
+        }
+        let target = (self.cursor as isize + delta).max(0) as usize;
+        self.move_to(target);
+    }
+
+    fn move_to(&mut self, row: usize) {
+        self.cursor = row.min(self.hits.len().saturating_sub(1));
+        self.keep_cursor_visible();
+    }
+
+    fn keep_cursor_visible(&mut self) {
+        let rows = self.table_rows.max(1);
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+        } else if self.cursor >= self.scroll + rows {
+            self.scroll = self.cursor + 1 - rows;
+        }
+        let max_scroll = self.hits.len().saturating_sub(rows);
+        self.scroll = self.scroll.min(max_scroll);
+    }
+
+    /// The table was drawn with `rows` rows.
+    pub fn set_table_rows(&mut self, rows: usize) {
+        self.table_rows = rows;
+        self.keep_cursor_visible();
+    }
+
+    /// A click on the table's `row`-th visible row.
+    pub fn click_row(&mut self, row: usize) {
+        let target = self.scroll + row;
+        if target < self.hits.len() {
+            self.focus = Focus::Table;
+            self.cursor = target;
+        }
+    }
+
+    /// The mouse wheel: scroll the table, keeping the highlight on screen.
+    pub fn scroll_by(&mut self, delta: isize) {
+        let max_scroll = self.hits.len().saturating_sub(self.table_rows.max(1));
+        self.scroll = ((self.scroll as isize + delta).max(0) as usize).min(max_scroll);
+        let rows = self.table_rows.max(1);
+        if self.cursor < self.scroll {
+            self.cursor = self.scroll;
+        } else if self.cursor >= self.scroll + rows {
+            self.cursor = self.scroll + rows - 1;
+        }
+    }
+
+    fn toggle_conditional(&mut self) {
+        let toggles = self.toggles();
+        let Some(t) = toggles.get(self.composer_cursor) else {
+            return;
+        };
+        let key = t.action.to_ascii_lowercase();
+        let op = &self.catalog.operations()[t.operation];
+        if !t.included {
+            self.with.push(key);
+        } else if op.all_conditional() {
+            // Keep the operation's other included actions picked explicitly.
+            let others: Vec<String> = toggles
+                .iter()
+                .filter(|x| x.operation == t.operation && x.included && x.action != t.action)
+                .map(|x| x.action.to_ascii_lowercase())
+                .collect();
+            if others.is_empty() {
+                self.status = Some(match self.lang {
+                    Lang::En => "This operation needs at least one of its actions.".into(),
+                    Lang::Zh => "该操作至少需要其中一个授权项。".into(),
+                });
+                return;
+            }
+            self.with.retain(|w| *w != key);
+            for o in others {
+                if !self.with.contains(&o) {
+                    self.with.push(o);
+                }
+            }
+        } else {
+            self.with.retain(|w| *w != key);
+        }
+        self.recompose();
+    }
+
+    /// Runs the query again; the highlight moves to the best match.
+    fn refilter(&mut self) {
+        match search(&self.catalog, &self.index, &self.query) {
+            Ok(hits) => {
+                self.hits = hits;
+                self.query_error = None;
+                self.cursor = 0;
+                self.scroll = 0;
+            }
+            Err(e) => self.query_error = Some(e.to_string()),
+        }
+    }
+
+    /// Composes again after the selection or a toggle changed. `with` keeps only actions that
+    /// are still conditional actions of a selected operation, so it is always a valid `--with`.
+    fn recompose(&mut self) {
+        let ops = self.catalog.operations();
+        let selected = &self.selected;
+        self.with.retain(|w| {
+            selected.iter().any(|&i| {
+                ops[i]
+                    .actions
+                    .iter()
+                    .any(|a| a.is_conditional() && a.action.to_ascii_lowercase() == *w)
+            })
+        });
+        self.composition = if self.selected.is_empty() {
+            None
+        } else {
+            compose(&self.catalog, &self.selected, &self.options()).ok()
+        };
+        let n = self.toggles().len();
+        self.composer_cursor = self.composer_cursor.min(n.saturating_sub(1));
+    }
+}
