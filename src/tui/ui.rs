@@ -530,7 +530,10 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_footer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans: Vec<Span> = Vec::new();
-    for b in keymap::footer(app.mode()) {
+    // Help and quit first, so they survive a narrow footer.
+    let (first, rest): (Vec<_>, Vec<_>) = keymap::footer(app.mode())
+        .partition(|b| matches!(b.action, keymap::Action::Help | keymap::Action::Quit));
+    for b in first.into_iter().chain(rest) {
         spans.push(Span::styled(
             b.label,
             Style::new().add_modifier(Modifier::BOLD),

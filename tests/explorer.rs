@@ -1,0 +1,349 @@
+//! The explorer's model driven by key sequences, and its screens drawn on ratatui's
+//! `TestBackend` (insta snapshots), without a terminal.
+
+use ims_perms::catalog::Catalog;
+use ims_perms::lang::Lang;
+use ims_perms::policy::{ComposeOptions, compose};
+use ims_perms::tui::app::{App, Focus, Overlay};
+use ims_perms::tui::keymap::KEYMAP;
+use ims_perms::tui::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn app(lang: Lang) -> App {
+    App::new(Catalog::builtin().unwrap(), lang)
+}
+
+/// Types keys: plain characters as themselves, `<Enter>`-style names for the rest.
+fn keys(app: &mut App, seq: &[&str]) {
+    for k in seq {
+        let code = match *k {
+            "<Enter>" => KeyCode::Enter,
+            "<Esc>" => KeyCode::Esc,
+            "<Tab>" => KeyCode::Tab,
+            "<Down>" => KeyCode::Down,
+            "<Up>" => KeyCode::Up,
+            "<Bksp>" => KeyCode::Backspace,
+            "<End>" => KeyCode::End,
+            "<PgDn>" => KeyCode::PageDown,
+            s => {
+                for c in s.chars() {
+                    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+                }
+                continue;
+            }
+        };
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> String {
+    let areas = ui::areas(ratatui::layout::Rect::new(0, 0, width, height), app.focus);
+    app.set_table_rows(areas.table_rows());
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| ui::render(app, Theme { color: false }, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn ids(app: &App) -> Vec<String> {
+    app.selected
+        .iter()
+        .map(|&i| app.catalog.operations()[i].id.clone())
+        .collect()
+}
+
+fn cli_policy(app: &App, ids: &[&str], with: &[&str]) -> String {
+    let c = &app.catalog;
+    let chosen: Vec<usize> = ids.iter().map(|id| c.find_id(id)[0]).collect();
+    let options = ComposeOptions {
+        with: with.iter().map(|s| s.to_string()).collect(),
+        ..ComposeOptions::default()
+    };
+    compose(c, &chosen, &options)
+        .unwrap()
+        .policy
+        .unwrap()
+        .to_json()
+}
+
+#[test]
+fn search_enter_space_selects_the_best_match() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "upload", "<Enter>"]);
+    assert_eq!(a.focus, Focus::Table);
+    assert_eq!(a.query, "upload");
+    assert_eq!(a.hits.len(), 2);
+    keys(&mut a, &[" "]);
+    assert_eq!(ids(&a), ["upload-image-native"]);
+    assert_eq!(
+        a.policy_json().unwrap(),
+        cli_policy(&a, &["upload-image-native"], &[])
+    );
+    keys(&mut a, &[" "]);
+    assert!(a.selected.is_empty(), "Space again unselects");
+    assert_eq!(a.policy_json(), None);
+}
+
+#[test]
+fn typing_moves_the_highlight_to_the_best_match() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["jjj"]);
+    assert_eq!(a.cursor, 3);
+    keys(&mut a, &["/", "export"]);
+    assert_eq!(a.cursor, 0);
+    assert_eq!(
+        a.catalog.operations()[a.current().unwrap()].id,
+        "export-image"
+    );
+    keys(&mut a, &["<Esc>"]);
+    assert!(a.query.is_empty());
+    assert_eq!(a.hits.len(), 18);
+    assert_eq!(a.focus, Focus::Table);
+}
+
+#[test]
+fn a_bad_query_keeps_the_previous_results() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "m"]);
+    let before = a.hits.clone();
+    keys(&mut a, &[":del"]);
+    assert!(a.query_error.as_deref().unwrap().contains("unknown method"));
+    assert_eq!(a.hits, before);
+    keys(&mut a, &["ete"]);
+    assert_eq!(a.query_error, None);
+    assert_eq!(a.hits.len(), 2);
+}
+
+#[test]
+fn movement_keys() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["G"]);
+    assert_eq!(a.cursor, 17);
+    keys(&mut a, &["g"]);
+    assert_eq!(a.cursor, 0);
+    keys(&mut a, &["<End>", "<Up>", "k"]);
+    assert_eq!(a.cursor, 15);
+    a.set_table_rows(5);
+    keys(&mut a, &["g", "<PgDn>"]);
+    assert_eq!(a.cursor, 5);
+    assert!(a.scroll >= 1, "the highlight stays visible");
+    a.click_row(2);
+    assert_eq!(a.cursor, a.scroll + 2);
+    a.scroll_by(100);
+    assert_eq!(a.scroll, 13);
+    assert!(a.cursor >= 13);
+}
+
+#[test]
+fn select_all_shown_and_clear() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "is:deprecated", "<Enter>", "a"]);
+    assert_eq!(a.selected.len(), 3);
+    assert_eq!(
+        a.policy_json().unwrap(),
+        cli_policy(
+            &a,
+            &[
+                "list-image-details-v1-1",
+                "show-image-metadata-v1",
+                "delete-image-v1-1"
+            ],
+            &[]
+        )
+    );
+    keys(&mut a, &["x"]);
+    assert!(a.selected.is_empty());
+}
+
+#[test]
+fn composer_toggles_conditional_actions_like_with() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "a:images:update", "<Enter>"]);
+    let row = a
+        .hits
+        .iter()
+        .position(|h| a.catalog.operations()[h.index].id == "update-image")
+        .unwrap();
+    a.cursor = row;
+    keys(&mut a, &[" ", "<Tab>"]);
+    assert_eq!(a.focus, Focus::Composer);
+    assert_eq!(a.toggles().len(), 1);
+    assert!(!a.toggles()[0].included);
+    keys(&mut a, &[" "]);
+    assert!(a.toggles()[0].included);
+    assert_eq!(
+        a.policy_json().unwrap(),
+        cli_policy(&a, &["update-image"], &["ims:serverImages:create"])
+    );
+    keys(&mut a, &[" "]);
+    assert_eq!(
+        a.policy_json().unwrap(),
+        cli_policy(&a, &["update-image"], &[])
+    );
+}
+
+#[test]
+fn quick_import_toggles_pick_one_case_but_never_none() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "r:quickimport", "<Enter>", " ", "<Tab>"]);
+    let t = a.toggles();
+    assert_eq!(t.len(), 2);
+    assert!(t.iter().all(|t| t.included), "both by default");
+    keys(&mut a, &[" "]); // serverImages off
+    assert_eq!(
+        a.policy_json().unwrap(),
+        cli_policy(&a, &["quick-import-image"], &["ims:dataImages:create"])
+    );
+    keys(&mut a, &["<Down>", " "]); // dataImages off: refused, one must stay
+    assert!(a.status.as_deref().unwrap().contains("at least one"));
+    assert!(a.toggles()[1].included);
+}
+
+#[test]
+fn copy_and_write_are_effects() {
+    use ims_perms::tui::app::Effect;
+    let mut a = app(Lang::En);
+    assert!(
+        a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE))
+            .is_empty()
+    );
+    assert!(a.status.as_deref().unwrap().starts_with("Nothing selected"));
+    keys(&mut a, &[" "]);
+    let effects = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    assert_eq!(
+        effects,
+        [Effect::Copy {
+            text: cli_policy(&a, &["list-images"], &[]),
+            actions: 1
+        }]
+    );
+    keys(&mut a, &["w"]);
+    assert_eq!(
+        a.overlay,
+        Some(Overlay::Prompt {
+            path: "ims-policy.json".into()
+        })
+    );
+    keys(&mut a, &["<Bksp>", "<Bksp>", "<Bksp>", "<Bksp>", "txt"]);
+    let effects = a.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(
+        effects,
+        [Effect::Write {
+            path: "ims-policy.txt".into(),
+            text: cli_policy(&a, &["list-images"], &[]),
+            overwrite: false
+        }]
+    );
+    a.ask_overwrite("ims-policy.txt".into());
+    let effects = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Write {
+            overwrite: true,
+            ..
+        }]
+    ));
+    let quit = a.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(quit, [Effect::Quit]);
+}
+
+#[test]
+fn help_lists_every_binding_from_the_keymap() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["?"]);
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    let screen = draw(&mut a, 120, 60);
+    assert!(screen.contains(" Help "));
+    for b in KEYMAP {
+        assert!(screen.contains(b.en), "help is missing {:?}", b.en);
+    }
+    keys(&mut a, &["<Esc>"]);
+    assert_eq!(a.overlay, None);
+}
+
+#[test]
+fn language_switches_with_l() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["L"]);
+    assert_eq!(a.lang, Lang::Zh);
+    assert!(draw(&mut a, 120, 40).contains("查询镜像列表"));
+    keys(&mut a, &["L"]);
+    assert_eq!(a.lang, Lang::En);
+}
+
+#[test]
+fn any_size_draws_without_panicking() {
+    let mut a = app(Lang::Zh);
+    keys(&mut a, &[" ", "j", " ", "<Tab>", " "]);
+    for w in (1..=200).step_by(7) {
+        for h in (1..=60).step_by(5) {
+            draw(&mut a, w, h);
+        }
+    }
+    let tiny = draw(&mut a, 40, 10);
+    assert!(tiny.contains("请放大窗口"), "{tiny}");
+}
+
+fn selected_with_toggle(lang: Lang) -> App {
+    let mut a = app(lang);
+    // update-image (row 2) with its conditional action on, and upload-image-native.
+    keys(
+        &mut a,
+        &[
+            "j", " ", "/", "upload", "<Enter>", " ", "<Tab>", " ", "<Tab>",
+        ],
+    );
+    a
+}
+
+#[test]
+fn snapshot_wide_english() {
+    let mut a = selected_with_toggle(Lang::En);
+    insta::assert_snapshot!(draw(&mut a, 120, 40));
+}
+
+#[test]
+fn snapshot_wide_chinese() {
+    let mut a = selected_with_toggle(Lang::Zh);
+    insta::assert_snapshot!(draw(&mut a, 120, 40));
+}
+
+#[test]
+fn snapshot_narrow_english() {
+    let mut a = selected_with_toggle(Lang::En);
+    insta::assert_snapshot!(draw(&mut a, 80, 24));
+}
+
+#[test]
+fn snapshot_narrow_chinese_composer() {
+    let mut a = selected_with_toggle(Lang::Zh);
+    keys(&mut a, &["<Tab>"]);
+    insta::assert_snapshot!(draw(&mut a, 80, 24));
+}
+
+#[test]
+fn snapshot_help_chinese() {
+    let mut a = app(Lang::Zh);
+    keys(&mut a, &["?"]);
+    insta::assert_snapshot!(draw(&mut a, 120, 40));
+}

@@ -1,0 +1,280 @@
+//! The real binary in tmux: keys sent with `send-keys`, the screen read with `capture-pane`.
+//! Needs tmux (and Xvfb and xclip for the system clipboard test): skipped with a message when run
+//! by hand without them, a failure when `CI=true`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ims-perms");
+
+fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{tool} is required in CI (.ci/run installs it)");
+        }
+        eprintln!("skipped: {tool} is not installed");
+    }
+    found
+}
+
+/// A tmux server of our own (own socket, no config), killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, width: u16, height: u16, command: &str, env: &[(&str, &str)]) -> Tmux {
+        let socket = format!("ims-perms-test-{name}-{}", std::process::id());
+        let t = Tmux { socket };
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()]);
+        for (k, v) in env {
+            cmd.args(["-e", &format!("{k}={v}")]);
+        }
+        // Keep the pane after the program exits, to read its exit code.
+        cmd.arg(format!("{command}; echo EXIT=$?; sleep 60"));
+        assert!(cmd.status().unwrap().success());
+        t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
+        t.wait_for("/18");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", k]);
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen after 10 s.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("timed out waiting for {text:?}; screen:\n{s}");
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn compose(id: &str) -> String {
+    let out = Command::new(BIN).args(["compose", id]).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn osc52_copy_equals_compose_and_q_leaves_cleanly() {
+    if !have("tmux") {
+        return;
+    }
+    let t = Tmux::start(
+        "osc52",
+        160,
+        45,
+        &format!("{BIN} --clipboard osc52"),
+        &[("LANG", "C.UTF-8")],
+    );
+    t.keys(&["/", "upload", "Enter", "Space"]);
+    t.wait_for("1 selected");
+    t.keys(&["y"]);
+    t.wait_for("via OSC 52");
+    let buffer = t.tmux(&["show-buffer"]);
+    assert_eq!(buffer, compose("upload-image-native"));
+    t.keys(&["?"]);
+    let help = t.wait_for(" Help ");
+    assert!(help.contains("copy the policy"), "{help}");
+    t.keys(&["Escape", "q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "#{alternate_on}"]).trim(),
+        "0"
+    );
+    assert!(
+        !after.contains("Operations"),
+        "the alternate screen is gone:\n{after}"
+    );
+}
+
+#[test]
+fn shrinking_and_growing_never_crash() {
+    if !have("tmux") {
+        return;
+    }
+    let t = Tmux::start("resize", 120, 40, BIN, &[("LANG", "zh_CN.UTF-8")]);
+    t.wait_for("查询镜像列表");
+    for (w, h) in [("80", "24"), ("60", "15"), ("30", "8"), ("200", "50")] {
+        t.tmux(&["resize-window", "-x", w, "-y", h]);
+        sleep(Duration::from_millis(200));
+    }
+    let screen = t.wait_for("查询镜像列表");
+    assert!(!screen.contains("EXIT="), "{screen}");
+    t.tmux(&["resize-window", "-x", "30", "-y", "8"]);
+    t.wait_for("请放大窗口");
+    t.tmux(&["resize-window", "-x", "80", "-y", "24"]);
+    t.keys(&["C-c"]);
+    assert!(t.wait_for("EXIT=").contains("EXIT=0"));
+}
+
+#[test]
+fn print_writes_the_policy_to_stdout_after_quitting() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("policy.json");
+    let command = format!("{BIN} --print > {}", out.display());
+    let t = Tmux::start("print", 120, 40, &command, &[("LANG", "C.UTF-8")]);
+    t.keys(&["/", "export", "Enter", "Space", "q"]);
+    assert!(t.wait_for("EXIT=").contains("EXIT=0"));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        compose("export-image")
+    );
+}
+
+#[test]
+fn write_asks_before_overwriting() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("cd {} && {BIN}", dir.path().display());
+    let t = Tmux::start("write", 120, 40, &command, &[("LANG", "C.UTF-8")]);
+    t.keys(&["Space", "w"]);
+    t.wait_for("ims-policy.json");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote");
+    let path = dir.path().join("ims-policy.json");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        compose("list-images")
+    );
+    t.keys(&["j", "Space", "w", "Enter"]);
+    t.wait_for("exists.");
+    t.keys(&["n"]);
+    t.wait_for("Not written.");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        compose("list-images")
+    );
+    t.keys(&["w", "Enter"]);
+    t.wait_for("exists.");
+    t.keys(&["y"]);
+    t.wait_for("Wrote");
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("ims:images:update")
+    );
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}
+
+/// Starts Xvfb on a free display number; killed on drop.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for n in 90..120 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            {
+                continue;
+            }
+            let display = format!(":{n}");
+            let child = Command::new("Xvfb")
+                .args([&display, "-screen", "0", "640x480x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            let start = Instant::now();
+            while !socket.exists() && start.elapsed() < Duration::from_secs(10) {
+                sleep(Duration::from_millis(50));
+            }
+            return Xvfb { child, display };
+        }
+        panic!("no free X display");
+    }
+
+    fn clipboard(&self) -> String {
+        let out = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn system_clipboard_outlives_the_app_under_xvfb() {
+    if !(have("tmux") && have("Xvfb") && have("xclip")) {
+        return;
+    }
+    let x = Xvfb::start();
+    let t = Tmux::start(
+        "xclip",
+        120,
+        40,
+        &format!("{BIN} --clipboard system"),
+        &[("LANG", "C.UTF-8"), ("DISPLAY", &x.display)],
+    );
+    t.keys(&["/", "delete", "Enter", "Space"]);
+    t.wait_for("1 selected");
+    t.keys(&["y"]);
+    t.wait_for("to the system clipboard");
+    let expected = compose("delete-image-native");
+    assert_eq!(x.clipboard(), expected, "while the app runs");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    sleep(Duration::from_millis(300));
+    assert_eq!(x.clipboard(), expected, "after the app quit");
+}
