@@ -56,9 +56,18 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Sends tmux key names (`Enter`, `Space`, `C-c`...) as keys and anything else as literal
+    /// text (tmux would read `delete` as the Delete key).
     fn keys(&self, keys: &[&str]) {
+        const NAMES: [&str; 8] = [
+            "Enter", "Space", "Escape", "C-c", "Tab", "BSpace", "Up", "Down",
+        ];
         for k in keys {
-            self.tmux(&["send-keys", k]);
+            if NAMES.contains(k) {
+                self.tmux(&["send-keys", k]);
+            } else {
+                self.tmux(&["send-keys", "-l", k]);
+            }
             sleep(Duration::from_millis(60));
         }
     }
