@@ -258,7 +258,10 @@ impl Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SIGTERM, so Xvfb removes its socket as a real shutdown does.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -286,4 +289,19 @@ fn system_clipboard_outlives_the_app_under_xvfb() {
     t.wait_for("EXIT=0");
     sleep(Duration::from_millis(300));
     assert_eq!(x.clipboard(), expected, "after the app quit");
+    // The helper serving the clipboard goes when the display does.
+    let display = x.display.clone();
+    drop(x);
+    let start = Instant::now();
+    let serving = || {
+        Command::new("pgrep")
+            .args(["-f", "ims-perms __serve-clipboard"])
+            .env("DISPLAY", &display)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    while serving() && start.elapsed() < Duration::from_secs(5) {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(!serving(), "the clipboard helper outlived the display");
 }

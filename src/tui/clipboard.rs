@@ -186,6 +186,18 @@ pub fn serve_clipboard() -> i32 {
     #[cfg(target_os = "linux")]
     {
         use arboard::SetExtLinux;
+        // arboard keeps waiting if the X server goes away; a local display's socket vanishing
+        // means nobody can paste any more, so stop serving then.
+        if let Some(socket) = local_display_socket()
+            && socket.exists()
+        {
+            std::thread::spawn(move || {
+                while socket.exists() {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                }
+                std::process::exit(0);
+            });
+        }
         match arboard::Clipboard::new().and_then(|mut c| c.set().wait().text(text)) {
             Ok(()) => 0,
             Err(_) => 1,
@@ -198,6 +210,16 @@ pub fn serve_clipboard() -> i32 {
             Err(_) => 1,
         }
     }
+}
+
+/// `/tmp/.X11-unix/XN` for a local `DISPLAY` such as `:N` or `:N.0`.
+fn local_display_socket() -> Option<std::path::PathBuf> {
+    let display = std::env::var("DISPLAY").ok()?;
+    let number = display.strip_prefix(':')?.split('.').next()?;
+    number.parse::<u32>().ok()?;
+    Some(std::path::PathBuf::from(format!(
+        "/tmp/.X11-unix/X{number}"
+    )))
 }
 
 #[cfg(test)]
