@@ -347,3 +347,40 @@ fn snapshot_help_chinese() {
     keys(&mut a, &["?"]);
     insta::assert_snapshot!(draw(&mut a, 120, 40));
 }
+
+#[test]
+fn show_keys_lists_the_last_keys_in_the_footer() {
+    let mut a = app(Lang::En);
+    a.show_keys = true;
+    keys(&mut a, &["j", "j", " ", "<Tab>"]);
+    assert_eq!(a.last_keys, ["j", "j", "Space", "Tab"]);
+    let screen = draw(&mut a, 160, 40);
+    assert!(screen.contains("⌨ j j Space Tab"), "{screen}");
+    keys(&mut a, &["kkkkkkk"]);
+    assert_eq!(a.last_keys.len(), 6, "only the last few");
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    use ratatui::style::Color;
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "export", "<Enter>", " "]);
+    for color in [false, true] {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|f| ui::render(&a, Theme { color }, f))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        let coloured = buffer
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset);
+        assert_eq!(coloured, color, "color: {color}");
+        // The match highlight is still there as a modifier.
+        let underlined = buffer
+            .content()
+            .iter()
+            .any(|c| c.modifier.contains(ratatui::style::Modifier::UNDERLINED));
+        assert!(underlined);
+    }
+}

@@ -530,6 +530,14 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_footer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans: Vec<Span> = Vec::new();
+    // The keys pressed (for demos) come first, so a narrow footer never hides them.
+    if app.show_keys && !app.last_keys.is_empty() {
+        let keys: Vec<&str> = app.last_keys.iter().map(String::as_str).collect();
+        spans.push(Span::styled(
+            format!("⌨ {}  ", keys.join(" ")),
+            theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        ));
+    }
     // Help and quit first, so they survive a narrow footer.
     let (first, rest): (Vec<_>, Vec<_>) = keymap::footer(app.mode())
         .partition(|b| matches!(b.action, keymap::Action::Help | keymap::Action::Quit));
@@ -539,13 +547,6 @@ fn render_footer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Style::new().add_modifier(Modifier::BOLD),
         ));
         spans.push(Span::raw(format!(" {}  ", b.describe(app.lang))));
-    }
-    if app.show_keys && !app.last_keys.is_empty() {
-        let keys: Vec<&str> = app.last_keys.iter().map(String::as_str).collect();
-        spans.push(Span::styled(
-            format!("⌨ {}", keys.join(" ")),
-            theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
-        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
