@@ -27,6 +27,7 @@ fn keys(app: &mut App, seq: &[&str]) {
             "<Bksp>" => KeyCode::Backspace,
             "<End>" => KeyCode::End,
             "<PgDn>" => KeyCode::PageDown,
+            "<PgUp>" => KeyCode::PageUp,
             s => {
                 for c in s.chars() {
                     app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
@@ -383,4 +384,23 @@ fn no_color_draws_without_colours() {
             .any(|c| c.modifier.contains(ratatui::style::Modifier::UNDERLINED));
         assert!(underlined);
     }
+}
+
+#[test]
+fn the_composer_scrolls_to_the_end_of_a_long_policy() {
+    let mut a = selected_with_toggle(Lang::En);
+    keys(&mut a, &["<Tab>"]);
+    let first = draw(&mut a, 80, 24);
+    assert!(!first.contains("Limits:"), "{first}");
+    for _ in 0..10 {
+        keys(&mut a, &["<PgDn>"]);
+        draw(&mut a, 80, 24);
+    }
+    let last = draw(&mut a, 80, 24);
+    assert!(last.contains("Limits:"), "{last}");
+    for _ in 0..10 {
+        keys(&mut a, &["<PgUp>"]);
+    }
+    assert_eq!(a.composer_scroll, 0);
+    assert_eq!(draw(&mut a, 80, 24), first);
 }

@@ -77,6 +77,10 @@ pub struct App {
     /// Conditional actions switched on (`--with`).
     pub with: Vec<String>,
     pub composer_cursor: usize,
+    /// First line of the composer pane shown (its text can be longer than the pane).
+    pub composer_scroll: usize,
+    /// The furthest the composer can scroll, as found by the last drawing (view state).
+    pub composer_max_scroll: std::cell::Cell<usize>,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
     pub help_scroll: usize,
@@ -102,6 +106,8 @@ impl App {
             selected: Vec::new(),
             with: Vec::new(),
             composer_cursor: 0,
+            composer_scroll: 0,
+            composer_max_scroll: std::cell::Cell::new(usize::MAX),
             focus: Focus::Table,
             overlay: None,
             help_scroll: 0,
@@ -227,6 +233,15 @@ impl App {
             },
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
+            Action::PageUp | Action::PageDown if self.mode() == Mode::Composer => {
+                let page = self.table_rows.max(1) as isize;
+                let delta = if action == Action::PageUp {
+                    -page
+                } else {
+                    page
+                };
+                self.scroll_composer(delta);
+            }
             Action::PageUp => self.move_by(-(self.table_rows.max(1) as isize)),
             Action::PageDown => self.move_by(self.table_rows.max(1) as isize),
             Action::Top => self.move_to(0),
@@ -411,6 +426,12 @@ impl App {
         } else if self.cursor >= self.scroll + rows {
             self.cursor = self.scroll + rows - 1;
         }
+    }
+
+    /// Scrolls the composer pane (keys or the wheel); the drawing clamps it to the text.
+    pub fn scroll_composer(&mut self, delta: isize) {
+        let max = self.composer_max_scroll.get();
+        self.composer_scroll = ((self.composer_scroll as isize + delta).max(0) as usize).min(max);
     }
 
     fn toggle_conditional(&mut self) {

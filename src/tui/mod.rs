@@ -108,8 +108,19 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
                             app.click_row((m.row - body_top) as usize);
                         }
                     }
-                    MouseEventKind::ScrollDown => app.scroll_by(3),
-                    MouseEventKind::ScrollUp => app.scroll_by(-3),
+                    MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                        let delta = if m.kind == MouseEventKind::ScrollUp {
+                            -3
+                        } else {
+                            3
+                        };
+                        let at = ratatui::layout::Position::new(m.column, m.row);
+                        if areas.composer.is_some_and(|r| r.contains(at)) {
+                            app.scroll_composer(delta);
+                        } else {
+                            app.scroll_by(delta);
+                        }
+                    }
                     _ => {}
                 }
                 Vec::new()

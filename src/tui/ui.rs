@@ -520,10 +520,17 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(title, theme.title(focused)));
+    let paragraph = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false });
+    // Never scroll past the text: the last line stays at the bottom of the pane at most.
+    let inner_height = area.height.saturating_sub(2) as usize;
+    let total = paragraph.line_count(area.width.saturating_sub(2));
+    app.composer_max_scroll
+        .set(total.saturating_sub(inner_height));
+    let scroll = app.composer_scroll.min(total.saturating_sub(inner_height));
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
+        paragraph.scroll((scroll.min(u16::MAX as usize) as u16, 0)),
         area,
     );
 }
