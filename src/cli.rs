@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
 
 use ims_perms::catalog::Catalog;
+use ims_perms::export::ExportFormat;
 use ims_perms::lang::Lang;
 use ims_perms::output::{operation_detail, operations_table};
 use ims_perms::policy::{ComposeOptions, Effect, compose, report_lines};
@@ -44,6 +45,11 @@ struct Cli {
     /// Explorer: print the composed policy on stdout after quitting (`ims-perms --print > p.json`).
     #[arg(long)]
     print: bool,
+
+    /// Explorer: review this policy file: rows marked allowed / denied / partial / not granted,
+    /// findings shown, the composer starting from what it fully allows.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 
     /// Explorer: show the last keys pressed in the footer (for demos).
     #[arg(long)]
@@ -91,6 +97,25 @@ enum Command {
         /// Overwrite FILE if it exists.
         #[arg(long, requires = "output")]
         force: bool,
+        /// Output format: the policy JSON, or a Terraform `huaweicloud_identity_role`.
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// Terraform: the role's name.
+        #[arg(long, default_value = ims_perms::export::DEFAULT_ROLE_NAME)]
+        name: String,
+        /// Replace actions with wildcards where, over the loaded catalogs, that grants exactly
+        /// the same operations.
+        #[arg(long)]
+        compact: bool,
+    },
+    /// Explain and lint an existing policy: what it allows, denies, and what is wrong or too broad.
+    Explain {
+        /// A policy file, or `-` for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+        /// Print `{"operations": [...], "findings": [...]}`.
+        #[arg(long)]
+        json: bool,
     },
     /// Which operation an API call is, and the actions it needs: `ims-perms lookup "GET /v2/images/ab12"`.
     Lookup {
@@ -205,7 +230,18 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
         Some(c) => c,
         None => {
             let catalog = load_catalogs(&cli.catalog)?;
+            let policy = match &cli.policy {
+                Some(path) => {
+                    let shown = ims_perms::text::escape_controls(&path.display().to_string());
+                    match std::fs::read_to_string(path) {
+                        Ok(text) => Some((shown, text)),
+                        Err(e) => return fail(2, format!("cannot read {shown}: {e}")),
+                    }
+                }
+                None => None,
+            };
             let options = ims_perms::tui::Options {
+                policy,
                 lang,
                 clipboard: cli.clipboard,
                 show_keys: cli.show_keys,
@@ -264,6 +300,9 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
             effect,
             output,
             force,
+            format,
+            name,
+            compact,
         } => {
             let mut chosen = Vec::new();
             for spec in &operations {
@@ -286,7 +325,50 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
                 eprintln!("{}", report.join("\n"));
                 return fail(1, "no policy: the chosen operations need no IAM action");
             };
-            let json = policy.to_json();
+            let mut policy = policy.clone();
+            let mut report = report;
+            if compact {
+                let (compacted, changes) = ims_perms::export::compact(&catalog, &policy);
+                if changes.is_empty() {
+                    report.push(match lang {
+                        Lang::En => {
+                            "Compact: no wildcard grants exactly the same operations; unchanged."
+                                .into()
+                        }
+                        Lang::Zh => "精简：没有通配符能授予完全相同的操作；未改变。".into(),
+                    });
+                } else {
+                    for c in &changes {
+                        report.push(match lang {
+                            Lang::En => format!(
+                                "Compact: {} replaces {}",
+                                c.wildcard,
+                                c.replaced.join(", ")
+                            ),
+                            Lang::Zh => {
+                                format!("精简：{} 替代 {}", c.wildcard, c.replaced.join(", "))
+                            }
+                        });
+                    }
+                    report.push(match lang {
+                        Lang::En => {
+                            "Warning: wildcards also match actions added to the service later."
+                                .into()
+                        }
+                        Lang::Zh => "警告：通配符也会匹配服务以后新增的授权项。".into(),
+                    });
+                }
+                policy = compacted;
+            }
+            let json = match format {
+                ExportFormat::Json => policy.to_json(),
+                ExportFormat::Terraform => ims_perms::export::terraform(
+                    &catalog,
+                    &composition.report.operations,
+                    &policy,
+                    &name,
+                ),
+            };
             match output {
                 Some(path) => {
                     write_new_file(&path, &json, force)?;
@@ -345,6 +427,41 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
                 emit(&out);
             }
             Ok(0)
+        }
+        Command::Explain { file, json } => {
+            let text = if file == "-" {
+                let mut buf = String::new();
+                if let Err(e) = io::Read::read_to_string(&mut io::stdin(), &mut buf) {
+                    return fail(2, format!("cannot read standard input: {e}"));
+                }
+                buf
+            } else {
+                match std::fs::read_to_string(&file) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return fail(
+                            2,
+                            format!(
+                                "cannot read {}: {e}",
+                                ims_perms::text::escape_controls(&file)
+                            ),
+                        );
+                    }
+                }
+            };
+            let review = ims_perms::review::explain(&catalog, &text);
+            if json {
+                let doc = ims_perms::review::ReviewJson {
+                    operations: &review.operations,
+                    findings: &review.findings,
+                };
+                let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+                out.push('\n');
+                emit(&out);
+            } else {
+                emit(&ims_perms::review::report_text(&catalog, &review, lang));
+            }
+            Ok(if review.has_errors() { 1 } else { 0 })
         }
         Command::Completions { .. } => unreachable!("answered before the catalogs load"),
     }

@@ -3,11 +3,13 @@
 //! thin front ends over these modules; nothing here knows about terminals.
 
 pub mod catalog;
+pub mod export;
 pub mod lang;
 pub mod output;
 pub mod policy;
 pub mod query;
 pub mod resolve;
+pub mod review;
 pub mod route;
 pub mod text;
 pub mod tui;

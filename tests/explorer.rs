@@ -40,7 +40,11 @@ fn keys(app: &mut App, seq: &[&str]) {
 }
 
 fn draw(app: &mut App, width: u16, height: u16) -> String {
-    let areas = ui::areas(ratatui::layout::Rect::new(0, 0, width, height), app.focus);
+    let areas = ui::areas(
+        ratatui::layout::Rect::new(0, 0, width, height),
+        app.focus,
+        app.loaded.is_some(),
+    );
     app.set_table_rows(areas.table_rows());
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal

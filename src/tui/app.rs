@@ -6,10 +6,14 @@ use std::collections::VecDeque;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use std::collections::BTreeSet;
+
 use crate::catalog::Catalog;
+use crate::export::{self, ExportFormat};
 use crate::lang::Lang;
 use crate::policy::{ComposeOptions, Composition, Effect as PolicyEffect, compose};
 use crate::query::{Hit, SearchIndex, search};
+use crate::review::{Review, Status, explain};
 use crate::tui::keymap::{self, Action, Mode};
 
 /// Something for the event loop to do outside the model.
@@ -26,6 +30,10 @@ pub enum Effect {
         text: String,
         overwrite: bool,
     },
+    /// Read a policy file and review it.
+    OpenPolicy {
+        path: String,
+    },
     Quit,
 }
 
@@ -40,8 +48,12 @@ pub enum Focus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help,
-    /// Asking for a file name.
+    /// Asking for a file name to write the policy to.
     Prompt {
+        path: String,
+    },
+    /// Asking for a policy file to review.
+    Open {
         path: String,
     },
     /// The file exists: overwrite?
@@ -56,6 +68,14 @@ pub struct Toggle {
     pub operation: usize,
     pub action: String,
     pub included: bool,
+}
+
+/// A policy under review, and what it allowed when loaded.
+pub struct LoadedPolicy {
+    pub source: String,
+    pub review: Review,
+    /// Catalog actions the policy allows (and does not deny), lower case: the "before".
+    pub before: BTreeSet<String>,
 }
 
 pub struct App {
@@ -88,6 +108,10 @@ pub struct App {
     pub show_keys: bool,
     pub last_keys: VecDeque<String>,
     pub composition: Option<Composition>,
+    /// The policy being reviewed, if any.
+    pub loaded: Option<LoadedPolicy>,
+    /// How `y` and `w` write the policy.
+    pub export: ExportFormat,
 }
 
 impl App {
@@ -115,6 +139,8 @@ impl App {
             show_keys: false,
             last_keys: VecDeque::new(),
             composition: None,
+            loaded: None,
+            export: ExportFormat::Json,
         };
         app.refilter();
         app.recompose();
@@ -125,7 +151,7 @@ impl App {
     pub fn mode(&self) -> Mode {
         match (&self.overlay, self.focus) {
             (Some(Overlay::Help), _) => Mode::Help,
-            (Some(Overlay::Prompt { .. }), _) => Mode::Prompt,
+            (Some(Overlay::Prompt { .. }) | Some(Overlay::Open { .. }), _) => Mode::Prompt,
             (Some(Overlay::Confirm { .. }), _) => Mode::Confirm,
             (None, Focus::Table) => Mode::Table,
             (None, Focus::Search) => Mode::Search,
@@ -144,6 +170,97 @@ impl App {
             .as_ref()
             .and_then(|c| c.policy.as_ref())
             .map(|p| p.to_json())
+    }
+
+    /// The policy in the chosen export format: JSON as `compose` prints it, or Terraform as
+    /// `compose --format terraform` prints it.
+    pub fn export_text(&self) -> Option<String> {
+        let c = self.composition.as_ref()?;
+        let policy = c.policy.as_ref()?;
+        Some(match self.export {
+            ExportFormat::Json => policy.to_json(),
+            ExportFormat::Terraform => export::terraform(
+                &self.catalog,
+                &c.report.operations,
+                policy,
+                export::DEFAULT_ROLE_NAME,
+            ),
+        })
+    }
+
+    /// Reviews a policy document: marks every row, and starts the composer from the operations
+    /// the policy fully allows (with the conditional actions it covers).
+    pub fn load_policy(&mut self, source: &str, text: &str) {
+        let review = explain(&self.catalog, text);
+        let ops = self.catalog.operations();
+        self.selected = review
+            .operations
+            .iter()
+            .filter(|o| o.status == Status::Allowed && !ops[o.index].actions.is_empty())
+            .map(|o| o.index)
+            .collect();
+        self.with = review
+            .operations
+            .iter()
+            .filter(|o| o.status == Status::Allowed)
+            .flat_map(|o| {
+                o.conditional_covered
+                    .iter()
+                    .map(|(a, _)| a.to_ascii_lowercase())
+            })
+            .collect();
+        self.with.sort();
+        self.with.dedup();
+        let before = review
+            .effective_actions(&self.catalog)
+            .into_iter()
+            .map(|a| a.to_ascii_lowercase())
+            .collect();
+        let count = |s: Status| review.operations.iter().filter(|o| o.status == s).count();
+        self.status = Some(match self.lang {
+            Lang::En => format!(
+                "Reviewed {source}: {} allowed, {} partial, {} denied, {} not granted; {} finding{}",
+                count(Status::Allowed),
+                count(Status::Partial),
+                count(Status::Denied),
+                count(Status::NotGranted),
+                review.findings.len(),
+                if review.findings.len() == 1 { "" } else { "s" }
+            ),
+            Lang::Zh => format!(
+                "已审查 {source}：{} 允许，{} 部分，{} 拒绝，{} 未授权；{} 条发现",
+                count(Status::Allowed),
+                count(Status::Partial),
+                count(Status::Denied),
+                count(Status::NotGranted),
+                review.findings.len()
+            ),
+        });
+        self.loaded = Some(LoadedPolicy {
+            source: source.to_string(),
+            review,
+            before,
+        });
+        self.recompose();
+    }
+
+    /// Actions added and removed against the reviewed policy: (added, removed), lower case.
+    pub fn policy_difference(&self) -> Option<(Vec<String>, Vec<String>)> {
+        let loaded = self.loaded.as_ref()?;
+        let after: BTreeSet<String> = self
+            .composition
+            .as_ref()
+            .and_then(|c| c.policy.as_ref())
+            .map(|p| {
+                p.statements
+                    .iter()
+                    .flat_map(|s| s.actions.iter().map(|a| a.to_ascii_lowercase()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let added = after.difference(&loaded.before).cloned().collect();
+        let removed = loaded.before.difference(&after).cloned().collect();
+        Some((added, removed))
     }
 
     /// The composer options the selection stands for (what `--with` the CLI would need).
@@ -208,7 +325,9 @@ impl App {
     pub fn type_text(&mut self, text: &str) {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         match (&mut self.overlay, self.focus) {
-            (Some(Overlay::Prompt { path }), _) => path.push_str(&clean),
+            (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
+                path.push_str(&clean)
+            }
             (None, Focus::Search) => {
                 self.query.push_str(&clean);
                 self.refilter();
@@ -280,10 +399,31 @@ impl App {
                 }
             }
             Action::Copy => return self.copy(),
+            Action::OpenPolicy => {
+                self.overlay = Some(Overlay::Open {
+                    path: String::new(),
+                });
+            }
+            Action::ToggleExport => {
+                self.export = match self.export {
+                    ExportFormat::Json => ExportFormat::Terraform,
+                    ExportFormat::Terraform => ExportFormat::Json,
+                };
+                self.status = Some(match (self.export, self.lang) {
+                    (ExportFormat::Json, Lang::En) => "y and w now give the policy JSON".into(),
+                    (ExportFormat::Terraform, Lang::En) => {
+                        "y and w now give Terraform (huaweicloud_identity_role)".into()
+                    }
+                    (ExportFormat::Json, Lang::Zh) => "y 与 w 现在输出策略 JSON".into(),
+                    (ExportFormat::Terraform, Lang::Zh) => {
+                        "y 与 w 现在输出 Terraform（huaweicloud_identity_role）".into()
+                    }
+                });
+            }
             Action::Write => {
                 if self.policy_json().is_some() {
                     self.overlay = Some(Overlay::Prompt {
-                        path: "ims-policy.json".into(),
+                        path: self.export.default_file().into(),
                     });
                 } else {
                     self.status = Some(self.no_policy_message());
@@ -295,7 +435,7 @@ impl App {
                 self.overlay = Some(Overlay::Help);
             }
             Action::Backspace => match (&mut self.overlay, self.focus) {
-                (Some(Overlay::Prompt { path }), _) => {
+                (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
                     path.pop();
                 }
                 (None, Focus::Search) => {
@@ -305,6 +445,14 @@ impl App {
                 _ => {}
             },
             Action::Submit => {
+                if let Some(Overlay::Open { path }) = &self.overlay {
+                    let path = path.trim().to_string();
+                    if path.is_empty() {
+                        return Vec::new();
+                    }
+                    self.overlay = None;
+                    return vec![Effect::OpenPolicy { path }];
+                }
                 if let Some(Overlay::Prompt { path }) = &self.overlay {
                     let path = path.trim().to_string();
                     if path.is_empty() {
@@ -336,7 +484,7 @@ impl App {
     }
 
     fn write(&mut self, path: String, overwrite: bool) -> Vec<Effect> {
-        match self.policy_json() {
+        match self.export_text() {
             Some(text) => vec![Effect::Write {
                 path,
                 text,
@@ -347,7 +495,7 @@ impl App {
     }
 
     fn copy(&mut self) -> Vec<Effect> {
-        match (&self.composition, self.policy_json()) {
+        match (&self.composition, self.export_text()) {
             (Some(c), Some(text)) => vec![Effect::Copy {
                 text,
                 actions: c.policy.as_ref().map_or(0, |p| p.action_count()),

@@ -34,6 +34,8 @@ pub struct Options {
     pub clipboard: ClipboardMode,
     pub show_keys: bool,
     pub no_color: bool,
+    /// A policy to review from the start: (its name, its text).
+    pub policy: Option<(String, String)>,
 }
 
 /// Puts the terminal back as it was: raw mode off, main screen, no mouse capture or bracketed
@@ -80,6 +82,9 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
     let mut terminal = Terminal::new(CrosstermBackend::new(tty.try_clone()?))?;
     let mut osc_out = tty;
     let mut app = App::new(catalog, options.lang);
+    if let Some((source, text)) = &options.policy {
+        app.load_policy(source, text);
+    }
     app.show_keys = options.show_keys;
     let theme = Theme {
         color: !options.no_color,
@@ -87,7 +92,11 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
     let mut clipboard = Clipboard::new(options.clipboard);
     loop {
         let size = terminal.size()?;
-        let areas = ui::areas(Rect::new(0, 0, size.width, size.height), app.focus);
+        let areas = ui::areas(
+            Rect::new(0, 0, size.width, size.height),
+            app.focus,
+            app.loaded.is_some(),
+        );
         app.set_table_rows(areas.table_rows());
         terminal.draw(|frame| ui::render(&app, theme, frame))?;
         let effects = match event::read()? {
@@ -136,6 +145,12 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
                 Effect::Copy { text, actions } => {
                     app.status = Some(clipboard.copy(&text, actions, &mut osc_out, app.lang));
                 }
+                Effect::OpenPolicy { path } => match std::fs::read_to_string(&path) {
+                    Ok(text) => app.load_policy(&crate::text::escape_controls(&path), &text),
+                    Err(e) => {
+                        app.status = Some(format!("{}: {e}", crate::text::escape_controls(&path)))
+                    }
+                },
                 Effect::Write {
                     path,
                     text,

@@ -8,9 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthChar;
 
+use crate::export::ExportFormat;
 use crate::lang::Lang;
 use crate::policy::Effect as PolicyEffect;
 use crate::policy::report_lines;
+use crate::review::{Severity, Status};
 use crate::tui::app::{App, Focus, Overlay};
 use crate::tui::keymap::{self, KEYMAP, Mode};
 
@@ -57,6 +59,8 @@ pub struct Areas {
     pub search: Rect,
     pub table: Rect,
     pub detail: Option<Rect>,
+    /// The review's findings, when a policy is loaded (wide screens).
+    pub findings: Option<Rect>,
     pub composer: Option<Rect>,
     pub status: Rect,
     pub footer: Rect,
@@ -69,7 +73,7 @@ impl Areas {
     }
 }
 
-pub fn areas(size: Rect, focus: Focus) -> Areas {
+pub fn areas(size: Rect, focus: Focus, reviewing: bool) -> Areas {
     let [search, body, status, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(4),
@@ -81,18 +85,37 @@ pub fn areas(size: Rect, focus: Focus) -> Areas {
         let [table, side] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(body);
+        if reviewing {
+            let [detail, findings, composer] = Layout::vertical([
+                Constraint::Percentage(30),
+                Constraint::Percentage(25),
+                Constraint::Percentage(45),
+            ])
+            .areas(side);
+            return Areas {
+                search,
+                table,
+                detail: Some(detail),
+                findings: Some(findings),
+                composer: Some(composer),
+                status,
+                footer,
+            };
+        }
         let [detail, composer] =
             Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(side);
         Areas {
             search,
             table,
             detail: Some(detail),
+            findings: None,
             composer: Some(composer),
             status,
             footer,
         }
     } else {
-        // Narrow: the table over one pane, the composer when it has the focus, else the detail.
+        // Narrow: the table over one pane, the composer when it has the focus, else the detail
+        // (which then also lists a reviewed policy's findings).
         let [table, below] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
         let (detail, composer) = match focus {
@@ -103,6 +126,7 @@ pub fn areas(size: Rect, focus: Focus) -> Areas {
             search,
             table,
             detail,
+            findings: None,
             composer,
             status,
             footer,
@@ -129,7 +153,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), size);
         return;
     }
-    let a = areas(size, app.focus);
+    let a = areas(size, app.focus, app.loaded.is_some());
     render_search(app, theme, frame, a.search);
     render_table(app, theme, frame, a.table);
     if let Some(r) = a.detail {
@@ -137,6 +161,16 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     }
     if let Some(r) = a.composer {
         render_composer(app, theme, frame, r);
+    }
+    if let Some(r) = a.findings {
+        let block =
+            Block::default()
+                .borders(Borders::ALL)
+                .title(t(app.lang, " Findings ", " 审查发现 "));
+        let text = Paragraph::new(findings_lines(app, theme))
+            .block(block)
+            .wrap(Wrap { trim: false });
+        frame.render_widget(text, r);
     }
     let status = app.status.clone().unwrap_or_default();
     frame.render_widget(
@@ -151,6 +185,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
             frame,
             size,
             t(app.lang, "Write the policy to", "将策略写入"),
+            &format!("{path}▏"),
+        ),
+        Some(Overlay::Open { path }) => render_prompt(
+            app,
+            frame,
+            size,
+            t(app.lang, "Review the policy in", "审查策略文件"),
             &format!("{path}▏"),
         ),
         Some(Overlay::Confirm { path }) => render_prompt(
@@ -249,21 +290,29 @@ fn highlighted(
 fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Table && app.overlay.is_none();
     let ops = app.catalog.operations();
+    let lang = app.lang;
+    let reviewing = app.loaded.is_some();
     let inner = area.width.saturating_sub(2);
-    // Fixed columns: mark 1, scope 5, method 6, five gaps; the rest shared.
-    let flexible = inner.saturating_sub(1 + 5 + 6 + 5);
+    // Fixed columns: mark 1, policy status 6 (when reviewing), scope 5, method 6, and the gaps;
+    // the rest shared.
+    let status_w: u16 = if reviewing { 6 } else { 0 };
+    let gaps: u16 = if reviewing { 6 } else { 5 };
+    let flexible = inner.saturating_sub(1 + status_w + 5 + 6 + gaps);
     let name_w = flexible * 30 / 100;
     let actions_w = flexible * 38 / 100;
     let route_w = flexible - name_w - actions_w;
-    let header = Row::new(vec![
-        Cell::from(" "),
-        Cell::from(t(app.lang, "Permission", "权限")),
-        Cell::from(t(app.lang, "Actions", "授权项")),
-        Cell::from(t(app.lang, "Scope", "范围")),
-        Cell::from(t(app.lang, "Method", "方法")),
-        Cell::from(t(app.lang, "Route", "API")),
-    ])
-    .style(Style::new().add_modifier(Modifier::BOLD));
+    let mut header = vec![Cell::from(" ")];
+    if reviewing {
+        header.push(Cell::from(t(lang, "Policy", "策略")));
+    }
+    header.extend([
+        Cell::from(t(lang, "Permission", "权限")),
+        Cell::from(t(lang, "Actions", "授权项")),
+        Cell::from(t(lang, "Scope", "范围")),
+        Cell::from(t(lang, "Method", "方法")),
+        Cell::from(t(lang, "Route", "API")),
+    ]);
+    let header = Row::new(header).style(Style::new().add_modifier(Modifier::BOLD));
     let rows_shown = area.height.saturating_sub(3) as usize;
     let hl = theme.highlight();
     let rows: Vec<Row> = app
@@ -287,7 +336,7 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             } else {
                 " "
             };
-            let (name, name_hl) = match app.lang {
+            let (name, name_hl) = match lang {
                 Lang::Zh if op.name.exactly(Lang::Zh).is_some() => {
                     (op.name.get(Lang::Zh), &hit.highlights.name_zh)
                 }
@@ -321,8 +370,34 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             if op.actions.is_empty() {
                 actions_text.push('-');
             }
-            Row::new(vec![
-                Cell::from(Span::styled(mark, base.add_modifier(Modifier::BOLD))),
+            let mut cells = vec![Cell::from(Span::styled(
+                mark,
+                base.add_modifier(Modifier::BOLD),
+            ))];
+            if let Some(loaded) = &app.loaded {
+                let status = loaded.review.operations[hit.index].status;
+                let style = match status {
+                    Status::Allowed => base.patch(theme.fg(Color::Green)),
+                    Status::Denied => base
+                        .patch(theme.fg(Color::Red))
+                        .add_modifier(Modifier::BOLD),
+                    Status::Partial => base.patch(theme.fg(Color::Yellow)),
+                    Status::NotGranted => base.patch(theme.dim()),
+                };
+                // Words, not colour alone.
+                let label = match (status, lang) {
+                    (Status::Allowed, Lang::En) => "allow",
+                    (Status::Denied, Lang::En) => "DENY",
+                    (Status::Partial, Lang::En) => "part",
+                    (Status::NotGranted, Lang::En) => "-",
+                    (Status::Allowed, Lang::Zh) => "允许",
+                    (Status::Denied, Lang::Zh) => "拒绝",
+                    (Status::Partial, Lang::Zh) => "部分",
+                    (Status::NotGranted, Lang::Zh) => "-",
+                };
+                cells.push(Cell::from(Span::styled(label, style)));
+            }
+            cells.extend([
                 Cell::from(highlighted(name, name_hl, name_w as usize, base, hl)),
                 Cell::from(highlighted(
                     &actions_text,
@@ -340,29 +415,28 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     base,
                     hl,
                 )),
-            ])
-            .style(base)
+            ]);
+            Row::new(cells).style(base)
         })
         .collect();
     let title = format!(
         " {} · {} {} ",
-        t(app.lang, "Operations", "操作"),
+        t(lang, "Operations", "操作"),
         app.selected.len(),
-        t(app.lang, "selected", "已选")
+        t(lang, "selected", "已选")
     );
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(name_w),
-            Constraint::Length(actions_w),
-            Constraint::Length(5),
-            Constraint::Length(6),
-            Constraint::Length(route_w),
-        ],
-    )
-    .header(header)
-    .block(
+    let mut widths = vec![Constraint::Length(1)];
+    if reviewing {
+        widths.push(Constraint::Length(status_w));
+    }
+    widths.extend([
+        Constraint::Length(name_w),
+        Constraint::Length(actions_w),
+        Constraint::Length(5),
+        Constraint::Length(6),
+        Constraint::Length(route_w),
+    ]);
+    let table = Table::new(rows, widths).header(header).block(
         Block::default()
             .borders(Borders::ALL)
             .title(Span::styled(title, theme.title(focused))),
@@ -440,6 +514,32 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             }
         }
     }
+    if let Some(loaded) = &app.loaded
+        && let Some(i) = app.current()
+    {
+        let o = &loaded.review.operations[i];
+        let mut text = format!("{} {}", t(lang, "Policy:", "策略："), o.status.label(lang));
+        if !o.denied_by.is_empty() {
+            text.push_str(&format!(
+                " ({} {})",
+                t(lang, "denied by", "被拒绝："),
+                o.denied_by.join(", ")
+            ));
+        } else if o.status == Status::Partial {
+            text.push_str(&format!(
+                " ({} {})",
+                t(lang, "missing", "缺少"),
+                o.missing.join(", ")
+            ));
+        }
+        lines.push(Line::styled(
+            text,
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        if frame.area().width < 120 {
+            lines.extend(findings_lines(app, theme));
+        }
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(t(lang, " Detail ", " 详情 "));
@@ -504,6 +604,32 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             ));
         }
     }
+    if let Some((added, removed)) = app.policy_difference() {
+        let source = app.loaded.as_ref().map(|l| l.source.as_str()).unwrap_or("");
+        lines.push(Line::styled(
+            format!("{} {source}:", t(lang, "Compared with", "对比")),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        if added.is_empty() && removed.is_empty() {
+            lines.push(Line::raw(t(lang, "  same actions", "  授权项相同")));
+        }
+        for a in added {
+            lines.push(Line::styled(format!("  + {a}"), theme.fg(Color::Green)));
+        }
+        for a in removed {
+            lines.push(Line::styled(format!("  - {a}"), theme.fg(Color::Red)));
+        }
+    }
+    if app.export == ExportFormat::Terraform {
+        lines.push(Line::styled(
+            t(
+                lang,
+                "y / w give Terraform (t switches back to JSON)",
+                "y / w 输出 Terraform（t 切换回 JSON）",
+            ),
+            theme.dim(),
+        ));
+    }
     if let Some(c) = &app.composition {
         if let Some(json) = app.policy_json() {
             lines.push(Line::raw(""));
@@ -533,6 +659,42 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         paragraph.scroll((scroll.min(u16::MAX as usize) as u16, 0)),
         area,
     );
+}
+
+/// The reviewed policy's findings, most severe first.
+fn findings_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
+    let Some(loaded) = &app.loaded else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::styled(
+        loaded.source.clone(),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    let mut findings: Vec<_> = loaded.review.findings.iter().collect();
+    findings.sort_by_key(|f| f.severity);
+    if findings.is_empty() {
+        lines.push(Line::raw(t(app.lang, "No findings.", "未发现问题。")));
+    }
+    for f in findings {
+        let (label, style) = match f.severity {
+            Severity::Error => ("error", theme.fg(Color::Red).add_modifier(Modifier::BOLD)),
+            Severity::Warning => (
+                "warning",
+                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+            Severity::Info => ("info", theme.dim()),
+        };
+        let path = if f.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", f.path)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label} "), style),
+            Span::raw(format!("{path}{}", f.message)),
+        ]));
+    }
+    lines
 }
 
 fn render_footer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {

@@ -1,0 +1,250 @@
+//! Other shapes of a composed policy: Terraform for admins who apply policies as code, and a
+//! compacted policy with wildcards where they change nothing.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::Catalog;
+use crate::policy::{Effect, Policy, Statement};
+use crate::review::{self, ActionPattern};
+
+/// How a policy is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Terraform,
+}
+
+impl ExportFormat {
+    pub fn default_file(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "ims-policy.json",
+            ExportFormat::Terraform => "ims-policy.tf",
+        }
+    }
+}
+
+/// The name used when none is given.
+pub const DEFAULT_ROLE_NAME: &str = "ims-custom-policy";
+
+/// A string as an HCL quoted string: JSON escapes, plus `${` and `%{` escaped so nothing is
+/// read as a template.
+fn hcl_string(s: &str) -> String {
+    let json = serde_json::to_string(s).expect("a string always serialises");
+    json.replace("${", "$${").replace("%{", "%%{")
+}
+
+/// The Terraform resource label for a role name: lower-case letters, digits and `_`.
+fn resource_label(name: &str) -> String {
+    let mut label: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !label.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        label.insert_str(0, "role_");
+    }
+    label
+}
+
+/// A `huaweicloud_identity_role` resource (`type = "XA"`, for project-level services such as
+/// IMS) whose `policy` is `jsonencode` of exactly the JSON format's policy.
+pub fn terraform(catalog: &Catalog, operations: &[usize], policy: &Policy, name: &str) -> String {
+    let ops = catalog.operations();
+    let verb = match policy.statements.first().map(|s| s.effect) {
+        Some(Effect::Deny) => "Denies",
+        _ => "Allows",
+    };
+    let listed: Vec<String> = operations
+        .iter()
+        .map(|&i| format!("{} ({})", ops[i].id, ops[i].route()))
+        .collect();
+    let description = format!("{verb}: {}. Made by ims-perms.", listed.join(", "));
+    let mut out = String::new();
+    out.push_str(&format!(
+        "resource \"huaweicloud_identity_role\" {} {{\n",
+        hcl_string(&resource_label(name))
+    ));
+    out.push_str(&format!("  name        = {}\n", hcl_string(name)));
+    out.push_str(&format!("  description = {}\n", hcl_string(&description)));
+    out.push_str("  type        = \"XA\"\n");
+    out.push_str("  policy = jsonencode({\n");
+    out.push_str(&format!("    Version = {}\n", hcl_string(&policy.version)));
+    out.push_str("    Statement = [\n");
+    for st in &policy.statements {
+        let effect = match st.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        };
+        out.push_str("      {\n");
+        out.push_str(&format!("        Effect = {}\n", hcl_string(effect)));
+        out.push_str("        Action = [\n");
+        for a in &st.actions {
+            out.push_str(&format!("          {},\n", hcl_string(a)));
+        }
+        out.push_str("        ]\n");
+        out.push_str("      },\n");
+    }
+    out.push_str("    ]\n");
+    out.push_str("  })\n");
+    out.push_str("}\n");
+    out
+}
+
+/// One replacement `--compact` made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub wildcard: String,
+    pub replaced: Vec<String>,
+}
+
+/// What the policy grants, operation by operation, as the reviewer sees it.
+fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<String>)> {
+    review::explain(catalog, &policy.to_json())
+        .operations
+        .into_iter()
+        .map(|o| {
+            (
+                o.status,
+                o.conditional_covered
+                    .into_iter()
+                    .map(|(a, _)| a.to_ascii_lowercase())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Replaces actions with wildcards (`svc:*:*`, `svc:resource:*`, `svc:*:action`) only where,
+/// over the loaded catalogs, the result grants exactly the same operations, and no wildcard
+/// stands for fewer than two actions.
+pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>) {
+    let before = fingerprint(catalog, policy);
+    let mut current = policy.clone();
+    let mut replacements = Vec::new();
+    for si in 0..current.statements.len() {
+        loop {
+            let actions = current.statements[si].actions.clone();
+            let concrete: Vec<&String> = actions.iter().filter(|a| !a.contains('*')).collect();
+            let mut candidates: Vec<String> = Vec::new();
+            let mut services: BTreeMap<String, ()> = BTreeMap::new();
+            for a in &concrete {
+                let parts: Vec<&str> = a.split(':').collect();
+                if let [svc, res, act] = parts.as_slice() {
+                    services.insert(svc.to_string(), ());
+                    candidates.push(format!("{svc}:{}:*", res));
+                    candidates.push(format!("{svc}:*:{}", act));
+                }
+            }
+            let mut ordered: Vec<String> = services.keys().map(|s| format!("{s}:*:*")).collect();
+            for c in candidates {
+                if !ordered.iter().any(|o| o.eq_ignore_ascii_case(&c)) {
+                    ordered.push(c);
+                }
+            }
+            let mut applied = false;
+            for candidate in ordered {
+                let Ok(pattern) = ActionPattern::parse(&candidate, false) else {
+                    continue;
+                };
+                let covered: Vec<String> = concrete
+                    .iter()
+                    .filter(|a| pattern.matches(a))
+                    .map(|a| a.to_string())
+                    .collect();
+                if covered.len() < 2 {
+                    continue;
+                }
+                let mut trial = current.clone();
+                let mut kept: Vec<String> = actions
+                    .iter()
+                    .filter(|a| !covered.contains(a))
+                    .cloned()
+                    .collect();
+                kept.push(candidate.clone());
+                kept.sort_by_key(|a| a.to_ascii_lowercase());
+                trial.statements[si] = Statement {
+                    effect: current.statements[si].effect,
+                    actions: kept,
+                };
+                if fingerprint(catalog, &trial) == before {
+                    replacements.push(Replacement {
+                        wildcard: candidate,
+                        replaced: covered,
+                    });
+                    current = trial;
+                    applied = true;
+                    break;
+                }
+            }
+            if !applied {
+                break;
+            }
+        }
+    }
+    (current, replacements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{ComposeOptions, compose};
+
+    fn policy_for(c: &Catalog, ids: &[&str]) -> (Vec<usize>, Policy) {
+        let chosen: Vec<usize> = ids.iter().map(|id| c.find_id(id)[0]).collect();
+        let p = compose(c, &chosen, &ComposeOptions::default())
+            .unwrap()
+            .policy
+            .unwrap();
+        (chosen, p)
+    }
+
+    #[test]
+    fn terraform_holds_the_policy() {
+        let c = Catalog::builtin().unwrap();
+        let (chosen, p) = policy_for(&c, &["list-images", "show-image-native"]);
+        let tf = terraform(&c, &chosen, &p, "ims-readers");
+        assert!(tf.starts_with("resource \"huaweicloud_identity_role\" \"ims_readers\" {\n  name        = \"ims-readers\"\n"), "{tf}");
+        assert!(tf.contains("  type        = \"XA\"\n"));
+        assert!(tf.contains("Allows: list-images (GET /v2/cloudimages), show-image-native (GET /v2/images/{image_id})"));
+        assert!(tf.contains("          \"ims:images:get\",\n          \"ims:images:list\",\n"));
+    }
+
+    #[test]
+    fn hcl_strings_never_interpolate() {
+        assert_eq!(hcl_string("a${b}%{c}\"d"), "\"a$${b}%%{c}\\\"d\"");
+        assert_eq!(resource_label("9 Ops!"), "role_9_ops_");
+    }
+
+    #[test]
+    fn compact_only_where_nothing_changes() {
+        let c = Catalog::builtin().unwrap();
+        // Every IMS action: ims:*:* grants exactly the same.
+        let all: Vec<&str> = c.operations().iter().map(|o| o.id.as_str()).collect();
+        let (_, p) = policy_for(&c, &all);
+        let (compacted, changes) = compact(&c, &p);
+        assert_eq!(compacted.statements[0].actions, ["ims:*:*"]);
+        assert_eq!(changes.len(), 1);
+        // Two of the image actions: no wildcard fits without granting more.
+        let (_, p) = policy_for(&c, &["list-images", "delete-image-native"]);
+        let (compacted, changes) = compact(&c, &p);
+        assert_eq!(compacted, p);
+        assert!(changes.is_empty());
+        // All the `create` actions but one is not enough for ims:*:create.
+        let (_, p) = policy_for(
+            &c,
+            &[
+                "create-image",
+                "create-data-image",
+                "create-whole-image",
+                "create-image-metadata-native",
+            ],
+        );
+        let (compacted, _) = compact(&c, &p);
+        assert_eq!(compacted.statements[0].actions, ["ims:*:create"]);
+    }
+}

@@ -1,0 +1,293 @@
+//! Policy review and exports, end to end: `explain` on real-looking policies, Terraform checked
+//! by an HCL parser, `--compact`, and the round trip explain(compose(s)).
+
+use assert_cmd::Command;
+use hcl::eval::{Context, Evaluate};
+use ims_perms::catalog::Catalog;
+use ims_perms::policy::{ComposeOptions, compose};
+use ims_perms::review::{Status, explain};
+use proptest::prelude::*;
+
+fn ims() -> Command {
+    let mut cmd = Command::cargo_bin("ims-perms").unwrap();
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
+    cmd
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = ims();
+    cmd.args(args);
+    if let Some(s) = stdin {
+        cmd.write_stdin(s);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const ADMIN_WITH_DENY: &str = r#"{
+  "Version": "1.1",
+  "Statement": [
+    {"Effect": "Allow", "Action": ["ims:*:*"]},
+    {"Effect": "Deny", "Action": ["ims:images:delete", "ims:images:export"]}
+  ]
+}"#;
+
+#[test]
+fn explain_json_statuses_and_exit_codes() {
+    let (code, out, _) = run(&["explain", "--json", "-"], Some(ADMIN_WITH_DENY));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let op = |id: &str| {
+        v["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(op("list-images")["status"], "allowed");
+    assert_eq!(op("export-image")["status"], "denied");
+    assert_eq!(
+        op("export-image")["denied_by"],
+        serde_json::json!(["ims:images:export"])
+    );
+    assert_eq!(
+        op("export-image")["missing"],
+        serde_json::json!(["ims:images:export"])
+    );
+    assert_eq!(op("delete-image-v1-1")["method"], "DELETE");
+    assert_eq!(op("delete-image-v1-1")["path"], "/v1.1/images/{image_id}");
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["severity"] != "error"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["path"] == "Statement[0].Action[0]" && f["severity"] == "warning")
+    );
+}
+
+#[test]
+fn explain_readable_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("readonly.json");
+    std::fs::write(
+        &path,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:*:get*", "ims:*:list*", "ims:image:list", "evs:volumes:list"]}]}"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(&["explain", path.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("Operations: 6 allowed, 1 partial, 0 denied, 11 not granted (of 18)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("partial      PUT /v2/images/{image_id}/file"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean \"ims:images:list\"?"), "{out}");
+    assert!(
+        out.contains("service `evs` is not in the loaded catalogs; noted, not evaluated"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["--lang", "zh", "explain", path.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("操作：6 允许，1 部分，0 拒绝，11 未授权（共 18）"),
+        "{out}"
+    );
+}
+
+#[test]
+fn explain_errors_exit_1_usage_exit_2() {
+    let (code, out, _) = run(
+        &["explain", "-"],
+        Some("{\"Version\": \"1.1\", \"Statement\": ["),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "Operations: not evaluated (the document could not be read)\nFindings:\n  error    invalid JSON at line 1 column 33: EOF while parsing a list\n"
+    );
+    let (code, out, _) = run(
+        &["explain", "-"],
+        Some(
+            r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEquals": {"g:UserName": ["a"]}}}]}"#,
+        ),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Statement[0].Condition: Condition is not evaluated"),
+        "{out}"
+    );
+    let (code, out, err) = run(&["explain", "/no/such/policy.json"], None);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("ims-perms: cannot read /no/such/policy.json:"),
+        "{err}"
+    );
+    let (code, _, _) = run(
+        &["explain", "-"],
+        Some(
+            r#"{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:*"]}]}"#,
+        ),
+    );
+    assert_eq!(code, 0);
+}
+
+/// The `policy = jsonencode({...})` of a Terraform file, evaluated to JSON.
+fn terraform_policy(tf: &str) -> (String, serde_json::Value) {
+    let body = hcl::parse(tf).expect("valid HCL");
+    let block = body.blocks().next().expect("one resource");
+    assert_eq!(block.identifier(), "resource");
+    let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
+    assert_eq!(labels[0], "huaweicloud_identity_role");
+    let attr = |name: &str| {
+        block
+            .body()
+            .attributes()
+            .find(|a| a.key() == name)
+            .unwrap()
+            .expr()
+            .clone()
+    };
+    assert_eq!(attr("type"), hcl::Expression::String("XA".into()));
+    let hcl::Expression::FuncCall(call) = attr("policy") else {
+        panic!("policy is not a function call");
+    };
+    assert_eq!(call.name.to_string(), "jsonencode");
+    let value: hcl::Value = call.args[0].evaluate(&Context::new()).unwrap();
+    let name = match attr("name") {
+        hcl::Expression::String(s) => s,
+        other => panic!("{other:?}"),
+    };
+    (name, serde_json::to_value(value).unwrap())
+}
+
+#[test]
+fn terraform_parses_and_holds_the_json_policy() {
+    let ops = [
+        "update-image",
+        "PUT /v2/images/{image_id}/file",
+        "export-image",
+    ];
+    let (_, json, _) = run(
+        &[
+            &["compose"][..],
+            &ops,
+            &["--with", "ims:serverImages:create"],
+        ]
+        .concat(),
+        None,
+    );
+    let (code, tf, _) = run(
+        &[
+            &["compose"][..],
+            &ops,
+            &[
+                "--with",
+                "ims:serverImages:create",
+                "--format",
+                "terraform",
+                "--name",
+                "image-uploaders",
+            ],
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!(code, 0);
+    let (name, policy) = terraform_policy(&tf);
+    assert_eq!(name, "image-uploaders");
+    assert_eq!(
+        policy,
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    );
+    assert!(tf.contains("description = \"Allows: update-image (PATCH /v2/cloudimages/{image_id}), upload-image-native"), "{tf}");
+    let (_, tf, _) = run(
+        &[
+            "compose",
+            "delete-image-native",
+            "--effect",
+            "deny",
+            "--format",
+            "terraform",
+        ],
+        None,
+    );
+    let (name, policy) = terraform_policy(&tf);
+    assert_eq!(name, "ims-custom-policy");
+    assert_eq!(policy["Statement"][0]["Effect"], "Deny");
+}
+
+#[test]
+fn compact_replaces_only_what_changes_nothing() {
+    let all: Vec<String> = Catalog::builtin()
+        .unwrap()
+        .operations()
+        .iter()
+        .map(|o| o.id.clone())
+        .collect();
+    let mut args = vec!["compose".to_string()];
+    args.extend(all);
+    args.push("--compact".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = run(&args, None);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"ims:*:*\""), "{out}");
+    assert!(
+        err.contains("Compact: ims:*:* replaces ims:dataImages:create, ims:images:create"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Warning: wildcards also match actions added to the service later."),
+        "{err}"
+    );
+    let (_, out, err) = run(
+        &["compose", "list-images", "delete-image-native", "--compact"],
+        None,
+    );
+    assert!(
+        out.contains("\"ims:images:delete\",\n        \"ims:images:list\""),
+        "{out}"
+    );
+    assert!(
+        err.contains("Compact: no wildcard grants exactly the same operations; unchanged."),
+        "{err}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// explain(compose(s)) allows every selected operation, and nothing beyond the operations
+    /// sharing those actions (plus those needing none).
+    #[test]
+    fn explain_of_compose_allows_exactly_the_selection(selection in prop::collection::vec(0usize..18, 1..7)) {
+        let catalog = Catalog::builtin().unwrap();
+        let composition = compose(&catalog, &selection, &ComposeOptions::default()).unwrap();
+        let Some(policy) = &composition.policy else { return Ok(()); };
+        let review = explain(&catalog, &policy.to_json());
+        prop_assert!(!review.has_errors());
+        for o in &review.operations {
+            let op = &catalog.operations()[o.index];
+            let expected = if selection.contains(&o.index)
+                || composition.report.also_covers.contains(&o.index)
+                || op.actions.is_empty()
+            {
+                Status::Allowed
+            } else {
+                prop_assert_ne!(o.status, Status::Allowed, "{} allowed but not chosen nor sharing", op.id);
+                continue;
+            };
+            prop_assert_eq!(o.status, expected, "{}", op.id);
+        }
+    }
+}
