@@ -408,3 +408,127 @@ fn the_composer_scrolls_to_the_end_of_a_long_policy() {
     assert_eq!(a.composer_scroll, 0);
     assert_eq!(draw(&mut a, 80, 24), first);
 }
+
+const READ_ONLY_WITH_DENY: &str = r#"{"Version": "1.1", "Statement": [
+  {"Effect": "Allow", "Action": ["ims:*:get*", "ims:*:list*", "ims:image:list"]},
+  {"Effect": "Deny", "Action": ["ims:images:delete"]}]}"#;
+
+#[test]
+fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
+    use ims_perms::review::Status;
+    let mut a = app(Lang::En);
+    a.load_policy("readonly.json", READ_ONLY_WITH_DENY);
+    let loaded = a.loaded.as_ref().unwrap();
+    let status = |id: &str| {
+        let i = a.catalog.find_id(id)[0];
+        loaded.review.operations[i].status
+    };
+    assert_eq!(status("list-images"), Status::Allowed);
+    assert_eq!(status("delete-image-native"), Status::Denied);
+    assert_eq!(status("upload-image-native"), Status::Partial);
+    assert_eq!(status("export-image"), Status::NotGranted);
+    // The composer starts from what the policy fully allows (GET / needs nothing: left out).
+    assert_eq!(
+        ids(&a),
+        [
+            "list-images",
+            "list-images-native",
+            "show-image-native",
+            "list-image-details-v1-1",
+            "show-image-metadata-v1"
+        ]
+    );
+    assert_eq!(a.policy_difference(), Some((vec![], vec![])));
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap()
+            .starts_with("Reviewed readonly.json: 6 allowed, 1 partial, 2 denied, 9 not granted")
+    );
+    // Tighten: drop the list operations; the difference says what goes.
+    keys(&mut a, &["/", "a:list", "<Enter>", "x"]);
+    keys(&mut a, &["<Esc>", "/", "r:/v2/images/{", "<Enter>", " "]);
+    assert_eq!(ids(&a), ["show-image-native"]);
+    assert_eq!(
+        a.policy_difference(),
+        Some((vec![], vec!["ims:images:list".to_string()]))
+    );
+    // Extend: add export.
+    keys(&mut a, &["<Esc>", "/", "a:export", "<Enter>", " "]);
+    assert_eq!(
+        a.policy_difference(),
+        Some((
+            vec!["ims:images:export".to_string()],
+            vec!["ims:images:list".to_string()]
+        ))
+    );
+}
+
+#[test]
+fn a_policy_covering_a_conditional_action_keeps_it() {
+    let mut a = app(Lang::En);
+    a.load_policy("p", r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:update", "ims:serverImages:create"]}]}"#);
+    assert_eq!(a.policy_difference(), Some((vec![], vec![])));
+    assert!(a.policy_json().unwrap().contains("ims:serverImages:create"));
+}
+
+#[test]
+fn o_opens_a_policy_and_t_switches_the_export() {
+    use ims_perms::tui::app::Effect;
+    let mut a = app(Lang::En);
+    keys(&mut a, &["o", "p.json"]);
+    assert_eq!(
+        a.overlay,
+        Some(Overlay::Open {
+            path: "p.json".into()
+        })
+    );
+    let effects = a.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(
+        effects,
+        [Effect::OpenPolicy {
+            path: "p.json".into()
+        }]
+    );
+    keys(&mut a, &[" ", "t"]);
+    let effects = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    let [Effect::Copy { text, .. }] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    let chosen = vec![a.catalog.find_id("list-images")[0]];
+    let policy = compose(&a.catalog, &chosen, &ComposeOptions::default())
+        .unwrap()
+        .policy
+        .unwrap();
+    assert_eq!(
+        *text,
+        ims_perms::export::terraform(
+            &a.catalog,
+            &chosen,
+            &policy,
+            ims_perms::export::DEFAULT_ROLE_NAME
+        )
+    );
+    keys(&mut a, &["w"]);
+    assert_eq!(
+        a.overlay,
+        Some(Overlay::Prompt {
+            path: "ims-policy.tf".into()
+        })
+    );
+}
+
+#[test]
+fn snapshot_review_wide_english() {
+    let mut a = app(Lang::En);
+    a.load_policy("readonly.json", READ_ONLY_WITH_DENY);
+    insta::assert_snapshot!(draw(&mut a, 120, 40));
+}
+
+#[test]
+fn snapshot_review_narrow_chinese() {
+    let mut a = app(Lang::Zh);
+    a.load_policy("readonly.json", READ_ONLY_WITH_DENY);
+    keys(&mut a, &["G"]);
+    insta::assert_snapshot!(draw(&mut a, 80, 24));
+}

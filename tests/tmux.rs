@@ -305,3 +305,47 @@ fn system_clipboard_outlives_the_app_under_xvfb() {
     }
     assert!(!serving(), "the clipboard helper outlived the display");
 }
+
+#[test]
+fn policy_review_overlay_and_terraform_copy() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("admin.json");
+    std::fs::write(
+        &first,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:*:*"]}, {"Effect": "Deny", "Action": ["ims:images:delete"]}]}"#,
+    )
+    .unwrap();
+    let second = dir.path().join("export.json");
+    std::fs::write(
+        &second,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:export"]}]}"#,
+    )
+    .unwrap();
+    let command = format!("{BIN} --clipboard osc52 --policy {}", first.display());
+    let t = Tmux::start("review", 160, 45, &command, &[("LANG", "C.UTF-8")]);
+    let screen = t.wait_for("Reviewed");
+    assert!(screen.contains("DENY"), "{screen}");
+    assert!(screen.contains(" Findings "), "{screen}");
+    assert!(screen.contains("15 selected"), "{screen}");
+    // Open another policy from inside.
+    t.keys(&["o", second.to_str().unwrap(), "Enter"]);
+    let screen = t.wait_for("export.json: ");
+    assert!(screen.contains("export.json: 2 allowed"), "{screen}");
+    assert!(screen.contains("1 selected"), "{screen}");
+    // Terraform to the clipboard equals `compose --format terraform`.
+    t.keys(&["t", "y"]);
+    t.wait_for("via OSC 52");
+    let expected = Command::new(BIN)
+        .args(["compose", "export-image", "--format", "terraform"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        t.tmux(&["show-buffer"]),
+        String::from_utf8(expected.stdout).unwrap()
+    );
+    t.keys(&["q"]);
+    assert!(t.wait_for("EXIT=").contains("EXIT=0"));
+}

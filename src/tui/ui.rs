@@ -453,6 +453,35 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             op.route(),
             Style::new().add_modifier(Modifier::BOLD),
         ));
+        let mut review_lines: Vec<Line> = Vec::new();
+        if let Some(loaded) = &app.loaded
+            && let Some(i) = app.current()
+        {
+            let o = &loaded.review.operations[i];
+            let mut text = format!("{} {}", t(lang, "Policy:", "策略："), o.status.label(lang));
+            if !o.denied_by.is_empty() {
+                text.push_str(&format!(
+                    " ({} {})",
+                    t(lang, "denied by", "被拒绝："),
+                    o.denied_by.join(", ")
+                ));
+            } else if o.status == Status::Partial {
+                text.push_str(&format!(
+                    " ({} {})",
+                    t(lang, "missing", "缺少"),
+                    o.missing.join(", ")
+                ));
+            }
+            // Right under the route, before the details: in a review this is what matters.
+            review_lines.push(Line::styled(
+                text,
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            if frame.area().width < 120 {
+                review_lines.extend(findings_lines(app, theme));
+            }
+        }
+        lines.extend(review_lines);
         lines.push(Line::raw(op.name.get(lang).to_string()));
         if let Some(other) = op.name.exactly(lang.other()) {
             lines.push(Line::styled(other.to_string(), theme.dim()));
@@ -512,32 +541,6 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     shared.join(", ")
                 )));
             }
-        }
-    }
-    if let Some(loaded) = &app.loaded
-        && let Some(i) = app.current()
-    {
-        let o = &loaded.review.operations[i];
-        let mut text = format!("{} {}", t(lang, "Policy:", "策略："), o.status.label(lang));
-        if !o.denied_by.is_empty() {
-            text.push_str(&format!(
-                " ({} {})",
-                t(lang, "denied by", "被拒绝："),
-                o.denied_by.join(", ")
-            ));
-        } else if o.status == Status::Partial {
-            text.push_str(&format!(
-                " ({} {})",
-                t(lang, "missing", "缺少"),
-                o.missing.join(", ")
-            ));
-        }
-        lines.push(Line::styled(
-            text,
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-        if frame.area().width < 120 {
-            lines.extend(findings_lines(app, theme));
         }
     }
     let block = Block::default()
