@@ -135,10 +135,79 @@ impl Operation {
         }
     }
 
+    /// Every text of the operation, without saying where (see [`Operation::texts`]).
+    pub fn plain_texts(&self) -> impl Iterator<Item = &str> {
+        fn local(t: &LocalText) -> [Option<&str>; 2] {
+            [t.zh.as_deref(), t.en.as_deref()]
+        }
+        [self.id.as_str(), self.method.as_str(), self.path.as_str()]
+            .into_iter()
+            .chain(local(&self.name).into_iter().flatten())
+            .chain(local(&self.description).into_iter().flatten())
+            .chain(self.actions.iter().flat_map(|a| {
+                std::iter::once(a.action.as_str()).chain(
+                    a.condition
+                        .iter()
+                        .flat_map(|c| [c.zh.as_deref(), c.en.as_deref()].into_iter().flatten()),
+                )
+            }))
+            .chain(self.prerequisites.iter().flat_map(|p| {
+                [p.zh.as_deref(), p.en.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .chain(
+                        p.permission
+                            .iter()
+                            .flat_map(|t| [t.zh.as_deref(), t.en.as_deref()].into_iter().flatten()),
+                    )
+            }))
+    }
+
+    /// Every text of the operation with its field path, for checks such as control characters.
+    pub fn texts(&self) -> impl Iterator<Item = (String, &str)> {
+        let fixed = [
+            ("id".to_string(), self.id.as_str()),
+            ("method".to_string(), self.method.as_str()),
+            ("path".to_string(), self.path.as_str()),
+        ];
+        let actions = self.actions.iter().enumerate().flat_map(move |(i, a)| {
+            std::iter::once((format!("actions[{i}].action"), a.action.as_str())).chain(
+                a.condition
+                    .iter()
+                    .flat_map(move |c| local_texts(format!("actions[{i}].condition"), c)),
+            )
+        });
+        let prerequisites = self
+            .prerequisites
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, p)| {
+                [("zh", p.zh.as_deref()), ("en", p.en.as_deref())]
+                    .into_iter()
+                    .filter_map(move |(k, v)| v.map(|v| (format!("prerequisites[{i}].{k}"), v)))
+                    .chain(p.permission.iter().flat_map(move |t| {
+                        local_texts(format!("prerequisites[{i}].permission"), t)
+                    }))
+            });
+        fixed
+            .into_iter()
+            .chain(local_texts("name".into(), &self.name))
+            .chain(local_texts("description".into(), &self.description))
+            .chain(actions)
+            .chain(prerequisites)
+    }
+
     /// True when the operation has actions and every one is conditional.
     pub fn all_conditional(&self) -> bool {
         !self.actions.is_empty() && self.actions.iter().all(|a| a.is_conditional())
     }
+}
+
+/// The `zh` and `en` texts of a [`LocalText`] with their field paths under `base`.
+fn local_texts(base: String, t: &LocalText) -> impl Iterator<Item = (String, &str)> {
+    [("zh", t.zh.as_deref()), ("en", t.en.as_deref())]
+        .into_iter()
+        .filter_map(move |(k, v)| v.map(|v| (format!("{base}.{k}"), v)))
 }
 
 /// Where a catalog's data comes from.
@@ -168,6 +237,8 @@ pub struct CatalogInfo {
 pub struct ParsedCatalog {
     pub info: CatalogInfo,
     pub operations: Vec<Operation>,
+    /// Each operation's [`route_key`], computed once.
+    route_keys: Vec<String>,
 }
 
 /// Every operation of every loaded catalog, in load order.
@@ -176,9 +247,11 @@ pub struct Catalog {
     catalogs: Vec<CatalogInfo>,
     operations: Vec<Operation>,
     /// (service, id) → index.
-    by_id: HashMap<(String, String), usize>,
+    by_id: HashMap<String, HashMap<String, usize>>,
     /// (service, method, normalised path) → index.
-    by_route: HashMap<(String, String, String), usize>,
+    by_route: HashMap<String, HashMap<String, usize>>,
+    /// lower-case action → the operations that list it, in catalog order.
+    by_action: HashMap<String, Vec<usize>>,
 }
 
 /// Why a catalog was refused.
@@ -240,11 +313,71 @@ impl Catalog {
         self.add(parse(&origin, &json)?)
     }
 
+    /// Reads and validates several catalog files, on all cores, then adds them in the order
+    /// given. The first file (in that order) that fails stops everything; nothing is added then.
+    pub fn load_files(&mut self, paths: &[std::path::PathBuf]) -> Result<(), CatalogError> {
+        let read = |path: &std::path::PathBuf| -> Result<ParsedCatalog, CatalogError> {
+            let origin = path.display().to_string();
+            let json = std::fs::read_to_string(path).map_err(|e| CatalogError {
+                origin: origin.clone(),
+                position: None,
+                operation: None,
+                field: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            parse(&origin, &json)
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(paths.len().max(1));
+        let parsed: Vec<Result<ParsedCatalog, CatalogError>> = if threads <= 1 {
+            paths.iter().map(read).collect()
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let mut slots: Vec<Option<Result<ParsedCatalog, CatalogError>>> =
+                (0..paths.len()).map(|_| None).collect();
+            let results = std::sync::Mutex::new(&mut slots);
+            std::thread::scope(|scope| {
+                for _ in 0..threads {
+                    scope.spawn(|| {
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(path) = paths.get(k) else { break };
+                            let result = read(path);
+                            results.lock().expect("no worker panics")[k] = Some(result);
+                        }
+                    });
+                }
+            });
+            slots
+                .into_iter()
+                .map(|r| r.expect("every file read"))
+                .collect()
+        };
+        let mut staged = self.clone();
+        let adding: usize = parsed
+            .iter()
+            .map(|r| r.as_ref().map_or(0, |p| p.operations.len()))
+            .sum();
+        staged.operations.reserve_exact(adding);
+        for result in parsed {
+            staged.add(result?)?;
+        }
+        *self = staged;
+        Ok(())
+    }
+
     /// Adds a validated catalog, refusing it whole if an id or a route repeats one already
     /// loaded for the same service.
     pub fn add(&mut self, parsed: ParsedCatalog) -> Result<(), CatalogError> {
-        let ParsedCatalog { info, operations } = parsed;
-        for (i, op) in operations.iter().enumerate() {
+        let ParsedCatalog {
+            info,
+            operations,
+            route_keys,
+        } = parsed;
+        let ids = self.by_id.get(&info.service);
+        let routes = self.by_route.get(&info.service);
+        for (i, (op, route)) in operations.iter().zip(&route_keys).enumerate() {
             let clash = |what: &str, other: usize| {
                 let other_op = &self.operations[other];
                 let other_origin = self.origin_of(other);
@@ -264,22 +397,38 @@ impl Catalog {
                     ),
                 }
             };
-            if let Some(&other) = self.by_id.get(&(op.service.clone(), op.id.clone())) {
+            if let Some(&other) = ids.and_then(|m| m.get(&op.id)) {
                 return Err(clash("id", other));
             }
-            if let Some(&other) = self.by_route.get(&route_key(op)) {
+            if let Some(&other) = routes.and_then(|m| m.get(route)) {
                 return Err(clash("path", other));
             }
         }
         let start = self.operations.len();
-        for (i, op) in operations.into_iter().enumerate() {
-            self.by_id
-                .insert((op.service.clone(), op.id.clone()), start + i);
-            self.by_route.insert(route_key(&op), start + i);
+        let ids = self.by_id.entry(info.service.clone()).or_default();
+        let routes = self.by_route.entry(info.service.clone()).or_default();
+        ids.reserve(operations.len());
+        routes.reserve(operations.len());
+        for (i, (op, route)) in operations.into_iter().zip(route_keys).enumerate() {
+            ids.insert(op.id.clone(), start + i);
+            routes.insert(route, start + i);
+            for a in &op.actions {
+                self.by_action
+                    .entry(a.action.to_ascii_lowercase())
+                    .or_default()
+                    .push(start + i);
+            }
             self.operations.push(op);
         }
         self.catalogs.push(info);
         Ok(())
+    }
+
+    /// The operations that list `action` (any case), conditionally or not, in catalog order.
+    pub fn with_action(&self, action: &str) -> &[usize] {
+        self.by_action
+            .get(&action.to_ascii_lowercase())
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn operations(&self) -> &[Operation] {
@@ -315,7 +464,7 @@ impl Catalog {
         let mut out: Vec<usize> = self
             .services()
             .into_iter()
-            .filter_map(|s| self.by_id.get(&(s.to_string(), id.to_string())).copied())
+            .filter_map(|s| self.by_id.get(s).and_then(|m| m.get(id)).copied())
             .collect();
         out.sort_unstable();
         out
@@ -334,11 +483,12 @@ impl Catalog {
     }
 }
 
-fn route_key(op: &Operation) -> (String, String, String) {
+/// `METHOD /normalised/{}/path`: what makes two routes of a service the same.
+fn route_key(op: &Operation) -> String {
     let normalised = RoutePattern::parse(&op.path)
         .map(|p| p.normalised())
         .unwrap_or_else(|_| op.path.clone());
-    (op.service.clone(), op.method.clone(), normalised)
+    format!("{} {normalised}", op.method)
 }
 
 fn describe_operation(index: usize, id: Option<&str>) -> String {
@@ -348,8 +498,9 @@ fn describe_operation(index: usize, id: Option<&str>) -> String {
     }
 }
 
-/// Parses and validates one catalog file's text. `origin` names it in errors.
-pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
+/// [`parse`] for a file that did not read as a well-formed catalog: read as a JSON tree to name
+/// the line, the operation and the field at fault.
+fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
     let err = |operation: Option<String>, field: Option<String>, message: String| CatalogError {
         origin: origin.to_string(),
         position: None,
@@ -431,36 +582,136 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
     };
 
     let mut operations = Vec::with_capacity(raw_ops.len());
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut routes: HashMap<(String, String), usize> = HashMap::new();
     for (i, raw) in raw_ops.iter().enumerate() {
         let id_hint = raw.get("id").and_then(Value::as_str);
-        let where_ = || Some(describe_operation(i, id_hint));
-        let mut op: Operation =
-            deserialize_field(raw).map_err(|(path, msg)| err(where_(), Some(path), msg))?;
+        let op: Operation = deserialize_field(raw)
+            .map_err(|(path, msg)| err(Some(describe_operation(i, id_hint)), Some(path), msg))?;
+        operations.push(op);
+    }
+    finish(origin, service, source, operations)
+}
+
+/// A whole catalog file, read in one pass when it is well formed (the fast path).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogDoc {
+    service: String,
+    source: Source,
+    operations: Vec<Operation>,
+}
+
+/// Parses and validates one catalog file's text. `origin` names it in errors.
+///
+/// A well-formed file is read straight into typed values; only when that fails is it read again
+/// as a JSON tree, slowly, to say exactly where and why.
+pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
+    let Ok(doc) = serde_json::from_str::<CatalogDoc>(json) else {
+        return parse_slowly(origin, json);
+    };
+    let err = |operation: Option<String>, field: String, message: String| CatalogError {
+        origin: origin.to_string(),
+        position: None,
+        operation,
+        field: Some(field),
+        message,
+    };
+    let control = |field: &str, text: &str| {
+        find_control(text).map(|c| {
+            format!(
+                "{field}\u{0}control character {} in \"{}\"",
+                c.escape_unicode(),
+                escape_controls(text)
+            )
+        })
+    };
+    let split = |found: String| -> (String, String) {
+        let (field, message) = found.split_once('\u{0}').unwrap_or(("", &found));
+        (field.to_string(), message.to_string())
+    };
+    let top = [
+        ("service", Some(doc.service.as_str())),
+        ("source.title", Some(doc.source.title.as_str())),
+        ("source.url", doc.source.url.as_deref()),
+        ("source.retrieved", doc.source.retrieved.as_deref()),
+    ];
+    for (field, text) in top {
+        if let Some(found) = text.and_then(|t| control(field, t)) {
+            let (field, message) = split(found);
+            return Err(err(None, field, message));
+        }
+    }
+    for (i, op) in doc.operations.iter().enumerate() {
+        // Cheap first: only an operation that has a control character is searched for where.
+        if !op.plain_texts().any(|text| find_control(text).is_some()) {
+            continue;
+        }
+        if let Some(found) = op.texts().find_map(|(field, text)| control(&field, text)) {
+            let (field, message) = split(found);
+            let id = find_control(&op.id).is_none().then_some(op.id.as_str());
+            return Err(err(Some(describe_operation(i, id)), field, message));
+        }
+    }
+    if !is_service_name(&doc.service) {
+        return Err(err(
+            None,
+            "service".into(),
+            format!(
+                "invalid service name \"{}\": expected lower-case letters, digits and `-`, starting with a letter",
+                doc.service
+            ),
+        ));
+    }
+    finish(origin, doc.service, doc.source, doc.operations)
+}
+
+/// The checks every catalog goes through once its structure is read: each operation's values,
+/// then ids and routes unique within the file.
+fn finish(
+    origin: &str,
+    service: String,
+    source: Source,
+    mut operations: Vec<Operation>,
+) -> Result<ParsedCatalog, CatalogError> {
+    let err = |i: usize, id: &str, field: String, message: String| CatalogError {
+        origin: origin.to_string(),
+        position: None,
+        operation: Some(describe_operation(i, Some(id))),
+        field: Some(field),
+        message,
+    };
+    operations.shrink_to_fit();
+    for (i, op) in operations.iter_mut().enumerate() {
+        // Lists grow by doubling while parsed; at 100,000 operations the slack adds up.
+        op.actions.shrink_to_fit();
+        op.prerequisites.shrink_to_fit();
         op.service = service.clone();
-        validate_operation(&op).map_err(|(field, msg)| err(where_(), Some(field), msg))?;
-        if let Some(first) = ids.insert(op.id.clone(), i) {
+        validate_operation(op).map_err(|(field, msg)| err(i, &op.id, field, msg))?;
+    }
+    let route_keys: Vec<String> = operations.iter().map(route_key).collect();
+    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(operations.len());
+    let mut routes: HashMap<&str, usize> = HashMap::with_capacity(operations.len());
+    for (i, (op, route)) in operations.iter().zip(&route_keys).enumerate() {
+        if let Some(first) = ids.insert(&op.id, i) {
             return Err(err(
-                where_(),
-                Some("id".into()),
+                i,
+                &op.id,
+                "id".into(),
                 format!("duplicate id `{}` (also operations[{first}])", op.id),
             ));
         }
-        let key = route_key(&op);
-        if let Some(first) = routes.insert((key.1, key.2), i) {
+        if let Some(first) = routes.insert(route, i) {
             return Err(err(
-                where_(),
-                Some("path".into()),
+                i,
+                &op.id,
+                "path".into(),
                 format!(
                     "duplicate route `{}` (also operations[{first}])",
                     op.route()
                 ),
             ));
         }
-        operations.push(op);
     }
-
+    drop((ids, routes));
     Ok(ParsedCatalog {
         info: CatalogInfo {
             origin: origin.to_string(),
@@ -469,6 +720,7 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
             operations: operations.len(),
         },
         operations,
+        route_keys,
     })
 }
 

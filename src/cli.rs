@@ -33,6 +33,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     catalog: Vec<PathBuf>,
 
+    /// Leave the built-in IMS catalog out (use only --catalog files).
+    #[arg(long, global = true)]
+    no_builtin: bool,
+
     /// Language of names, notes and reports [default: from LC_ALL / LC_MESSAGES / LANG].
     #[arg(long, global = true, value_enum)]
     lang: Option<Lang>,
@@ -125,6 +129,15 @@ enum Command {
         /// Print the matching operations as a JSON array, best first.
         #[arg(long)]
         json: bool,
+    },
+    /// Read a Huawei Cloud permission table (HTML, Chinese or English) and print it as a catalog.
+    ImportHtml {
+        /// The HTML page, or `-` for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+        /// The catalog's service (default: the service part of the table's actions).
+        #[arg(long)]
+        service: Option<String>,
     },
     /// Print a shell completion script.
     Completions {
@@ -229,7 +242,7 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
     let command = match cli.command {
         Some(c) => c,
         None => {
-            let catalog = load_catalogs(&cli.catalog)?;
+            let catalog = load_catalogs(&cli.catalog, cli.no_builtin)?;
             let policy = match &cli.policy {
                 Some(path) => {
                     let shown = ims_perms::text::escape_controls(&path.display().to_string());
@@ -266,7 +279,10 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
         emit(&String::from_utf8_lossy(&buf));
         return Ok(0);
     }
-    let catalog = load_catalogs(&cli.catalog)?;
+    if let Command::ImportHtml { file, service } = &command {
+        return import_html(file, service.as_deref());
+    }
+    let catalog = load_catalogs(&cli.catalog, cli.no_builtin)?;
     match command {
         Command::List { json } => {
             let all: Vec<usize> = (0..catalog.len()).collect();
@@ -417,11 +433,16 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
                 let mut out = operation_detail(&ops[hits[0]], lang);
                 if hits.len() > 1 {
                     out.push_str(match lang {
-                        Lang::En => "Also matches (less specific):\n",
-                        Lang::Zh => "也匹配（不够具体）：\n",
+                        Lang::En => "Also matches (less specific, or another service):\n",
+                        Lang::Zh => "也匹配（不够具体，或其他服务）：\n",
                     });
                     for &i in &hits[1..] {
-                        out.push_str(&format!("  {}  ({})\n", ops[i].route(), ops[i].id));
+                        out.push_str(&format!(
+                            "  {}  ({}: {})\n",
+                            ops[i].route(),
+                            ops[i].service,
+                            ops[i].id
+                        ));
                     }
                 }
                 emit(&out);
@@ -463,20 +484,61 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
             }
             Ok(if review.has_errors() { 1 } else { 0 })
         }
-        Command::Completions { .. } => unreachable!("answered before the catalogs load"),
+        Command::Completions { .. } | Command::ImportHtml { .. } => {
+            unreachable!("answered before the catalogs load")
+        }
     }
 }
 
-/// The built-in catalog plus every `--catalog` file; the first broken file stops everything.
-fn load_catalogs(files: &[PathBuf]) -> Result<Catalog, Failure> {
-    let mut catalog = match Catalog::builtin() {
-        Ok(c) => c,
-        Err(e) => return fail(2, e.to_string()),
-    };
-    for file in files {
-        if let Err(e) = catalog.load_file(file) {
-            return fail(2, e.to_string());
+/// `import-html`: the table as a catalog on stdout, checked by the catalog loader first so the
+/// output always loads.
+fn import_html(file: &str, service: Option<&str>) -> Result<i32, Failure> {
+    let shown = ims_perms::text::escape_controls(file);
+    let html = if file == "-" {
+        let mut buf = String::new();
+        if let Err(e) = io::Read::read_to_string(&mut io::stdin(), &mut buf) {
+            return fail(2, format!("cannot read standard input: {e}"));
         }
+        buf
+    } else {
+        match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => return fail(2, format!("cannot read {shown}: {e}")),
+        }
+    };
+    let title = ims_perms::import::title_of(&html).unwrap_or_else(|| shown.clone());
+    let catalog = match ims_perms::import::import_html(&html, service, &title) {
+        Ok(v) => v,
+        Err(e) => return fail(2, format!("{shown}: {e}")),
+    };
+    let mut text = serde_json::to_string_pretty(&catalog).unwrap_or_default();
+    text.push('\n');
+    if let Err(e) = ims_perms::catalog::parse(&shown, &text) {
+        return fail(2, format!("the imported table is not a valid catalog: {e}"));
+    }
+    emit(&text);
+    Ok(0)
+}
+
+/// The built-in catalog (unless `no_builtin`) plus every `--catalog` file; the first broken file
+/// stops everything.
+fn load_catalogs(files: &[PathBuf], no_builtin: bool) -> Result<Catalog, Failure> {
+    let mut catalog = if no_builtin {
+        Catalog::new()
+    } else {
+        match Catalog::builtin() {
+            Ok(c) => c,
+            Err(e) => return fail(2, e.to_string()),
+        }
+    };
+    if let Err(e) = catalog.load_files(files) {
+        return fail(2, e.to_string());
+    }
+    if catalog.is_empty() {
+        return fail(
+            2,
+            "no operations: --no-builtin needs at least one --catalog file",
+        );
     }
     Ok(catalog)
 }

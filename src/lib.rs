@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod export;
+pub mod import;
 pub mod lang;
 pub mod output;
 pub mod policy;
@@ -11,6 +12,7 @@ pub mod query;
 pub mod resolve;
 pub mod review;
 pub mod route;
+pub mod synthetic;
 pub mod text;
 pub mod tui;
 

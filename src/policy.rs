@@ -287,11 +287,16 @@ pub fn compose(
         }
     }
 
-    // What else the same actions grant.
-    for (i, op) in ops.iter().enumerate() {
-        if chosen.contains(&i) || op.actions.is_empty() {
-            continue;
-        }
+    // What else the same actions grant: only operations listing one of them can be granted.
+    let mut others: Vec<usize> = granted
+        .keys()
+        .flat_map(|key| catalog.with_action(key).iter().copied())
+        .filter(|i| !chosen.contains(i))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    for i in others {
+        let op = &ops[i];
         let needed = op.needed_actions();
         if needed.iter().all(|a| granted.contains_key(&action_key(a))) {
             report.also_covers.push(i);

@@ -190,35 +190,83 @@ impl Highlights {
     }
 }
 
-/// One operation that matched, with its score and what to highlight.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One operation that matched, and its score. What to highlight in it is computed on demand
+/// ([`SearchIndex::highlights`]), for the rows actually shown: at 100,000 operations most
+/// matches are never drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     /// Index into [`Catalog::operations`].
     pub index: usize,
     pub score: i64,
-    pub highlights: Highlights,
 }
 
-/// The folded texts of one operation, prepared once so each keystroke only matches.
+/// One text of an operation as searched: folded when folding changes it, else the original.
+#[derive(Debug, Clone)]
+struct Folded(Option<Box<str>>);
+
+impl Folded {
+    fn of(text: &str) -> Folded {
+        // ASCII has nothing to fold: most texts, no copy.
+        if text.is_ascii() {
+            return Folded(None);
+        }
+        let folded = fold(text);
+        Folded((folded != text).then(|| folded.into_boxed_str()))
+    }
+
+    fn get<'a>(&'a self, original: &'a str) -> &'a str {
+        self.0.as_deref().unwrap_or(original)
+    }
+}
+
+/// The prepared texts of one operation, so each keystroke only matches.
 #[derive(Debug, Clone)]
 struct Haystack {
-    name_zh: String,
-    name_en: String,
-    actions: Vec<String>,
-    method: String,
-    path: String,
+    name_zh: Folded,
+    name_en: Folded,
+    actions: Vec<Folded>,
+    path: Folded,
+    /// Every searched text, folded and lower-cased, one after the other: a needle that is not a
+    /// subsequence of this matches no field, which is cheap to find out.
+    all_lower: Box<str>,
 }
 
 impl Haystack {
     fn of(op: &Operation) -> Haystack {
+        let mut all = String::new();
+        for text in [
+            op.name.zh.as_deref().unwrap_or(""),
+            op.name.en.as_deref().unwrap_or(""),
+        ]
+        .into_iter()
+        .chain(op.actions.iter().map(|a| a.action.as_str()))
+        .chain([op.method.as_str(), op.path.as_str()])
+        {
+            if text.is_ascii() {
+                all.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                all.extend(
+                    text.chars()
+                        .map(crate::text::fold_char)
+                        .flat_map(char::to_lowercase),
+                );
+            }
+            all.push('\u{0}');
+        }
         Haystack {
-            name_zh: fold(op.name.zh.as_deref().unwrap_or("")),
-            name_en: fold(op.name.en.as_deref().unwrap_or("")),
-            actions: op.actions.iter().map(|a| fold(&a.action)).collect(),
-            method: op.method.clone(),
-            path: fold(&op.path),
+            name_zh: Folded::of(op.name.zh.as_deref().unwrap_or("")),
+            name_en: Folded::of(op.name.en.as_deref().unwrap_or("")),
+            actions: op.actions.iter().map(|a| Folded::of(&a.action)).collect(),
+            path: Folded::of(&op.path),
+            all_lower: all.into_boxed_str(),
         }
     }
+}
+
+/// Whether `needle`'s characters (lower-cased) appear in order in `hay`.
+fn is_subsequence(needle_lower: &str, hay: &str) -> bool {
+    let mut hay = hay.chars();
+    needle_lower.chars().all(|n| hay.any(|h| h == n))
 }
 
 /// A catalog prepared for searching.
@@ -227,10 +275,34 @@ pub struct SearchIndex {
     matcher: SkimMatcherV2,
 }
 
+/// Below this many candidates one thread is faster than two.
+const PARALLEL_FROM: usize = 8_000;
+
 impl SearchIndex {
     pub fn new(catalog: &Catalog) -> SearchIndex {
+        let ops = catalog.operations();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        let haystacks = if ops.len() >= PARALLEL_FROM && threads > 1 {
+            let chunk = ops.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = ops
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || part.iter().map(Haystack::of).collect::<Vec<_>>())
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().expect("index worker"))
+                    .collect()
+            })
+        } else {
+            ops.iter().map(Haystack::of).collect()
+        };
         SearchIndex {
-            haystacks: catalog.operations().iter().map(Haystack::of).collect(),
+            haystacks,
             matcher: SkimMatcherV2::default(),
         }
     }
@@ -238,97 +310,185 @@ impl SearchIndex {
     /// Every operation matching all terms, best score first, ties in catalog order. The empty
     /// query gives every operation in catalog order.
     pub fn search(&self, catalog: &Catalog, query: &Query) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = catalog
-            .operations()
+        self.rank(catalog, query, None)
+    }
+
+    /// [`SearchIndex::search`] among `candidates` only (catalog indices in catalog order): when a
+    /// query only grows, its matches are among the previous query's.
+    pub fn search_within(
+        &self,
+        catalog: &Catalog,
+        query: &Query,
+        candidates: &[usize],
+    ) -> Vec<Hit> {
+        self.rank(catalog, query, Some(candidates))
+    }
+
+    fn rank(&self, catalog: &Catalog, query: &Query, candidates: Option<&[usize]>) -> Vec<Hit> {
+        let ops = catalog.operations();
+        let needles: Vec<Option<String>> = query
+            .terms
             .iter()
-            .zip(&self.haystacks)
-            .enumerate()
-            .filter_map(|(index, (op, hay))| self.match_one(op, hay, query, index))
+            .map(|t| match &t.filter {
+                Filter::Fuzzy(_, needle) if !t.negated => Some(needle.to_lowercase()),
+                _ => None,
+            })
             .collect();
-        // A stable sort keeps catalog order among equal scores.
-        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+        let one = |index: usize| -> Option<Hit> {
+            let hay = &self.haystacks[index];
+            if needles
+                .iter()
+                .flatten()
+                .any(|n| !is_subsequence(n, &hay.all_lower))
+            {
+                return None;
+            }
+            self.score(&ops[index], hay, query)
+                .map(|score| Hit { index, score })
+        };
+        let total = candidates.map_or(ops.len(), <[usize]>::len);
+        let at = |k: usize| candidates.map_or(k, |c| c[k]);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        let mut hits: Vec<Hit> = if total >= PARALLEL_FROM && threads > 1 {
+            let chunk = total.div_ceil(threads);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let one = &one;
+                        let at = &at;
+                        scope.spawn(move || {
+                            (t * chunk..((t + 1) * chunk).min(total))
+                                .filter_map(|k| one(at(k)))
+                                .collect::<Vec<Hit>>()
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().expect("search worker"))
+                    .collect()
+            })
+        } else {
+            (0..total).filter_map(|k| one(at(k))).collect()
+        };
+        // Best first; equal scores keep catalog order.
+        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
         hits
     }
 
-    fn match_one(
-        &self,
-        op: &Operation,
-        hay: &Haystack,
-        query: &Query,
-        index: usize,
-    ) -> Option<Hit> {
-        let mut highlights = Highlights {
-            actions: vec![Vec::new(); op.actions.len()],
-            ..Highlights::default()
-        };
+    /// The score of an operation for the query, or `None` when a term does not match.
+    fn score(&self, op: &Operation, hay: &Haystack, query: &Query) -> Option<i64> {
         let mut score = 0i64;
         for term in &query.terms {
-            let mut term_hl = Highlights {
-                actions: vec![Vec::new(); op.actions.len()],
-                ..Highlights::default()
-            };
-            let matched = self.match_filter(op, hay, &term.filter, &mut term_hl);
-            match (matched, term.negated) {
-                (Some(s), false) => {
-                    score += s;
-                    Highlights::merge(&mut highlights.name_zh, &term_hl.name_zh);
-                    Highlights::merge(&mut highlights.name_en, &term_hl.name_en);
-                    Highlights::merge(&mut highlights.method, &term_hl.method);
-                    Highlights::merge(&mut highlights.path, &term_hl.path);
-                    for (t, m) in highlights.actions.iter_mut().zip(&term_hl.actions) {
-                        Highlights::merge(t, m);
-                    }
-                }
+            match (self.match_filter(op, hay, &term.filter, None), term.negated) {
+                (Some(s), false) => score += s,
                 (None, true) => {}
                 _ => return None,
             }
         }
-        Some(Hit {
-            index,
-            score,
-            highlights,
-        })
+        Some(score)
     }
 
-    /// The term's score when it matches, filling in what it matched.
+    /// The characters to highlight in one operation for the query (positive terms only).
+    pub fn highlights(&self, catalog: &Catalog, query: &Query, index: usize) -> Highlights {
+        let op = &catalog.operations()[index];
+        let hay = &self.haystacks[index];
+        let mut all = Highlights {
+            actions: vec![Vec::new(); op.actions.len()],
+            ..Highlights::default()
+        };
+        for term in query.terms.iter().filter(|t| !t.negated) {
+            let mut hl = Highlights {
+                actions: vec![Vec::new(); op.actions.len()],
+                ..Highlights::default()
+            };
+            if self
+                .match_filter(op, hay, &term.filter, Some(&mut hl))
+                .is_some()
+            {
+                Highlights::merge(&mut all.name_zh, &hl.name_zh);
+                Highlights::merge(&mut all.name_en, &hl.name_en);
+                Highlights::merge(&mut all.method, &hl.method);
+                Highlights::merge(&mut all.path, &hl.path);
+                for (t, m) in all.actions.iter_mut().zip(&hl.actions) {
+                    Highlights::merge(t, m);
+                }
+            }
+        }
+        all
+    }
+
+    /// The term's score when it matches; with `hl`, also what it matched.
     fn match_filter(
         &self,
         op: &Operation,
         hay: &Haystack,
         filter: &Filter,
-        hl: &mut Highlights,
+        mut hl: Option<&mut Highlights>,
     ) -> Option<i64> {
         match filter {
             Filter::Fuzzy(field, needle) => {
+                let needle_lower = needle.to_lowercase();
+                // The lower-cased texts, in the order Haystack::of wrote them: a field whose
+                // text does not hold the needle as a subsequence is not worth skim's time.
+                let mut lowered = hay.all_lower.split('\u{0}');
                 let mut best: Option<i64> = None;
-                let mut try_field = |text: &str, out: &mut Vec<usize>| {
-                    if let Some((s, positions)) = self.matcher.fuzzy_indices(text, needle) {
-                        *out = positions;
-                        best = Some(best.map_or(s, |b| b.max(s)));
-                    }
-                };
+                let mut try_field =
+                    |text: &str, lower: Option<&str>, out: Option<&mut Vec<usize>>| {
+                        if lower.is_some_and(|l| !is_subsequence(&needle_lower, l)) {
+                            return;
+                        }
+                        let found = match out {
+                            Some(out) => self.matcher.fuzzy_indices(text, needle).map(|(s, p)| {
+                                *out = p;
+                                s
+                            }),
+                            None => self.matcher.fuzzy_match(text, needle),
+                        };
+                        if let Some(s) = found {
+                            best = Some(best.map_or(s, |b| b.max(s)));
+                        }
+                    };
                 let names = matches!(field, Field::Any | Field::Name);
                 let actions = matches!(field, Field::Any | Field::Action);
                 let route = matches!(field, Field::Any | Field::Route);
+                let (zh_lower, en_lower) = (lowered.next(), lowered.next());
                 if names {
-                    try_field(&hay.name_zh, &mut hl.name_zh);
-                    try_field(&hay.name_en, &mut hl.name_en);
+                    let zh = hay.name_zh.get(op.name.zh.as_deref().unwrap_or(""));
+                    try_field(zh, zh_lower, hl.as_deref_mut().map(|h| &mut h.name_zh));
+                    let en = hay.name_en.get(op.name.en.as_deref().unwrap_or(""));
+                    try_field(en, en_lower, hl.as_deref_mut().map(|h| &mut h.name_en));
                 }
-                if actions {
-                    for (text, out) in hay.actions.iter().zip(hl.actions.iter_mut()) {
-                        try_field(text, out);
+                for (k, (folded, a)) in hay.actions.iter().zip(&op.actions).enumerate() {
+                    let lower = lowered.next();
+                    if actions {
+                        let out = hl.as_deref_mut().map(|h| &mut h.actions[k]);
+                        try_field(folded.get(&a.action), lower, out);
                     }
                 }
+                let (method_lower, path_lower) = (lowered.next(), lowered.next());
                 if *field == Field::Any {
-                    try_field(&hay.method, &mut hl.method);
+                    try_field(
+                        &op.method,
+                        method_lower,
+                        hl.as_deref_mut().map(|h| &mut h.method),
+                    );
                 }
                 if route {
-                    try_field(&hay.path, &mut hl.path);
+                    try_field(
+                        hay.path.get(&op.path),
+                        path_lower,
+                        hl.as_deref_mut().map(|h| &mut h.path),
+                    );
                 }
                 best
             }
             Filter::Method(verb) => (op.method == *verb).then(|| {
-                hl.method = (0..op.method.chars().count()).collect();
+                if let Some(h) = hl {
+                    h.method = (0..op.method.chars().count()).collect();
+                }
                 0
             }),
             Filter::Scope(ScopeFilter::Project) => op.scopes.project.then_some(0),
@@ -339,6 +499,32 @@ impl SearchIndex {
             Filter::Is(Flag::Deprecated) => op.deprecated.then_some(0),
             Filter::Is(Flag::Native) => op.openstack_native.then_some(0),
         }
+    }
+}
+
+impl Query {
+    /// Whether every operation matching `self` also matches `previous`, so `self` can be
+    /// searched among `previous`'s results: the same terms, the last one perhaps extended
+    /// (a positive fuzzy term whose needle only grew), and perhaps more terms after it.
+    pub fn narrows(&self, previous: &Query) -> bool {
+        let n = previous.terms.len();
+        if self.terms.len() < n {
+            return false;
+        }
+        for (k, (old, new)) in previous.terms.iter().zip(&self.terms).enumerate() {
+            if old == new {
+                continue;
+            }
+            let extended = k + 1 == n
+                && !old.negated
+                && !new.negated
+                && matches!((&old.filter, &new.filter),
+                    (Filter::Fuzzy(f1, a), Filter::Fuzzy(f2, b)) if f1 == f2 && b.starts_with(a.as_str()));
+            if !extended {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -442,16 +628,57 @@ mod tests {
     fn highlights_are_char_positions_per_field() {
         let c = Catalog::builtin().unwrap();
         let index = SearchIndex::new(&c);
-        let hits = search(&c, &index, "删除 m:delete").unwrap();
-        let hl = &hits[0].highlights;
+        let hl_of = |input: &str| {
+            let q = Query::parse(input, &c.services()).unwrap();
+            let hit = index.search(&c, &q)[0];
+            index.highlights(&c, &q, hit.index)
+        };
+        let hl = hl_of("删除 m:delete");
         assert_eq!(hl.name_zh, vec![0, 1]);
         assert_eq!(hl.method, vec![0, 1, 2, 3, 4, 5]);
-        let hits = search(&c, &index, "a:export").unwrap();
-        assert_eq!(hits[0].highlights.actions[0], vec![11, 12, 13, 14, 15, 16]);
+        let hl = hl_of("a:export");
+        assert_eq!(hl.actions[0], vec![11, 12, 13, 14, 15, 16]);
+        assert!(hl.name_en.is_empty(), "a: does not touch names");
+        // Negated terms highlight nothing; full-width text is matched folded, positions intact.
+        let hl = hl_of("版本( -is:deprecated");
+        assert_eq!(hl.name_zh, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn narrowing_only_when_the_query_only_grows() {
+        let services = ["ims"];
+        let q = |s: &str| Query::parse(s, &services).unwrap();
+        assert!(q("del").narrows(&q("de")));
+        assert!(q("de vol").narrows(&q("de")));
+        assert!(q("de -x").narrows(&q("de")));
+        assert!(q("de").narrows(&q("")));
+        assert!(q("a:expo").narrows(&q("a:exp")));
         assert!(
-            hits[0].highlights.name_en.is_empty(),
-            "a: does not touch names"
+            !q("-abc").narrows(&q("-ab")),
+            "a longer negation excludes less"
         );
+        assert!(!q("m:get").narrows(&q("m")), "a term that became a filter");
+        assert!(
+            !q("service:ims").narrows(&q("service:im")),
+            "exact filters do not narrow"
+        );
+        assert!(!q("d").narrows(&q("de")));
+        assert!(!q("xe").narrows(&q("de")));
+        // And narrowing gives the same as searching everything.
+        let c = crate::synthetic::catalog(3000);
+        let index = SearchIndex::new(&c);
+        let svc: Vec<&str> = c.services();
+        let mut previous = Query::parse("", &svc).unwrap();
+        let mut hits = index.search(&c, &previous);
+        for typed in ["d", "de", "del", "dele", "delete", "delete v", "delete vo"] {
+            let query = Query::parse(typed, &svc).unwrap();
+            assert!(query.narrows(&previous));
+            let mut candidates: Vec<usize> = hits.iter().map(|h| h.index).collect();
+            candidates.sort_unstable();
+            hits = index.search_within(&c, &query, &candidates);
+            assert_eq!(hits, index.search(&c, &query), "{typed}");
+            previous = query;
+        }
     }
 
     #[test]

@@ -54,7 +54,20 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
             spec: spec.to_string(),
             reason,
         })?;
-        return match route::lookup(catalog, &request).first() {
+        let hits = route::lookup(catalog, &request);
+        let ops = catalog.operations();
+        let mut services: Vec<&str> = hits.iter().map(|&i| ops[i].service.as_str()).collect();
+        services.dedup();
+        if services.len() > 1 {
+            return Err(ResolveError::Ambiguous {
+                spec: spec.to_string(),
+                candidates: hits
+                    .iter()
+                    .map(|&i| format!("{}:{}", ops[i].service, ops[i].id))
+                    .collect(),
+            });
+        }
+        return match hits.first() {
             Some(&i) => Ok(i),
             None => Err(ResolveError::Unknown {
                 spec: spec.to_string(),

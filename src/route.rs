@@ -134,6 +134,14 @@ impl Request {
         })
     }
 
+    /// The service a Huawei Cloud endpoint names: `ims.cn-north-4.myhuaweicloud.com` → `ims`,
+    /// when that is one of `services`. Other hosts pick nothing.
+    pub fn service_from_host<'a>(&self, services: &[&'a str]) -> Option<&'a str> {
+        let host = self.host.as_deref()?.to_ascii_lowercase();
+        let first = host.split('.').next()?;
+        services.iter().copied().find(|s| *s == first)
+    }
+
     /// The path as given, cleaned: `/v2/images/ab12`.
     pub fn path(&self) -> String {
         format!("/{}", self.segments.join("/"))
@@ -166,11 +174,13 @@ fn split_target(target: &str) -> Result<(Option<String>, &str), String> {
 /// The operations a request matches, best first: by specificity (literal segments beat
 /// parameters, leftmost first), then catalog order.
 pub fn lookup(catalog: &Catalog, request: &Request) -> Vec<usize> {
+    let service = request.service_from_host(&catalog.services());
     let mut hits: Vec<(usize, Vec<bool>)> = catalog
         .operations()
         .iter()
         .enumerate()
         .filter(|(_, op)| op.method == request.method)
+        .filter(|(_, op)| service.is_none_or(|s| op.service == s))
         .filter_map(|(i, op)| {
             let pattern = RoutePattern::parse(&op.path).ok()?;
             pattern.specificity(&request.segments).map(|s| (i, s))
@@ -318,6 +328,36 @@ mod tests {
             &Request::parse("GET /v1/cloudimages/os_version").unwrap(),
         );
         assert_eq!(ids(&c, &hits), ["os-version", "get-cloud-image"]);
+    }
+
+    #[test]
+    fn the_host_picks_the_service() {
+        let mut c = Catalog::builtin().unwrap();
+        let other = r#"{"service": "evs", "source": {"title": "t"}, "operations": [
+          {"id": "list-volumes", "name": {"en": "List"}, "method": "GET", "path": "/v2/images",
+           "description": {}, "actions": [{"action": "evs:volumes:list", "condition": null}],
+           "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
+        c.add(crate::catalog::parse("evs.json", other).unwrap())
+            .unwrap();
+        let ids = |input: &str| -> Vec<String> {
+            let hits = lookup(&c, &Request::parse(input).unwrap());
+            hits.iter()
+                .map(|&i| format!("{}:{}", c.operations()[i].service, c.operations()[i].id))
+                .collect()
+        };
+        assert_eq!(
+            ids("GET https://evs.cn-north-4.myhuaweicloud.com/v2/images"),
+            ["evs:list-volumes"]
+        );
+        assert_eq!(
+            ids("GET https://ims.cn-north-4.myhuaweicloud.com/v2/images"),
+            ["ims:list-images-native"]
+        );
+        assert_eq!(
+            ids("GET /v2/images"),
+            ["ims:list-images-native", "evs:list-volumes"]
+        );
+        assert_eq!(ids("GET https://example.com/v2/images").len(), 2);
     }
 
     #[test]

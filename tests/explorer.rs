@@ -532,3 +532,40 @@ fn snapshot_review_narrow_chinese() {
     keys(&mut a, &["G"]);
     insta::assert_snapshot!(draw(&mut a, 80, 24));
 }
+
+#[test]
+fn snapshot_two_services_show_a_service_column() {
+    let mut catalog = Catalog::builtin().unwrap();
+    let evs = r#"{"service": "evs", "source": {"title": "evs"}, "operations": [
+      {"id": "list-volumes", "name": {"zh": "查询云硬盘列表", "en": ""}, "method": "GET",
+       "path": "/v2/{project_id}/cloudvolumes", "description": {},
+       "actions": [{"action": "evs:volumes:list", "condition": null}],
+       "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [],
+       "deprecated": false, "openstack_native": false}]}"#;
+    catalog
+        .add(ims_perms::catalog::parse("evs.json", evs).unwrap())
+        .unwrap();
+    let mut a = App::new(catalog, Lang::En);
+    keys(&mut a, &["/", "list", "<Enter>"]);
+    let screen = draw(&mut a, 120, 40);
+    assert!(screen.contains("Service"), "{screen}");
+    // An English screen shows the Chinese name where the catalog has no English one.
+    assert!(screen.contains("查询云硬盘"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn backspace_and_narrowing_give_what_a_fresh_search_gives() {
+    let mut a = App::new(ims_perms::synthetic::catalog(5000), Lang::En);
+    keys(
+        &mut a,
+        &["/", "delete vol", "<Bksp>", "<Bksp>", "<Bksp>", "<Bksp>"],
+    );
+    let mut fresh = App::new(ims_perms::synthetic::catalog(5000), Lang::En);
+    keys(&mut fresh, &["/", "delete"]);
+    assert_eq!(a.query, "delete");
+    assert_eq!(a.hits, fresh.hits);
+    keys(&mut a, &[" v"]);
+    keys(&mut fresh, &[" v"]);
+    assert_eq!(a.hits, fresh.hits);
+}

@@ -64,8 +64,9 @@ proptest! {
             for hit in &hits {
                 let op = &catalog.operations()[hit.index];
                 let zh_len = op.name.zh.as_deref().unwrap_or("").chars().count();
-                prop_assert!(hit.highlights.name_zh.iter().all(|&p| p < zh_len));
-                prop_assert!(hit.highlights.path.iter().all(|&p| p < op.path.chars().count()));
+                let hl = index.highlights(&catalog, &query, hit.index);
+                prop_assert!(hl.name_zh.iter().all(|&p| p < zh_len));
+                prop_assert!(hl.path.iter().all(|&p| p < op.path.chars().count()));
             }
         }
         let spaced = words.join(" ");

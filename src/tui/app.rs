@@ -12,9 +12,12 @@ use crate::catalog::Catalog;
 use crate::export::{self, ExportFormat};
 use crate::lang::Lang;
 use crate::policy::{ComposeOptions, Composition, Effect as PolicyEffect, compose};
-use crate::query::{Hit, SearchIndex, search};
+use crate::query::{Highlights, Hit, Query, SearchIndex};
 use crate::review::{Review, Status, explain};
 use crate::tui::keymap::{self, Action, Mode};
+
+/// How many recent queries keep their results.
+const RECENT_QUERIES: usize = 8;
 
 /// Something for the event loop to do outside the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +84,10 @@ pub struct LoadedPolicy {
 pub struct App {
     pub catalog: Catalog,
     index: SearchIndex,
+    /// The query `hits` answer (the last one that parsed); `None` before the first search.
+    parsed: Option<Query>,
+    /// Recent queries and their results, newest last, so Backspace is instant.
+    recent: VecDeque<(String, Vec<Hit>)>,
     pub lang: Lang,
     pub query: String,
     /// Why the query cannot be read; the previous results stay.
@@ -120,6 +127,8 @@ impl App {
         let mut app = App {
             catalog,
             index,
+            parsed: None,
+            recent: VecDeque::new(),
             lang,
             query: String::new(),
             query_error: None,
@@ -619,14 +628,52 @@ impl App {
 
     /// Runs the query again; the highlight moves to the best match.
     fn refilter(&mut self) {
-        match search(&self.catalog, &self.index, &self.query) {
-            Ok(hits) => {
-                self.hits = hits;
-                self.query_error = None;
-                self.cursor = 0;
-                self.scroll = 0;
+        let query = match Query::parse(&self.query, &self.catalog.services()) {
+            Ok(q) => q,
+            Err(e) => {
+                // Keep the previous results while the query cannot be read (mid-typing).
+                self.query_error = Some(e.to_string());
+                return;
             }
-            Err(e) => self.query_error = Some(e.to_string()),
+        };
+        if self.parsed.as_ref() == Some(&query) {
+            // Only white space changed: the same terms, the same results.
+            self.query_error = None;
+            return;
+        }
+        let cached = self.recent.iter().position(|(q, _)| *q == self.query);
+        self.hits = match cached {
+            Some(k) => {
+                let entry = self.recent.remove(k).expect("found above");
+                let hits = entry.1.clone();
+                self.recent.push_back(entry);
+                hits
+            }
+            None => {
+                let hits = if self.parsed.as_ref().is_some_and(|p| query.narrows(p)) {
+                    let candidates: Vec<usize> = self.hits.iter().map(|h| h.index).collect();
+                    self.index.search_within(&self.catalog, &query, &candidates)
+                } else {
+                    self.index.search(&self.catalog, &query)
+                };
+                self.recent.push_back((self.query.clone(), hits.clone()));
+                while self.recent.len() > RECENT_QUERIES {
+                    self.recent.pop_front();
+                }
+                hits
+            }
+        };
+        self.parsed = Some(query);
+        self.query_error = None;
+        self.cursor = 0;
+        self.scroll = 0;
+    }
+
+    /// What to highlight in an operation for the current query (computed for drawn rows only).
+    pub fn highlights(&self, index: usize) -> Highlights {
+        match &self.parsed {
+            Some(query) => self.index.highlights(&self.catalog, query, index),
+            None => Highlights::default(),
         }
     }
 

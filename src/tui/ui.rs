@@ -296,14 +296,29 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     // Fixed columns: mark 1, policy status 6 (when reviewing), scope 5, method 6, and the gaps;
     // the rest shared.
     let status_w: u16 = if reviewing { 6 } else { 0 };
-    let gaps: u16 = if reviewing { 6 } else { 5 };
-    let flexible = inner.saturating_sub(1 + status_w + 5 + 6 + gaps);
+    // With several services loaded, a column says whose operation each row is.
+    let services = app.catalog.services();
+    let service_w: u16 = if services.len() > 1 {
+        services
+            .iter()
+            .map(|s| s.len())
+            .max()
+            .unwrap_or(0)
+            .clamp(7, 10) as u16
+    } else {
+        0
+    };
+    let gaps: u16 = 5 + u16::from(reviewing) + u16::from(service_w > 0);
+    let flexible = inner.saturating_sub(1 + status_w + service_w + 5 + 6 + gaps);
     let name_w = flexible * 30 / 100;
     let actions_w = flexible * 38 / 100;
     let route_w = flexible - name_w - actions_w;
     let mut header = vec![Cell::from(" ")];
     if reviewing {
         header.push(Cell::from(t(lang, "Policy", "策略")));
+    }
+    if service_w > 0 {
+        header.push(Cell::from(t(lang, "Service", "服务")));
     }
     header.extend([
         Cell::from(t(lang, "Permission", "权限")),
@@ -323,6 +338,7 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .take(rows_shown)
         .map(|(n, hit)| {
             let op = &ops[hit.index];
+            let highlights = app.highlights(hit.index);
             let mut base = if op.deprecated {
                 theme.dim()
             } else {
@@ -338,13 +354,13 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             };
             let (name, name_hl) = match lang {
                 Lang::Zh if op.name.exactly(Lang::Zh).is_some() => {
-                    (op.name.get(Lang::Zh), &hit.highlights.name_zh)
+                    (op.name.get(Lang::Zh), &highlights.name_zh)
                 }
                 Lang::En if op.name.exactly(Lang::En).is_some() => {
-                    (op.name.get(Lang::En), &hit.highlights.name_en)
+                    (op.name.get(Lang::En), &highlights.name_en)
                 }
-                Lang::Zh => (op.name.get(Lang::En), &hit.highlights.name_en),
-                Lang::En => (op.name.get(Lang::Zh), &hit.highlights.name_zh),
+                Lang::Zh => (op.name.get(Lang::En), &highlights.name_en),
+                Lang::En => (op.name.get(Lang::Zh), &highlights.name_zh),
             };
             // Actions joined, with the highlight positions shifted to match; `*` marks conditional.
             let mut actions_text = String::new();
@@ -355,7 +371,7 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 }
                 let offset = actions_text.chars().count();
                 actions_hl.extend(
-                    hit.highlights
+                    highlights
                         .actions
                         .get(k)
                         .into_iter()
@@ -397,6 +413,12 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 };
                 cells.push(Cell::from(Span::styled(label, style)));
             }
+            if service_w > 0 {
+                cells.push(Cell::from(Span::styled(
+                    crate::text::truncate(&op.service, service_w as usize),
+                    base,
+                )));
+            }
             cells.extend([
                 Cell::from(highlighted(name, name_hl, name_w as usize, base, hl)),
                 Cell::from(highlighted(
@@ -407,10 +429,10 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     hl,
                 )),
                 Cell::from(Span::styled(op.scopes.symbol(), base)),
-                Cell::from(highlighted(&op.method, &hit.highlights.method, 6, base, hl)),
+                Cell::from(highlighted(&op.method, &highlights.method, 6, base, hl)),
                 Cell::from(highlighted(
                     &op.path,
-                    &hit.highlights.path,
+                    &highlights.path,
                     route_w as usize,
                     base,
                     hl,
@@ -428,6 +450,9 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut widths = vec![Constraint::Length(1)];
     if reviewing {
         widths.push(Constraint::Length(status_w));
+    }
+    if service_w > 0 {
+        widths.push(Constraint::Length(service_w));
     }
     widths.extend([
         Constraint::Length(name_w),
@@ -522,18 +547,24 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         let needed = op.needed_actions();
         if !needed.is_empty() {
-            let shared: Vec<String> = app
-                .catalog
-                .operations()
+            // Through the catalog's action index: at 100,000 operations a scan is too slow
+            // for every frame.
+            let mut sharing: Vec<usize> = needed
                 .iter()
-                .filter(|o| o.id != op.id && o.service == op.service)
-                .filter(|o| {
-                    o.actions
-                        .iter()
-                        .any(|a| needed.iter().any(|n| n.eq_ignore_ascii_case(&a.action)))
-                })
-                .map(|o| o.route())
+                .flat_map(|a| app.catalog.with_action(a).iter().copied())
+                .filter(|&o| o != i)
                 .collect();
+            sharing.sort_unstable();
+            sharing.dedup();
+            const SHOWN: usize = 8;
+            let mut shared: Vec<String> = sharing
+                .iter()
+                .take(SHOWN)
+                .map(|&o| app.catalog.operations()[o].route())
+                .collect();
+            if sharing.len() > SHOWN {
+                shared.push(format!("… (+{})", sharing.len() - SHOWN));
+            }
             if !shared.is_empty() {
                 lines.push(Line::raw(format!(
                     "{} {}",

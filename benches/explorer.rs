@@ -1,0 +1,121 @@
+//! The explorer's speed at 100,000 operations (20 synthetic services):
+//! - keystroke latency: typing a 10-character query one key at a time through the App's update
+//!   and a render to a 160x50 `TestBackend` (target: p99 at most 16 ms a key);
+//! - the first frame on the built-in catalog (load, index, draw; target: within 30 ms).
+//!
+//! `cargo bench --bench explorer`. The per-key percentiles are printed first (criterion reports
+//! means, not tails); criterion then measures the same work.
+
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ims_perms::catalog::Catalog;
+use ims_perms::lang::Lang;
+use ims_perms::tui::app::App;
+use ims_perms::tui::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+const OPERATIONS: usize = 100_000;
+/// Ten characters each, as an admin would type them.
+const QUERIES: [&str; 10] = [
+    "delete vol",
+    "servers li",
+    "ecs:create",
+    "get backup",
+    "查询云硬盘12345",
+    "tag keys 1",
+    "rds:instan",
+    "update list",
+    "obs bucket",
+    "creating s",
+];
+
+fn press(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+}
+
+fn draw(app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    let areas = ui::areas(Rect::new(0, 0, 160, 50), app.focus, app.loaded.is_some());
+    app.set_table_rows(areas.table_rows());
+    terminal
+        .draw(|f| ui::render(app, Theme { color: true }, f))
+        .expect("draw");
+}
+
+/// Types `query` into a fresh search, one key at a time; returns each key's time.
+fn type_query(app: &mut App, terminal: &mut Terminal<TestBackend>, query: &str) -> Vec<Duration> {
+    app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    press(app, '/');
+    draw(app, terminal);
+    query
+        .chars()
+        .map(|c| {
+            let start = Instant::now();
+            press(app, c);
+            draw(app, terminal);
+            start.elapsed()
+        })
+        .collect()
+}
+
+fn percentiles(catalog: &Catalog) {
+    let mut samples = Vec::new();
+    // Each query in a fresh app, so no earlier result is reused.
+    for query in QUERIES {
+        let mut app = App::new(catalog.clone(), Lang::En);
+        let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
+        draw(&mut app, &mut terminal);
+        samples.extend(type_query(
+            &mut app,
+            &mut terminal,
+            &query.chars().take(10).collect::<String>(),
+        ));
+    }
+    samples.sort();
+    let at = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    println!(
+        "keystroke at {OPERATIONS} operations, {} keys: p50 {:.2?}  p90 {:.2?}  p99 {:.2?}  max {:.2?}  (target p99 <= 16 ms)",
+        samples.len(),
+        at(0.50),
+        at(0.90),
+        at(0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+fn benches(c: &mut Criterion) {
+    let catalog = ims_perms::synthetic::catalog(OPERATIONS);
+    percentiles(&catalog);
+
+    let mut group = c.benchmark_group("explorer");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("type a 10-key query at 100k operations", |b| {
+        b.iter_batched(
+            || {
+                let mut app = App::new(catalog.clone(), Lang::En);
+                let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
+                draw(&mut app, &mut terminal);
+                (app, terminal)
+            },
+            |(mut app, mut terminal)| type_query(&mut app, &mut terminal, "delete vol"),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+
+    c.bench_function("first frame on the built-in catalog", |b| {
+        b.iter(|| {
+            let catalog = Catalog::builtin().expect("built-in catalog");
+            let mut app = App::new(catalog, Lang::En);
+            let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
+            draw(&mut app, &mut terminal);
+        })
+    });
+}
+
+criterion_group!(explorer, benches);
+criterion_main!(explorer);
