@@ -237,8 +237,6 @@ pub struct CatalogInfo {
 pub struct ParsedCatalog {
     pub info: CatalogInfo,
     pub operations: Vec<Operation>,
-    /// Each operation's [`route_key`], computed once.
-    route_keys: Vec<String>,
 }
 
 /// Every operation of every loaded catalog, in load order.
@@ -246,10 +244,10 @@ pub struct ParsedCatalog {
 pub struct Catalog {
     catalogs: Vec<CatalogInfo>,
     operations: Vec<Operation>,
-    /// (service, id) → index.
-    by_id: HashMap<String, HashMap<String, usize>>,
-    /// (service, method, normalised path) → index.
-    by_route: HashMap<String, HashMap<String, usize>>,
+    /// (service, id) → operation.
+    by_id: HashIndex,
+    /// (service, method, normalised path) → operation.
+    by_route: HashIndex,
     /// lower-case action → the operations that list it, in catalog order.
     by_action: HashMap<String, Vec<usize>>,
 }
@@ -355,6 +353,8 @@ impl Catalog {
                 .collect()
         };
         let mut staged = self.clone();
+        // One exact allocation for all operations: growing by doubling would leave up to half
+        // of it unused at 100,000 operations.
         let adding: usize = parsed
             .iter()
             .map(|r| r.as_ref().map_or(0, |p| p.operations.len()))
@@ -370,53 +370,52 @@ impl Catalog {
     /// Adds a validated catalog, refusing it whole if an id or a route repeats one already
     /// loaded for the same service.
     pub fn add(&mut self, parsed: ParsedCatalog) -> Result<(), CatalogError> {
-        let ParsedCatalog {
-            info,
-            operations,
-            route_keys,
-        } = parsed;
-        let ids = self.by_id.get(&info.service);
-        let routes = self.by_route.get(&info.service);
-        for (i, (op, route)) in operations.iter().zip(&route_keys).enumerate() {
-            let clash = |what: &str, other: usize| {
-                let other_op = &self.operations[other];
-                let other_origin = self.origin_of(other);
-                CatalogError {
-                    origin: info.origin.clone(),
-                    position: None,
-                    operation: Some(describe_operation(i, Some(&op.id))),
-                    field: Some(what.to_string()),
-                    message: format!(
-                        "duplicate {what} `{}`: already defined by {other_origin} (id `{}`)",
-                        if what == "id" {
-                            op.id.clone()
-                        } else {
-                            op.route()
-                        },
-                        other_op.id
-                    ),
-                }
+        let ParsedCatalog { info, operations } = parsed;
+        let ops = &self.operations;
+        for (i, op) in operations.iter().enumerate() {
+            let clash = |what: &str, other: usize| CatalogError {
+                origin: info.origin.clone(),
+                position: None,
+                operation: Some(describe_operation(i, Some(&op.id))),
+                field: Some(what.to_string()),
+                message: format!(
+                    "duplicate {what} `{}`: already defined by {} (id `{}`)",
+                    if what == "id" {
+                        op.id.clone()
+                    } else {
+                        op.route()
+                    },
+                    self.origin_of(other),
+                    ops[other].id
+                ),
             };
-            if let Some(&other) = ids.and_then(|m| m.get(&op.id)) {
+            let same_id = |k: usize| ops[k].service == op.service && ops[k].id == op.id;
+            if let Some(other) = self.by_id.find(id_hash(&op.service, &op.id), same_id) {
                 return Err(clash("id", other));
             }
-            if let Some(&other) = routes.and_then(|m| m.get(route)) {
+            if let Some(other) = self
+                .by_route
+                .find(route_hash(op), |k| same_route(&ops[k], op))
+            {
                 return Err(clash("path", other));
             }
         }
         let start = self.operations.len();
-        let ids = self.by_id.entry(info.service.clone()).or_default();
-        let routes = self.by_route.entry(info.service.clone()).or_default();
-        ids.reserve(operations.len());
-        routes.reserve(operations.len());
-        for (i, (op, route)) in operations.into_iter().zip(route_keys).enumerate() {
-            ids.insert(op.id.clone(), start + i);
-            routes.insert(route, start + i);
+        self.operations.reserve(operations.len());
+        let mut lower = String::new();
+        for (i, op) in operations.into_iter().enumerate() {
+            self.by_id.insert(id_hash(&op.service, &op.id), start + i);
+            self.by_route.insert(route_hash(&op), start + i);
             for a in &op.actions {
-                self.by_action
-                    .entry(a.action.to_ascii_lowercase())
-                    .or_default()
-                    .push(start + i);
+                // One reused buffer: only a new action allocates its key.
+                lower.clear();
+                lower.extend(a.action.chars().map(|c| c.to_ascii_lowercase()));
+                match self.by_action.get_mut(lower.as_str()) {
+                    Some(list) => list.push(start + i),
+                    None => {
+                        self.by_action.insert(lower.clone(), vec![start + i]);
+                    }
+                }
             }
             self.operations.push(op);
         }
@@ -464,7 +463,11 @@ impl Catalog {
         let mut out: Vec<usize> = self
             .services()
             .into_iter()
-            .filter_map(|s| self.by_id.get(s).and_then(|m| m.get(id)).copied())
+            .filter_map(|s| {
+                let ops = &self.operations;
+                self.by_id
+                    .find(id_hash(s, id), |k| ops[k].service == s && ops[k].id == id)
+            })
             .collect();
         out.sort_unstable();
         out
@@ -483,12 +486,89 @@ impl Catalog {
     }
 }
 
-/// `METHOD /normalised/{}/path`: what makes two routes of a service the same.
-fn route_key(op: &Operation) -> String {
-    let normalised = RoutePattern::parse(&op.path)
-        .map(|p| p.normalised())
-        .unwrap_or_else(|_| op.path.clone());
-    format!("{} {normalised}", op.method)
+/// An exact index from 64-bit hashes to operations: a hit is confirmed by the caller's
+/// comparison, and a second key with the same hash (practically never) is kept aside. At 100,000
+/// operations this is far smaller and faster than keeping every id and route as a string key.
+#[derive(Debug, Clone, Default)]
+struct HashIndex {
+    first: HashMap<u64, usize, std::hash::BuildHasherDefault<IdentityHasher>>,
+    more: Vec<(u64, usize)>,
+}
+
+impl HashIndex {
+    fn find(&self, hash: u64, is: impl Fn(usize) -> bool) -> Option<usize> {
+        if let Some(&i) = self.first.get(&hash)
+            && is(i)
+        {
+            return Some(i);
+        }
+        self.more
+            .iter()
+            .find(|&&(h, i)| h == hash && is(i))
+            .map(|&(_, i)| i)
+    }
+
+    fn insert(&mut self, hash: u64, index: usize) {
+        match self.first.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(_) => self.more.push((hash, index)),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+        }
+    }
+}
+
+/// The keys are hashes already.
+#[derive(Debug, Clone, Copy, Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn id_hash(service: &str, id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    service.hash(&mut h);
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// A path's segments with parameter names dropped: `None` for `{param}`.
+fn route_segments(path: &str) -> impl Iterator<Item = Option<&str>> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| if s.starts_with('{') { None } else { Some(s) })
+}
+
+/// Hash of (service, method, normalised path), without building the normalised string.
+fn route_hash(op: &Operation) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    op.service.hash(&mut h);
+    op.method.hash(&mut h);
+    for seg in route_segments(&op.path) {
+        seg.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Whether two operations are the same route of the same service (`{id}` and `{image_id}` are
+/// the same segment).
+fn same_route(a: &Operation, b: &Operation) -> bool {
+    a.service == b.service
+        && a.method == b.method
+        && route_segments(&a.path).eq(route_segments(&b.path))
 }
 
 fn describe_operation(index: usize, id: Option<&str>) -> String {
@@ -687,11 +767,11 @@ fn finish(
         op.service = service.clone();
         validate_operation(op).map_err(|(field, msg)| err(i, &op.id, field, msg))?;
     }
-    let route_keys: Vec<String> = operations.iter().map(route_key).collect();
-    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(operations.len());
-    let mut routes: HashMap<&str, usize> = HashMap::with_capacity(operations.len());
-    for (i, (op, route)) in operations.iter().zip(&route_keys).enumerate() {
-        if let Some(first) = ids.insert(&op.id, i) {
+    let mut ids = HashIndex::default();
+    let mut routes = HashIndex::default();
+    for (i, op) in operations.iter().enumerate() {
+        let id = id_hash(&op.service, &op.id);
+        if let Some(first) = ids.find(id, |k| operations[k].id == op.id) {
             return Err(err(
                 i,
                 &op.id,
@@ -699,7 +779,9 @@ fn finish(
                 format!("duplicate id `{}` (also operations[{first}])", op.id),
             ));
         }
-        if let Some(first) = routes.insert(route, i) {
+        ids.insert(id, i);
+        let route = route_hash(op);
+        if let Some(first) = routes.find(route, |k| same_route(&operations[k], op)) {
             return Err(err(
                 i,
                 &op.id,
@@ -710,8 +792,8 @@ fn finish(
                 ),
             ));
         }
+        routes.insert(route, i);
     }
-    drop((ids, routes));
     Ok(ParsedCatalog {
         info: CatalogInfo {
             origin: origin.to_string(),
@@ -720,7 +802,6 @@ fn finish(
             operations: operations.len(),
         },
         operations,
-        route_keys,
     })
 }
 
@@ -875,26 +956,26 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
             ),
         );
     }
-    if let Err(msg) = RoutePattern::parse(&op.path) {
+    if let Err(msg) = RoutePattern::check(&op.path) {
         return bad("path", format!("invalid path \"{}\": {msg}", op.path));
     }
-    let mut seen: Vec<String> = Vec::new();
     for (i, a) in op.actions.iter().enumerate() {
-        let field = format!("actions[{i}].action");
+        let field = || format!("actions[{i}].action");
         if !is_action_name(&a.action) {
             return bad(
-                &field,
+                &field(),
                 format!(
                     "invalid action \"{}\": expected `service:resourceType:action` with a lower-case service, e.g. `ims:images:list`",
                     a.action
                 ),
             );
         }
-        let key = a.action.to_ascii_lowercase();
-        if seen.contains(&key) {
-            return bad(&field, format!("action \"{}\" is listed twice", a.action));
+        if op.actions[..i]
+            .iter()
+            .any(|b| b.action.eq_ignore_ascii_case(&a.action))
+        {
+            return bad(&field(), format!("action \"{}\" is listed twice", a.action));
         }
-        seen.push(key);
         if let Some(c) = &a.condition
             && c.is_empty()
         {
@@ -905,7 +986,8 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
         }
     }
     for (i, p) in op.prerequisites.iter().enumerate() {
-        if p.note().is_empty() {
+        let empty = |t: &Option<String>| t.as_deref().is_none_or(str::is_empty);
+        if empty(&p.zh) && empty(&p.en) {
             return bad(
                 &format!("prerequisites[{i}]"),
                 "a prerequisite needs `zh` or `en` text".into(),

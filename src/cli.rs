@@ -59,6 +59,10 @@ struct Cli {
     #[arg(long)]
     show_keys: bool,
 
+    /// Benchmarks only: quit right after the explorer's first frame is drawn.
+    #[arg(long, hide = true)]
+    exit_after_first_frame: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -254,6 +258,7 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
                 None => None,
             };
             let options = ims_perms::tui::Options {
+                exit_after_first_frame: cli.exit_after_first_frame,
                 policy,
                 lang,
                 clipboard: cli.clipboard,

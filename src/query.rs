@@ -43,8 +43,9 @@ pub enum Flag {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
-    /// The needle, folded (full-width forms made half-width).
-    Fuzzy(Field, String),
+    /// The needle, folded (full-width forms made half-width), and that lower-cased (for the
+    /// cheap check that comes before skim's scoring).
+    Fuzzy(Field, String, String),
     /// Upper case.
     Method(String),
     Scope(ScopeFilter),
@@ -99,12 +100,12 @@ impl Query {
                 message,
             };
             let filter = match body.split_once(':') {
-                None => Filter::Fuzzy(Field::Any, fold(body)),
+                None => fuzzy(Field::Any, body),
                 Some((prefix, value)) => {
                     let prefix_lower = prefix.to_ascii_lowercase();
                     let known = PREFIXES.contains(&format!("{prefix_lower}:").as_str());
                     if !known && looks_like_action(prefix, value, services) {
-                        Filter::Fuzzy(Field::Any, fold(body))
+                        fuzzy(Field::Any, body)
                     } else if !known {
                         return Err(err(format!(
                             "unknown prefix `{prefix}:`; known prefixes: {}",
@@ -127,15 +128,41 @@ impl Query {
     }
 }
 
+fn fuzzy(field: Field, needle: &str) -> Filter {
+    let folded = fold(needle);
+    let lower = folded.chars().map(fold_lower).collect();
+    Filter::Fuzzy(field, folded, lower)
+}
+
+/// A character folded and lower-cased, as the cheap pre-check compares them.
+fn fold_lower(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let f = crate::text::fold_char(c);
+    if f.is_ascii() {
+        f.to_ascii_lowercase()
+    } else {
+        f.to_lowercase().next().unwrap_or(f)
+    }
+}
+
+/// Whether `needle_lower`'s characters appear in order in `text` (folded and lower-cased on
+/// the fly). Skim matches a field only if this holds, and this is much cheaper to find out.
+fn holds(needle_lower: &str, text: &str) -> bool {
+    let mut hay = text.chars().map(fold_lower);
+    needle_lower.chars().all(|n| hay.any(|h| h == n))
+}
+
 fn looks_like_action(prefix: &str, value: &str, services: &[&str]) -> bool {
     services.contains(&prefix) || (value.contains(':') && crate::catalog::is_kebab_id(prefix))
 }
 
 fn parse_prefixed(prefix: &str, value: &str) -> Result<Filter, String> {
     Ok(match prefix {
-        "name" | "n" => Filter::Fuzzy(Field::Name, fold(value)),
-        "action" | "a" => Filter::Fuzzy(Field::Action, fold(value)),
-        "route" | "r" | "path" => Filter::Fuzzy(Field::Route, fold(value)),
+        "name" | "n" => fuzzy(Field::Name, value),
+        "action" | "a" => fuzzy(Field::Action, value),
+        "route" | "r" | "path" => fuzzy(Field::Route, value),
         "method" | "m" => {
             let verb = value.to_ascii_uppercase();
             if !HTTP_METHODS.contains(&verb.as_str()) {
@@ -226,47 +253,26 @@ struct Haystack {
     name_en: Folded,
     actions: Vec<Folded>,
     path: Folded,
-    /// Every searched text, folded and lower-cased, one after the other: a needle that is not a
-    /// subsequence of this matches no field, which is cheap to find out.
-    all_lower: Box<str>,
 }
 
 impl Haystack {
     fn of(op: &Operation) -> Haystack {
-        let mut all = String::new();
-        for text in [
-            op.name.zh.as_deref().unwrap_or(""),
-            op.name.en.as_deref().unwrap_or(""),
-        ]
-        .into_iter()
-        .chain(op.actions.iter().map(|a| a.action.as_str()))
-        .chain([op.method.as_str(), op.path.as_str()])
-        {
-            if text.is_ascii() {
-                all.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                all.extend(
-                    text.chars()
-                        .map(crate::text::fold_char)
-                        .flat_map(char::to_lowercase),
-                );
-            }
-            all.push('\u{0}');
-        }
         Haystack {
             name_zh: Folded::of(op.name.zh.as_deref().unwrap_or("")),
             name_en: Folded::of(op.name.en.as_deref().unwrap_or("")),
             actions: op.actions.iter().map(|a| Folded::of(&a.action)).collect(),
             path: Folded::of(&op.path),
-            all_lower: all.into_boxed_str(),
         }
     }
-}
 
-/// Whether `needle`'s characters (lower-cased) appear in order in `hay`.
-fn is_subsequence(needle_lower: &str, hay: &str) -> bool {
-    let mut hay = hay.chars();
-    needle_lower.chars().all(|n| hay.any(|h| h == n))
+    /// Whether some searched text of `op` holds the needle (see [`holds`]).
+    fn may_match(op: &Operation, needle_lower: &str) -> bool {
+        holds(needle_lower, op.name.zh.as_deref().unwrap_or(""))
+            || holds(needle_lower, op.name.en.as_deref().unwrap_or(""))
+            || op.actions.iter().any(|a| holds(needle_lower, &a.action))
+            || holds(needle_lower, &op.method)
+            || holds(needle_lower, &op.path)
+    }
 }
 
 /// A catalog prepared for searching.
@@ -326,11 +332,11 @@ impl SearchIndex {
 
     fn rank(&self, catalog: &Catalog, query: &Query, candidates: Option<&[usize]>) -> Vec<Hit> {
         let ops = catalog.operations();
-        let needles: Vec<Option<String>> = query
+        let needles: Vec<Option<&str>> = query
             .terms
             .iter()
             .map(|t| match &t.filter {
-                Filter::Fuzzy(_, needle) if !t.negated => Some(needle.to_lowercase()),
+                Filter::Fuzzy(_, _, lower) if !t.negated => Some(lower.as_str()),
                 _ => None,
             })
             .collect();
@@ -339,7 +345,7 @@ impl SearchIndex {
             if needles
                 .iter()
                 .flatten()
-                .any(|n| !is_subsequence(n, &hay.all_lower))
+                .any(|n| !Haystack::may_match(&ops[index], n))
             {
                 return None;
             }
@@ -429,57 +435,45 @@ impl SearchIndex {
         mut hl: Option<&mut Highlights>,
     ) -> Option<i64> {
         match filter {
-            Filter::Fuzzy(field, needle) => {
-                let needle_lower = needle.to_lowercase();
-                // The lower-cased texts, in the order Haystack::of wrote them: a field whose
-                // text does not hold the needle as a subsequence is not worth skim's time.
-                let mut lowered = hay.all_lower.split('\u{0}');
+            Filter::Fuzzy(field, needle, needle_lower) => {
                 let mut best: Option<i64> = None;
-                let mut try_field =
-                    |text: &str, lower: Option<&str>, out: Option<&mut Vec<usize>>| {
-                        if lower.is_some_and(|l| !is_subsequence(&needle_lower, l)) {
-                            return;
-                        }
-                        let found = match out {
-                            Some(out) => self.matcher.fuzzy_indices(text, needle).map(|(s, p)| {
-                                *out = p;
-                                s
-                            }),
-                            None => self.matcher.fuzzy_match(text, needle),
-                        };
-                        if let Some(s) = found {
-                            best = Some(best.map_or(s, |b| b.max(s)));
-                        }
+                // A field that does not hold the needle is not worth skim's time.
+                let mut try_field = |text: &str, out: Option<&mut Vec<usize>>| {
+                    if !holds(needle_lower, text) {
+                        return;
+                    }
+                    let found = match out {
+                        Some(out) => self.matcher.fuzzy_indices(text, needle).map(|(s, p)| {
+                            *out = p;
+                            s
+                        }),
+                        None => self.matcher.fuzzy_match(text, needle),
                     };
+                    if let Some(s) = found {
+                        best = Some(best.map_or(s, |b| b.max(s)));
+                    }
+                };
                 let names = matches!(field, Field::Any | Field::Name);
                 let actions = matches!(field, Field::Any | Field::Action);
                 let route = matches!(field, Field::Any | Field::Route);
-                let (zh_lower, en_lower) = (lowered.next(), lowered.next());
                 if names {
                     let zh = hay.name_zh.get(op.name.zh.as_deref().unwrap_or(""));
-                    try_field(zh, zh_lower, hl.as_deref_mut().map(|h| &mut h.name_zh));
+                    try_field(zh, hl.as_deref_mut().map(|h| &mut h.name_zh));
                     let en = hay.name_en.get(op.name.en.as_deref().unwrap_or(""));
-                    try_field(en, en_lower, hl.as_deref_mut().map(|h| &mut h.name_en));
+                    try_field(en, hl.as_deref_mut().map(|h| &mut h.name_en));
                 }
-                for (k, (folded, a)) in hay.actions.iter().zip(&op.actions).enumerate() {
-                    let lower = lowered.next();
-                    if actions {
+                if actions {
+                    for (k, (folded, a)) in hay.actions.iter().zip(&op.actions).enumerate() {
                         let out = hl.as_deref_mut().map(|h| &mut h.actions[k]);
-                        try_field(folded.get(&a.action), lower, out);
+                        try_field(folded.get(&a.action), out);
                     }
                 }
-                let (method_lower, path_lower) = (lowered.next(), lowered.next());
                 if *field == Field::Any {
-                    try_field(
-                        &op.method,
-                        method_lower,
-                        hl.as_deref_mut().map(|h| &mut h.method),
-                    );
+                    try_field(&op.method, hl.as_deref_mut().map(|h| &mut h.method));
                 }
                 if route {
                     try_field(
                         hay.path.get(&op.path),
-                        path_lower,
                         hl.as_deref_mut().map(|h| &mut h.path),
                     );
                 }
@@ -519,7 +513,7 @@ impl Query {
                 && !old.negated
                 && !new.negated
                 && matches!((&old.filter, &new.filter),
-                    (Filter::Fuzzy(f1, a), Filter::Fuzzy(f2, b)) if f1 == f2 && b.starts_with(a.as_str()));
+                    (Filter::Fuzzy(f1, a, _), Filter::Fuzzy(f2, b, _)) if f1 == f2 && b.starts_with(a.as_str()));
             if !extended {
                 return false;
             }

@@ -36,6 +36,8 @@ pub struct Options {
     pub no_color: bool,
     /// A policy to review from the start: (its name, its text).
     pub policy: Option<(String, String)>,
+    /// Quit once the first frame is drawn (to time start-up).
+    pub exit_after_first_frame: bool,
 }
 
 /// Puts the terminal back as it was: raw mode off, main screen, no mouse capture or bracketed
@@ -99,6 +101,9 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
         );
         app.set_table_rows(areas.table_rows());
         terminal.draw(|frame| ui::render(&app, theme, frame))?;
+        if options.exit_after_first_frame {
+            return Ok(None);
+        }
         let effects = match event::read()? {
             Event::Key(key) if key.kind != KeyEventKind::Release => app.handle_key(key),
             Event::Paste(text) => {
