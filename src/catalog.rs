@@ -1197,6 +1197,17 @@ mod tests {
     }
 
     #[test]
+    fn hash_index_keeps_colliding_keys_apart() {
+        let mut h = HashIndex::default();
+        h.insert(7, 0);
+        h.insert(7, 1);
+        assert_eq!(h.find(7, |i| i == 1), Some(1));
+        assert_eq!(h.find(7, |i| i == 0), Some(0));
+        assert_eq!(h.find(7, |i| i == 2), None);
+        assert_eq!(h.find(8, |_| true), None);
+    }
+
+    #[test]
     fn needed_actions_follow_the_conditional_rule() {
         let c = Catalog::builtin().unwrap();
         let ops = c.operations();
