@@ -300,31 +300,13 @@ impl Catalog {
 
     /// Reads, validates and adds a catalog file. On error nothing of the file is added.
     pub fn load_file(&mut self, path: &Path) -> Result<(), CatalogError> {
-        let origin = path.display().to_string();
-        let json = std::fs::read_to_string(path).map_err(|e| CatalogError {
-            origin: origin.clone(),
-            position: None,
-            operation: None,
-            field: None,
-            message: format!("cannot read: {e}"),
-        })?;
-        self.add(parse(&origin, &json)?)
+        self.add(read_file(path)?)
     }
 
     /// Reads and validates several catalog files, on all cores, then adds them in the order
     /// given. The first file (in that order) that fails stops everything; nothing is added then.
     pub fn load_files(&mut self, paths: &[std::path::PathBuf]) -> Result<(), CatalogError> {
-        let read = |path: &std::path::PathBuf| -> Result<ParsedCatalog, CatalogError> {
-            let origin = path.display().to_string();
-            let json = std::fs::read_to_string(path).map_err(|e| CatalogError {
-                origin: origin.clone(),
-                position: None,
-                operation: None,
-                field: None,
-                message: format!("cannot read: {e}"),
-            })?;
-            parse(&origin, &json)
-        };
+        let read = |path: &std::path::PathBuf| read_file(path);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(paths.len().max(1));
@@ -678,6 +660,19 @@ struct CatalogDoc {
     service: String,
     source: Source,
     operations: Vec<Operation>,
+}
+
+/// Reads and validates one catalog file.
+pub fn read_file(path: &Path) -> Result<ParsedCatalog, CatalogError> {
+    let origin = path.display().to_string();
+    let json = std::fs::read_to_string(path).map_err(|e| CatalogError {
+        origin: origin.clone(),
+        position: None,
+        operation: None,
+        field: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    parse(&origin, &json)
 }
 
 /// Parses and validates one catalog file's text. `origin` names it in errors.

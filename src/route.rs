@@ -22,41 +22,23 @@ impl RoutePattern {
     /// Parses a catalog path. `/` alone is the root; otherwise no empty segment, no trailing
     /// slash, no query string, and `{name}` only as a whole segment.
     pub fn parse(path: &str) -> Result<RoutePattern, String> {
-        let Some(rest) = path.strip_prefix('/') else {
-            return Err("must start with `/`".into());
-        };
-        if path.chars().any(char::is_whitespace) {
-            return Err("must not contain white space".into());
-        }
-        if path.contains(['?', '#']) {
-            return Err("must not contain a query string or fragment".into());
-        }
-        if rest.is_empty() {
-            return Ok(RoutePattern { segments: vec![] });
-        }
-        let mut segments = Vec::new();
-        for seg in rest.split('/') {
-            if seg.is_empty() {
-                return Err("empty segment (`//` or a trailing `/`)".into());
-            }
-            if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                if inner.is_empty() || inner.contains(['{', '}']) {
-                    return Err(format!("malformed parameter segment `{seg}`"));
-                }
-                segments.push(Segment::Param(inner.to_string()));
-            } else if seg.contains(['{', '}']) {
-                return Err(format!(
-                    "a `{{parameter}}` must be a whole segment, found `{seg}`"
-                ));
-            } else {
-                segments.push(Segment::Literal(seg.to_string()));
-            }
-        }
+        Self::check(path)?;
+        let segments = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(
+                |seg| match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => Segment::Param(name.to_string()),
+                    None => Segment::Literal(seg.to_string()),
+                },
+            )
+            .collect();
         Ok(RoutePattern { segments })
     }
 
-    /// Checks a catalog path as [`RoutePattern::parse`] does, without building the pattern:
-    /// loading 100,000 operations does this once each.
+    /// Checks a catalog path without building the pattern (loading 100,000 operations does
+    /// this once each): `/` alone is the root; otherwise no empty segment, no trailing slash,
+    /// no query string, and `{name}` only as a whole segment.
     pub fn check(path: &str) -> Result<(), String> {
         let Some(rest) = path.strip_prefix('/') else {
             return Err("must start with `/`".into());

@@ -1,18 +1,10 @@
 //! The real binary, end to end: what a user or a script sees on stdout, stderr and in the exit
 //! code.
 
-use assert_cmd::Command;
+mod common;
+use common::ims;
 use predicates::prelude::*;
 use predicates::str::contains;
-
-fn ims() -> Command {
-    let mut cmd = Command::cargo_bin("ims-perms").unwrap();
-    // Independent of the machine's locale unless a test sets it.
-    cmd.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8");
-    cmd
-}
 
 /// stdout of a successful run.
 fn stdout_of(args: &[&str]) -> String {

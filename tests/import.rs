@@ -1,21 +1,14 @@
 //! `import-html`, end to end: the user's own table imported equals the built-in catalog in every
 //! field the table carries; broken tables are refused with the row and the cell.
 
-use assert_cmd::Command;
+mod common;
+use common::ims;
 use ims_perms::catalog::{self, Catalog};
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/assets/source/ims-permissions.zh.html"
 );
-
-fn ims() -> Command {
-    let mut cmd = Command::cargo_bin("ims-perms").unwrap();
-    cmd.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8");
-    cmd
-}
 
 #[test]
 fn the_seed_imports_as_the_builtin_catalog() {

@@ -1,20 +1,13 @@
 //! Policy review and exports, end to end: `explain` on real-looking policies, Terraform checked
 //! by an HCL parser, `--compact`, and the round trip explain(compose(s)).
 
-use assert_cmd::Command;
+mod common;
+use common::ims;
 use hcl::eval::{Context, Evaluate};
 use ims_perms::catalog::Catalog;
 use ims_perms::policy::{ComposeOptions, compose};
 use ims_perms::review::{Status, explain};
 use proptest::prelude::*;
-
-fn ims() -> Command {
-    let mut cmd = Command::cargo_bin("ims-perms").unwrap();
-    cmd.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8");
-    cmd
-}
 
 fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut cmd = ims();

@@ -1,16 +1,10 @@
 //! Several services at once: the service column, `service:` queries, one statement per service
 //! in `compose`, at most eight statements, and `lookup` choosing the service by host.
 
+mod common;
 use assert_cmd::Command;
+use common::ims;
 use serde_json::{Value, json};
-
-fn ims() -> Command {
-    let mut cmd = Command::cargo_bin("ims-perms").unwrap();
-    cmd.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8");
-    cmd
-}
 
 fn op(id: &str, method: &str, path: &str, action: &str) -> Value {
     json!({"id": id, "name": {"zh": "", "en": id}, "method": method, "path": path,

@@ -297,6 +297,7 @@ fn system_clipboard_outlives_the_app_under_xvfb() {
         Command::new("pgrep")
             .args(["-f", "ims-perms __serve-clipboard"])
             .env("DISPLAY", &display)
+            .stdout(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
     };

@@ -113,13 +113,10 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
             Event::Mouse(m) => {
                 match m.kind {
                     MouseEventKind::Down(MouseButton::Left) => {
-                        let body_top = areas.table.y + 2;
-                        let inside = m.column > areas.table.x
-                            && m.column < areas.table.x + areas.table.width
-                            && m.row >= body_top
-                            && m.row < areas.table.y + areas.table.height.saturating_sub(1);
-                        if inside && app.overlay.is_none() {
-                            app.click_row((m.row - body_top) as usize);
+                        if let Some(row) = areas.table_row_at(m.column, m.row)
+                            && app.overlay.is_none()
+                        {
+                            app.click_row(row);
                         }
                     }
                     MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {

@@ -71,6 +71,17 @@ impl Areas {
     pub fn table_rows(&self) -> usize {
         self.table.height.saturating_sub(3) as usize
     }
+
+    /// The visible table row under a mouse position (0 for the first row below the header).
+    pub fn table_row_at(&self, column: u16, row: u16) -> Option<usize> {
+        let t = self.table;
+        let body_top = t.y + 2; // border and header
+        let inside = column > t.x
+            && column + 1 < t.x + t.width
+            && row >= body_top
+            && row + 1 < t.y + t.height;
+        inside.then(|| usize::from(row - body_top))
+    }
 }
 
 pub fn areas(size: Rect, focus: Focus, reviewing: bool) -> Areas {
@@ -836,4 +847,31 @@ fn render_prompt(app: &App, frame: &mut Frame, size: Rect, title: &str, text: &s
         Paragraph::new(clip(text, area.width.saturating_sub(2) as usize)).block(block),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mouse_positions_map_to_table_rows() {
+        let a = areas(Rect::new(0, 0, 120, 40), Focus::Table, false);
+        // The search box takes rows 0-2; the table's border is row 3 and its header row 4.
+        assert_eq!(a.table.y, 3);
+        assert_eq!(a.table_row_at(5, 5), Some(0));
+        assert_eq!(a.table_row_at(5, 9), Some(4));
+        assert_eq!(a.table_row_at(5, 4), None, "the header");
+        assert_eq!(a.table_row_at(0, 5), None, "the border");
+        assert_eq!(
+            a.table_row_at(a.table.width + 5, 5),
+            None,
+            "the detail pane"
+        );
+        assert_eq!(
+            a.table_row_at(5, a.table.y + a.table.height - 1),
+            None,
+            "the bottom border"
+        );
+        assert_eq!(a.table_rows(), usize::from(a.table.height) - 3);
+    }
 }
