@@ -6,6 +6,7 @@
 //! `scope:project`, `service:NAME`, `is:deprecated`, `is:native`). A leading `-` negates a term.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -316,7 +317,8 @@ impl SearchIndex {
     /// Every operation matching all terms, best score first, ties in catalog order. The empty
     /// query gives every operation in catalog order.
     pub fn search(&self, catalog: &Catalog, query: &Query) -> Vec<Hit> {
-        self.rank(catalog, query, None)
+        self.rank(catalog, query, None, None)
+            .expect("not cancellable")
     }
 
     /// [`SearchIndex::search`] among `candidates` only (catalog indices in catalog order): when a
@@ -327,10 +329,29 @@ impl SearchIndex {
         query: &Query,
         candidates: &[usize],
     ) -> Vec<Hit> {
-        self.rank(catalog, query, Some(candidates))
+        self.rank(catalog, query, Some(candidates), None)
+            .expect("not cancellable")
     }
 
-    fn rank(&self, catalog: &Catalog, query: &Query, candidates: Option<&[usize]>) -> Vec<Hit> {
+    /// [`SearchIndex::search`] or [`SearchIndex::search_within`] that gives up (`None`) soon
+    /// after `cancel` is set: the explorer drops a search the user has typed past.
+    pub fn search_cancellable(
+        &self,
+        catalog: &Catalog,
+        query: &Query,
+        candidates: Option<&[usize]>,
+        cancel: &AtomicBool,
+    ) -> Option<Vec<Hit>> {
+        self.rank(catalog, query, candidates, Some(cancel))
+    }
+
+    fn rank(
+        &self,
+        catalog: &Catalog,
+        query: &Query,
+        candidates: Option<&[usize]>,
+        cancel: Option<&AtomicBool>,
+    ) -> Option<Vec<Hit>> {
         let ops = catalog.operations();
         let needles: Vec<Option<&str>> = query
             .terms
@@ -357,31 +378,47 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(4);
+        let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+        let run = |range: std::ops::Range<usize>| -> Option<Vec<Hit>> {
+            let mut out = Vec::new();
+            for k in range {
+                if k % 1024 == 0 && cancelled() {
+                    return None;
+                }
+                if let Some(hit) = one(at(k)) {
+                    out.push(hit);
+                }
+            }
+            Some(out)
+        };
         let mut hits: Vec<Hit> = if total >= PARALLEL_FROM && threads > 1 {
             let chunk = total.div_ceil(threads);
-            std::thread::scope(|scope| {
+            let parts: Vec<Option<Vec<Hit>>> = std::thread::scope(|scope| {
                 let workers: Vec<_> = (0..threads)
                     .map(|t| {
-                        let one = &one;
-                        let at = &at;
-                        scope.spawn(move || {
-                            (t * chunk..((t + 1) * chunk).min(total))
-                                .filter_map(|k| one(at(k)))
-                                .collect::<Vec<Hit>>()
-                        })
+                        let run = &run;
+                        scope.spawn(move || run(t * chunk..((t + 1) * chunk).min(total)))
                     })
                     .collect();
                 workers
                     .into_iter()
-                    .flat_map(|w| w.join().expect("search worker"))
+                    .map(|w| w.join().expect("search worker"))
                     .collect()
-            })
+            });
+            let mut all = Vec::new();
+            for part in parts {
+                all.extend(part?);
+            }
+            all
         } else {
-            (0..total).filter_map(|k| one(at(k))).collect()
+            run(0..total)?
         };
+        if cancelled() {
+            return None;
+        }
         // Best first; equal scores keep catalog order.
         hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
-        hits
+        Some(hits)
     }
 
     /// The score of an operation for the query, or `None` when a term does not match.

@@ -569,3 +569,39 @@ fn backspace_and_narrowing_give_what_a_fresh_search_gives() {
     keys(&mut fresh, &[" v"]);
     assert_eq!(a.hits, fresh.hits);
 }
+
+#[test]
+fn large_catalogs_search_in_the_background_with_the_same_results() {
+    use ims_perms::query::{Query, SearchIndex};
+    let catalog = ims_perms::synthetic::catalog(30_000);
+    let index = SearchIndex::new(&catalog);
+    let expected = |text: &str| {
+        let q = Query::parse(text, &catalog.services()).unwrap();
+        index.search(&catalog, &q)
+    };
+    let mut a = App::new(catalog.clone(), Lang::En);
+    keys(&mut a, &["/", "d"]);
+    assert!(
+        a.searching(),
+        "30,000 operations are searched off the input thread"
+    );
+    // Typing on while it runs: the old search is dropped, the newest query wins.
+    keys(&mut a, &["elete"]);
+    a.wait_for_search();
+    assert!(!a.searching());
+    assert_eq!(a.hits, expected("delete"));
+    keys(&mut a, &[" vol"]);
+    a.wait_for_search();
+    assert_eq!(a.hits, expected("delete vol"));
+    // Back to a query seen before: answered from memory, at once.
+    keys(&mut a, &["<Bksp>", "<Bksp>", "<Bksp>", "<Bksp>"]);
+    assert!(!a.searching());
+    assert_eq!(a.hits, expected("delete"));
+    // The screen says a search is running.
+    keys(&mut a, &["<Esc>", "/", "x"]);
+    if a.searching() {
+        assert!(draw(&mut a, 120, 40).contains("/30000 …"));
+    }
+    a.wait_for_search();
+    assert!(draw(&mut a, 120, 40).contains(&format!("{}/30000 ", expected("x").len())));
+}

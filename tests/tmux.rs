@@ -43,7 +43,7 @@ impl Tmux {
         cmd.arg(format!("{command}; echo EXIT=$?; sleep 60"));
         assert!(cmd.status().unwrap().success());
         t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
-        t.wait_for("/18");
+        t.wait_for("│/ ");
         t
     }
 
@@ -348,5 +348,43 @@ fn policy_review_overlay_and_terraform_copy() {
         String::from_utf8(expected.stdout).unwrap()
     );
     t.keys(&["q"]);
+    assert!(t.wait_for("EXIT=").contains("EXIT=0"));
+}
+
+#[test]
+fn a_large_catalog_searches_in_the_background() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = format!("{BIN} --no-builtin");
+    for (service, doc) in ims_perms::synthetic::catalogs(30_000) {
+        let path = dir.path().join(format!("{service}.json"));
+        std::fs::write(&path, doc.to_string()).unwrap();
+        command.push_str(&format!(" --catalog {}", path.display()));
+    }
+    let t = Tmux::start("large", 160, 45, &command, &[("LANG", "C.UTF-8")]);
+    t.wait_for("30000/30000");
+    t.keys(&["/", "ecs:servers:delete"]);
+    // The count settles to the number `search` finds, and the `…` of a running search goes.
+    let mut search = Command::new(BIN);
+    search.arg("--no-builtin");
+    for (service, _) in ims_perms::synthetic::catalogs(0) {
+        search.args([
+            "--catalog",
+            dir.path().join(format!("{service}.json")).to_str().unwrap(),
+        ]);
+    }
+    let found = search
+        .args(["search", "ecs:servers:delete", "--json"])
+        .output()
+        .unwrap();
+    let hits: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
+    let n = hits.as_array().unwrap().len();
+    let screen = t.wait_for(&format!(" {n}/30000 "));
+    let search_line = screen.lines().find(|l| l.contains("/30000")).unwrap();
+    assert!(!search_line.contains('…'), "{search_line}");
+    assert!(n > 0);
+    t.keys(&["Enter", "q"]);
     assert!(t.wait_for("EXIT=").contains("EXIT=0"));
 }

@@ -7,6 +7,8 @@ use std::collections::VecDeque;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 use crate::catalog::Catalog;
 use crate::export::{self, ExportFormat};
@@ -18,6 +20,18 @@ use crate::tui::keymap::{self, Action, Mode};
 
 /// How many recent queries keep their results.
 const RECENT_QUERIES: usize = 8;
+
+/// From this many operations on, a search runs off the input thread: the typed character shows
+/// at once and the results follow when ready (a search of 100,000 operations takes longer than
+/// a key press should).
+pub const BACKGROUND_SEARCH_FROM: usize = 20_000;
+
+/// A search running on another thread.
+struct PendingSearch {
+    query: Query,
+    cancel: Arc<AtomicBool>,
+    results: mpsc::Receiver<Option<Vec<Hit>>>,
+}
 
 /// Something for the event loop to do outside the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +96,15 @@ pub struct LoadedPolicy {
 }
 
 pub struct App {
-    pub catalog: Catalog,
-    index: SearchIndex,
+    /// Shared with the background search (see [`App::poll_search`]).
+    pub catalog: Arc<Catalog>,
+    index: Arc<SearchIndex>,
+    /// A search running on another thread, for catalogs too large to search between two keys.
+    pending: Option<PendingSearch>,
     /// The query `hits` answer (the last one that parsed); `None` before the first search.
     parsed: Option<Query>,
     /// Recent queries and their results, newest last, so Backspace is instant.
-    recent: VecDeque<(String, Vec<Hit>)>,
+    recent: VecDeque<(Query, Vec<Hit>)>,
     pub lang: Lang,
     pub query: String,
     /// Why the query cannot be read; the previous results stay.
@@ -123,10 +140,12 @@ pub struct App {
 
 impl App {
     pub fn new(catalog: Catalog, lang: Lang) -> App {
-        let index = SearchIndex::new(&catalog);
+        let index = Arc::new(SearchIndex::new(&catalog));
+        let catalog = Arc::new(catalog);
         let mut app = App {
             catalog,
             index,
+            pending: None,
             parsed: None,
             recent: VecDeque::new(),
             lang,
@@ -636,35 +655,117 @@ impl App {
                 return;
             }
         };
+        self.query_error = None;
         if self.parsed.as_ref() == Some(&query) {
-            // Only white space changed: the same terms, the same results.
-            self.query_error = None;
+            // The same terms as the results shown (only white space changed, or typed back).
+            self.cancel_search();
             return;
         }
-        let cached = self.recent.iter().position(|(q, _)| *q == self.query);
-        self.hits = match cached {
-            Some(k) => {
-                let entry = self.recent.remove(k).expect("found above");
-                let hits = entry.1.clone();
-                self.recent.push_back(entry);
-                hits
-            }
-            None => {
-                let hits = if self.parsed.as_ref().is_some_and(|p| query.narrows(p)) {
-                    let candidates: Vec<usize> = self.hits.iter().map(|h| h.index).collect();
-                    self.index.search_within(&self.catalog, &query, &candidates)
-                } else {
-                    self.index.search(&self.catalog, &query)
-                };
-                self.recent.push_back((self.query.clone(), hits.clone()));
-                while self.recent.len() > RECENT_QUERIES {
-                    self.recent.pop_front();
-                }
-                hits
-            }
+        if let Some(k) = self.recent.iter().position(|(q, _)| *q == query) {
+            self.cancel_search();
+            let entry = self.recent.remove(k).expect("found above");
+            let hits = entry.1.clone();
+            self.recent.push_back(entry);
+            self.show_results(query, hits);
+            return;
+        }
+        if self.pending.as_ref().is_some_and(|p| p.query == query) {
+            return;
+        }
+        self.cancel_search();
+        // When the query only grew, its matches are among the last results.
+        let candidates: Option<Vec<usize>> = self
+            .parsed
+            .as_ref()
+            .is_some_and(|p| query.narrows(p))
+            .then(|| self.hits.iter().map(|h| h.index).collect());
+        if self.catalog.len() < BACKGROUND_SEARCH_FROM {
+            let hits = match &candidates {
+                Some(c) => self.index.search_within(&self.catalog, &query, c),
+                None => self.index.search(&self.catalog, &query),
+            };
+            self.remember(query.clone(), hits.clone());
+            self.show_results(query, hits);
+            return;
+        }
+        let (sender, results) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (catalog, index, q, stop) = (
+            Arc::clone(&self.catalog),
+            Arc::clone(&self.index),
+            query.clone(),
+            Arc::clone(&cancel),
+        );
+        std::thread::spawn(move || {
+            let hits = index.search_cancellable(&catalog, &q, candidates.as_deref(), &stop);
+            let _ = sender.send(hits);
+        });
+        self.pending = Some(PendingSearch {
+            query,
+            cancel,
+            results,
+        });
+    }
+
+    /// Whether a background search is still running.
+    pub fn searching(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Takes a finished background search's results; true when the screen should change.
+    pub fn poll_search(&mut self) -> bool {
+        let Some(pending) = &self.pending else {
+            return false;
         };
+        match pending.results.try_recv() {
+            Ok(result) => {
+                self.finish_search(result);
+                true
+            }
+            Err(mpsc::TryRecvError::Empty) => false,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.pending = None;
+                false
+            }
+        }
+    }
+
+    /// Waits for the background search, if any (tests and benchmarks).
+    pub fn wait_for_search(&mut self) {
+        if let Some(pending) = &self.pending {
+            let result = pending.results.recv().ok().flatten();
+            self.finish_search(result);
+        }
+    }
+
+    fn finish_search(&mut self, result: Option<Vec<Hit>>) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        if let Some(hits) = result {
+            let PendingSearch { query, .. } = pending;
+            self.remember(query.clone(), hits.clone());
+            self.show_results(query, hits);
+        }
+    }
+
+    fn cancel_search(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            pending.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn remember(&mut self, query: Query, hits: Vec<Hit>) {
+        self.recent.push_back((query, hits));
+        while self.recent.len() > RECENT_QUERIES {
+            self.recent.pop_front();
+        }
+    }
+
+    /// New results: the highlight moves to the best match.
+    fn show_results(&mut self, query: Query, hits: Vec<Hit>) {
+        self.hits = hits;
         self.parsed = Some(query);
-        self.query_error = None;
         self.cursor = 0;
         self.scroll = 0;
     }

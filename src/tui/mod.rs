@@ -104,7 +104,21 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
         if options.exit_after_first_frame {
             return Ok(None);
         }
-        let effects = match event::read()? {
+        // While a background search runs, wake up now and then to show its results.
+        let event = if app.searching() {
+            if event::poll(std::time::Duration::from_millis(15))? {
+                Some(event::read()?)
+            } else {
+                None
+            }
+        } else {
+            Some(event::read()?)
+        };
+        app.poll_search();
+        let Some(event) = event else {
+            continue;
+        };
+        let effects = match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => app.handle_key(key),
             Event::Paste(text) => {
                 app.type_text(&text);

@@ -223,7 +223,13 @@ fn clip(s: &str, max: usize) -> String {
 
 fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Search && app.overlay.is_none();
-    let count = format!("{}/{}", app.hits.len(), app.catalog.len());
+    // `…` while a background search has not answered yet.
+    let count = format!(
+        "{}/{}{}",
+        app.hits.len(),
+        app.catalog.len(),
+        if app.searching() { " …" } else { "" }
+    );
     let hint = match &app.query_error {
         Some(e) => e.clone(),
         None if app.query.is_empty() && !focused => t(
