@@ -63,6 +63,10 @@ struct Cli {
     #[arg(long, hide = true)]
     exit_after_first_frame: bool,
 
+    /// Tests only: panic right after the first frame, to check the terminal is restored.
+    #[arg(long, hide = true)]
+    panic_after_first_frame: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -259,6 +263,7 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
             };
             let options = ims_perms::tui::Options {
                 exit_after_first_frame: cli.exit_after_first_frame,
+                panic_after_first_frame: cli.panic_after_first_frame,
                 policy,
                 lang,
                 clipboard: cli.clipboard,

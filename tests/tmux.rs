@@ -39,11 +39,15 @@ impl Tmux {
         for (k, v) in env {
             cmd.args(["-e", &format!("{k}={v}")]);
         }
-        // Keep the pane after the program exits, to read its exit code.
-        cmd.arg(format!("{command}; echo EXIT=$?; sleep 60"));
+        // Keep the pane after the program exits, to read its exit code and whether the
+        // terminal was left in raw mode (`-icanon`) or restored (`icanon`).
+        cmd.arg(format!(
+            "{command}; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60"
+        ));
         assert!(cmd.status().unwrap().success());
         t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
-        t.wait_for("│/ ");
+        // Up when the search line shows (or, for a program that ends at once, when it ended).
+        t.wait_for_any(&["│/ ", "EXIT="]);
         t
     }
 
@@ -78,14 +82,19 @@ impl Tmux {
 
     /// Waits until the screen shows `text`; fails with the screen after 10 s.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_for_any(&[text])
+    }
+
+    /// Waits until the screen shows one of `texts`; fails with the screen after 10 s.
+    fn wait_for_any(&self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if texts.iter().any(|t| s.contains(t)) {
                 return s;
             }
             if start.elapsed() > Duration::from_secs(10) {
-                panic!("timed out waiting for {text:?}; screen:\n{s}");
+                panic!("timed out waiting for {texts:?}; screen:\n{s}");
             }
             sleep(Duration::from_millis(50));
         }
@@ -387,4 +396,50 @@ fn a_large_catalog_searches_in_the_background() {
     assert!(n > 0);
     t.keys(&["Enter", "q"]);
     assert!(t.wait_for("EXIT=").contains("EXIT=0"));
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_the_message() {
+    if !have("tmux") {
+        return;
+    }
+    let t = Tmux::start(
+        "panic",
+        100,
+        30,
+        &format!("{BIN} --panic-after-first-frame"),
+        &[("LANG", "C.UTF-8"), ("RUST_BACKTRACE", "0")],
+    );
+    let screen = t.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=101"), "{screen}");
+    assert!(
+        screen.contains("--panic-after-first-frame: a test of the panic hook"),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().any(|l| l.trim() == "icanon"),
+        "raw mode left on:\n{screen}"
+    );
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "#{alternate_on}"]).trim(),
+        "0"
+    );
+    assert!(
+        !screen.contains("Operations"),
+        "the alternate screen is gone:\n{screen}"
+    );
+}
+
+#[test]
+fn quitting_leaves_the_terminal_cooked() {
+    if !have("tmux") {
+        return;
+    }
+    let t = Tmux::start("cooked", 100, 30, BIN, &[("LANG", "C.UTF-8")]);
+    t.keys(&["q"]);
+    let screen = t.wait_for("EXIT=0");
+    assert!(
+        screen.lines().any(|l| l.trim() == "icanon"),
+        "raw mode left on:\n{screen}"
+    );
 }

@@ -38,6 +38,8 @@ pub struct Options {
     pub policy: Option<(String, String)>,
     /// Quit once the first frame is drawn (to time start-up).
     pub exit_after_first_frame: bool,
+    /// Panic once the first frame is drawn (to test that the terminal is restored).
+    pub panic_after_first_frame: bool,
 }
 
 /// Puts the terminal back as it was: raw mode off, main screen, no mouse capture or bracketed
@@ -103,6 +105,9 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
         terminal.draw(|frame| ui::render(&app, theme, frame))?;
         if options.exit_after_first_frame {
             return Ok(None);
+        }
+        if options.panic_after_first_frame {
+            panic!("--panic-after-first-frame: a test of the panic hook");
         }
         // While a background search runs, wake up now and then to show its results.
         let event = if app.searching() {
