@@ -416,38 +416,20 @@ pub fn report_lines(
         });
     }
 
-    // Scopes.
-    let project = if r.project_blockers.is_empty() {
-        if zh {
-            "项目（Project）：支持".to_string()
-        } else {
-            "Project: yes".to_string()
-        }
-    } else if zh {
-        format!(
-            "项目（Project）：不支持，因为 {}",
-            list(&r.project_blockers)
-        )
-    } else {
-        format!("Project: no, because of {}", list(&r.project_blockers))
-    };
-    let ep = if r.enterprise_project_blockers.is_empty() {
-        if zh {
-            "企业项目（Enterprise Project）：支持".to_string()
-        } else {
-            "Enterprise Project: yes".to_string()
-        }
-    } else if zh {
-        format!(
-            "企业项目（Enterprise Project）：不支持，因为 {}",
-            list(&r.enterprise_project_blockers)
-        )
-    } else {
-        format!(
-            "Enterprise Project: no, because of {}",
-            list(&r.enterprise_project_blockers)
-        )
-    };
+    // Scopes: one line each, the same shape.
+    let scope_line =
+        |name_en: &str, name_zh: &str, blockers: &[usize]| match (blockers.is_empty(), zh) {
+            (true, false) => format!("{name_en}: yes"),
+            (true, true) => format!("{name_zh}：支持"),
+            (false, false) => format!("{name_en}: no, because of {}", list(blockers)),
+            (false, true) => format!("{name_zh}：不支持，因为 {}", list(blockers)),
+        };
+    let project = scope_line("Project", "项目（Project）", &r.project_blockers);
+    let ep = scope_line(
+        "Enterprise Project",
+        "企业项目（Enterprise Project）",
+        &r.enterprise_project_blockers,
+    );
     out.push(if zh {
         "授权范围：".to_string()
     } else {
