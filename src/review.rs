@@ -23,7 +23,11 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
+    /// In English (the JSON output keeps it so, for scripts).
     pub message: String,
+    /// The same in Chinese, for the readable report and the explorer.
+    #[serde(skip)]
+    pub message_zh: String,
     /// Where in the document: `Statement[0].Action[2]`; empty for the whole document.
     pub path: String,
 }
@@ -36,6 +40,29 @@ pub enum Status {
     Denied,
     Partial,
     NotGranted,
+}
+
+impl Severity {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
+            (Severity::Info, Lang::En) => "info",
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Warning, Lang::Zh) => "警告",
+            (Severity::Info, Lang::Zh) => "提示",
+        }
+    }
+}
+
+impl Finding {
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.message,
+            Lang::Zh => &self.message_zh,
+        }
+    }
 }
 
 impl Status {
@@ -239,10 +266,16 @@ pub struct ReviewJson<'a> {
     pub findings: &'a [Finding],
 }
 
-fn finding(severity: Severity, path: impl Into<String>, message: impl Into<String>) -> Finding {
+fn finding(
+    severity: Severity,
+    path: impl Into<String>,
+    message: impl Into<String>,
+    message_zh: impl Into<String>,
+) -> Finding {
     Finding {
         severity,
         message: message.into(),
+        message_zh: message_zh.into(),
         path: path.into(),
     }
 }
@@ -262,12 +295,23 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     e.column(),
                     strip_position(&e.to_string())
                 ),
+                format!(
+                    "JSON 无效（第 {} 行第 {} 列）：{}",
+                    e.line(),
+                    e.column(),
+                    strip_position(&e.to_string())
+                ),
             ));
             return unreadable(findings);
         }
     };
     let Value::Object(doc) = &root else {
-        findings.push(finding(Severity::Error, "", "a policy is a JSON object"));
+        findings.push(finding(
+            Severity::Error,
+            "",
+            "a policy is a JSON object",
+            "策略必须是一个 JSON 对象",
+        ));
         return unreadable(findings);
     };
 
@@ -277,16 +321,16 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Info,
                 "Version",
-                "a 1.0 role: its statements are evaluated as for 1.1; `Depends` (roles it needs) is not",
-            ));
+                "a 1.0 role: its statements are evaluated as for 1.1; `Depends` (roles it needs) is not", "1.0 角色：其语句按 1.1 评估；`Depends`（依赖的角色）不评估",
+));
             Format::Role
         }
         Some(Value::String(v)) if v == "5.0" => {
             findings.push(finding(
                 Severity::Info,
                 "Version",
-                "a 5.0 identity policy: `Action` is evaluated (with `*` and `?`); `NotAction`, `Resource` and `Condition` are not",
-            ));
+                "a 5.0 identity policy: `Action` is evaluated (with `*` and `?`); `NotAction`, `Resource` and `Condition` are not", "5.0 身份策略：评估 `Action`（支持 `*` 和 `?`）；不评估 `NotAction`、`Resource` 和 `Condition`",
+));
             Format::Identity
         }
         Some(other) => {
@@ -297,6 +341,10 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     "Version must be \"1.1\" for a custom policy, found {}",
                     escape_controls(&other.to_string())
                 ),
+                format!(
+                    "自定义策略的 Version 必须是 \"1.1\"，实际为 {}",
+                    escape_controls(&other.to_string())
+                ),
             ));
             Format::Unknown
         }
@@ -305,6 +353,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 Severity::Error,
                 "Version",
                 "missing Version: a custom policy has \"Version\": \"1.1\"",
+                "缺少 Version：自定义策略应有 \"Version\": \"1.1\"",
             ));
             Format::Unknown
         }
@@ -314,6 +363,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             Severity::Info,
             "Depends",
             "Depends is not evaluated: the roles it names grant more",
+            "不评估 Depends：其中的角色会授予更多权限",
         ));
     }
 
@@ -324,8 +374,8 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         findings.push(finding(
             Severity::Warning,
             "",
-            format!("{compact_chars} characters (without white space): over IAM's {MAX_POLICY_CHARS}-character limit"),
-        ));
+            format!("{compact_chars} characters (without white space): over IAM's {MAX_POLICY_CHARS}-character limit"), format!("{compact_chars} 个字符（不含空白）：超过 IAM 的 {MAX_POLICY_CHARS} 字符上限"),
+));
     }
 
     let statements_value = match doc.get("Statement") {
@@ -335,11 +385,17 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 Severity::Error,
                 "Statement",
                 "Statement must be an array",
+                "Statement 必须是数组",
             ));
             &[]
         }
         None => {
-            findings.push(finding(Severity::Error, "Statement", "missing Statement"));
+            findings.push(finding(
+                Severity::Error,
+                "Statement",
+                "missing Statement",
+                "缺少 Statement",
+            ));
             &[]
         }
     };
@@ -349,6 +405,10 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             "Statement",
             format!(
                 "{} statements: IAM allows at most {MAX_STATEMENTS}",
+                statements_value.len()
+            ),
+            format!(
+                "{} 条语句：IAM 最多允许 {MAX_STATEMENTS} 条",
                 statements_value.len()
             ),
         ));
@@ -363,6 +423,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 Severity::Error,
                 at,
                 "a statement must be an object",
+                "语句必须是对象",
             ));
             continue;
         };
@@ -377,6 +438,10 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                         "Effect must be \"Allow\" or \"Deny\", found {}",
                         escape_controls(&other.to_string())
                     ),
+                    format!(
+                        "Effect 必须是 \"Allow\" 或 \"Deny\"，实际为 {}",
+                        escape_controls(&other.to_string())
+                    ),
                 ));
                 continue;
             }
@@ -385,6 +450,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     Severity::Error,
                     format!("{at}.Effect"),
                     "missing Effect",
+                    "缺少 Effect",
                 ));
                 continue;
             }
@@ -395,6 +461,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     Severity::Info,
                     format!("{at}.{key}"),
                     format!("{key} is not evaluated: statuses assume it always applies"),
+                    format!("不评估 {key}：各状态按其始终成立计算"),
                 ));
             }
         }
@@ -403,6 +470,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 Severity::Warning,
                 format!("{at}.NotAction"),
                 "NotAction is not evaluated: this statement may allow or deny more than shown",
+                "不评估 NotAction：此语句允许或拒绝的可能比显示的多",
             ));
         }
         let actions_value = match st.get("Action") {
@@ -415,6 +483,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     Severity::Error,
                     format!("{at}.Action"),
                     "Action must be an array of strings",
+                    "Action 必须是字符串数组",
                 ));
                 continue;
             }
@@ -424,6 +493,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     Severity::Error,
                     format!("{at}.Action"),
                     "missing Action",
+                    "缺少 Action",
                 ));
                 continue;
             }
@@ -436,13 +506,22 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     "{} actions: IAM allows at most {MAX_ACTIONS_PER_STATEMENT} in a statement",
                     actions_value.len()
                 ),
+                format!(
+                    "{} 个授权项：IAM 每条语句最多 {MAX_ACTIONS_PER_STATEMENT} 个",
+                    actions_value.len()
+                ),
             ));
         }
         let mut patterns: Vec<ActionPattern> = Vec::new();
         for (ai, a) in actions_value.iter().enumerate() {
             let path = format!("{at}.Action[{ai}]");
             let Value::String(raw) = a else {
-                findings.push(finding(Severity::Error, path, "an action must be a string"));
+                findings.push(finding(
+                    Severity::Error,
+                    path,
+                    "an action must be a string",
+                    "授权项必须是字符串",
+                ));
                 continue;
             };
             let pattern = match ActionPattern::parse(raw, question_mark) {
@@ -452,6 +531,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                         Severity::Error,
                         path,
                         format!("malformed action \"{}\": {why}", escape_controls(raw)),
+                        format!("授权项格式错误 \"{}\"：{why}", escape_controls(raw)),
                     ));
                     continue;
                 }
@@ -484,6 +564,7 @@ fn check_action(
             Severity::Warning,
             path,
             format!("duplicate of \"{}\" in the same statement", dup.raw),
+            format!("与同一语句中的 \"{}\" 重复", dup.raw),
         ));
         return;
     }
@@ -498,6 +579,7 @@ fn check_action(
                 "\"{}\" is already covered by \"{}\" in the same statement",
                 pattern.raw, wide.raw
             ),
+            format!("\"{}\" 已被同一语句中的 \"{}\" 覆盖", pattern.raw, wide.raw),
         ));
     }
     let services = catalog.services();
@@ -510,6 +592,10 @@ fn check_action(
             path,
             format!(
                 "\"{}\": service `{}` is not in the loaded catalogs; noted, not evaluated",
+                pattern.raw, pattern.service
+            ),
+            format!(
+                "\"{}\"：服务 `{}` 不在已加载的目录中；仅记录，不评估",
                 pattern.raw, pattern.service
             ),
         ));
@@ -540,11 +626,18 @@ fn check_action(
         let hint = nearest
             .map(|k| format!("; did you mean \"{k}\"?"))
             .unwrap_or_default();
+        let hint_zh = nearest
+            .map(|k| format!("；是否想用 \"{k}\"？"))
+            .unwrap_or_default();
         findings.push(finding(
             Severity::Warning,
             path,
             format!(
                 "unknown action \"{}\": no operation in the loaded catalogs needs it{hint}",
+                pattern.raw
+            ),
+            format!(
+                "未知授权项 \"{}\"：已加载目录中没有操作需要它{hint_zh}",
                 pattern.raw
             ),
         ));
@@ -586,16 +679,22 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
                     .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
                     .filter(|a| p.matches(a))
                     .collect();
+                let count = matched.len();
+                let matched = matched.into_iter().collect::<Vec<_>>().join(", ");
                 findings.push(finding(
                     Severity::Warning,
                     format!("Statement[{si}].Action[{ai}]"),
                     format!(
-                        "wildcard \"{}\" matches {} ({}) and grants {} operation{} beyond the explicit actions: {}; it will also match actions added later",
+                        "wildcard \"{}\" matches {count} ({matched}) and grants {} operation{} beyond the explicit actions: {}; it will also match actions added later",
                         p.raw,
-                        matched.len(),
-                        matched.into_iter().collect::<Vec<_>>().join(", "),
                         extra.len(),
                         if extra.len() == 1 { "" } else { "s" },
+                        extra.join(", ")
+                    ),
+                    format!(
+                        "通配符 \"{}\" 匹配 {count} 个授权项（{matched}），比显式授权项多授予 {} 个操作：{}；它也会匹配以后新增的授权项",
+                        p.raw,
+                        extra.len(),
                         extra.join(", ")
                     ),
                 ));
@@ -807,17 +906,17 @@ pub fn report_text(catalog: &Catalog, review: &Review, lang: Lang) -> String {
     } else {
         out.push_str(if zh { "发现：\n" } else { "Findings:\n" });
         for f in &review.findings {
-            let sev = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
+            let sev = f.severity.label(lang);
             let path = if f.path.is_empty() {
                 String::new()
             } else {
                 format!("{}: ", f.path)
             };
-            out.push_str(&format!("  {sev:<7}  {path}{}\n", f.message));
+            out.push_str(&format!(
+                "  {}  {path}{}\n",
+                crate::text::pad(sev, 7),
+                f.text(lang)
+            ));
         }
     }
     out

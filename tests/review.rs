@@ -96,6 +96,10 @@ fn explain_readable_report() {
         out.starts_with("操作：6 允许，1 部分，0 拒绝，11 未授权（共 18）"),
         "{out}"
     );
+    assert!(
+        out.contains("警告     Statement[0].Action[2]: 未知授权项 \"ims:image:list\"：已加载目录中没有操作需要它；是否想用 \"ims:images:list\"？"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -727,14 +727,12 @@ fn findings_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         lines.push(Line::raw(t(app.lang, "No findings.", "未发现问题。")));
     }
     for f in findings {
-        let (label, style) = match f.severity {
-            Severity::Error => ("error", theme.fg(Color::Red).add_modifier(Modifier::BOLD)),
-            Severity::Warning => (
-                "warning",
-                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-            Severity::Info => ("info", theme.dim()),
+        let style = match f.severity {
+            Severity::Error => theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Severity::Warning => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Severity::Info => theme.dim(),
         };
+        let label = f.severity.label(app.lang);
         let path = if f.path.is_empty() {
             String::new()
         } else {
@@ -742,7 +740,7 @@ fn findings_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{label} "), style),
-            Span::raw(format!("{path}{}", f.message)),
+            Span::raw(format!("{path}{}", f.text(app.lang))),
         ]));
     }
     lines
