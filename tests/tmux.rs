@@ -80,12 +80,12 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p"])
     }
 
-    /// Waits until the screen shows `text`; fails with the screen after 10 s.
+    /// Waits until the screen shows `text`; fails with the screen after 30 s.
     fn wait_for(&self, text: &str) -> String {
         self.wait_for_any(&[text])
     }
 
-    /// Waits until the screen shows one of `texts`; fails with the screen after 10 s.
+    /// Waits until the screen shows one of `texts`; fails with the screen after 30 s.
     fn wait_for_any(&self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
@@ -93,7 +93,7 @@ impl Tmux {
             if texts.iter().any(|t| s.contains(t)) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(10) {
+            if start.elapsed() > Duration::from_secs(30) {
                 panic!("timed out waiting for {texts:?}; screen:\n{s}");
             }
             sleep(Duration::from_millis(50));
