@@ -242,15 +242,9 @@ impl Review {
         let mut out = BTreeSet::new();
         for op in catalog.operations() {
             for a in &op.actions {
-                let allowed = self
-                    .statements
-                    .iter()
-                    .any(|s| s.allow && s.actions.iter().any(|p| p.matches(&a.action)));
-                let denied = self
-                    .statements
-                    .iter()
-                    .any(|s| !s.allow && s.actions.iter().any(|p| p.matches(&a.action)));
-                if allowed && !denied {
+                if allowed(&self.statements, &a.action)
+                    && denied_by(&self.statements, &a.action).next().is_none()
+                {
                     out.insert(a.action.clone());
                 }
             }
@@ -710,6 +704,25 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// Whether an Allow statement matches `action`.
+fn allowed(statements: &[ReadStatement], action: &str) -> bool {
+    statements
+        .iter()
+        .any(|s| s.allow && s.actions.iter().any(|p| p.matches(action)))
+}
+
+/// The Deny patterns that match `action`.
+fn denied_by<'a>(
+    statements: &'a [ReadStatement],
+    action: &'a str,
+) -> impl Iterator<Item = &'a ActionPattern> {
+    statements
+        .iter()
+        .filter(|s| !s.allow)
+        .flat_map(|s| s.actions.iter())
+        .filter(move |p| p.matches(action))
+}
+
 fn unreadable(findings: Vec<Finding>) -> Review {
     Review {
         evaluated: false,
@@ -726,20 +739,9 @@ fn evaluate(
     statements: Vec<ReadStatement>,
     findings: Vec<Finding>,
 ) -> Review {
-    let allows = |a: &str| {
-        statements
-            .iter()
-            .any(|s| s.allow && s.actions.iter().any(|p| p.matches(a)))
-    };
-    let denies = |a: &str| -> Vec<String> {
-        statements
-            .iter()
-            .filter(|s| !s.allow)
-            .flat_map(|s| s.actions.iter())
-            .filter(|p| p.matches(a))
-            .map(|p| p.raw.clone())
-            .collect()
-    };
+    let allows = |a: &str| allowed(&statements, a);
+    let denies =
+        |a: &str| -> Vec<String> { denied_by(&statements, a).map(|p| p.raw.clone()).collect() };
     let mut operations = Vec::new();
     for (index, op) in catalog.operations().iter().enumerate() {
         let needed = op.needed_actions();
