@@ -232,6 +232,14 @@ pub struct Review {
 }
 
 impl Review {
+    /// How many operations have this status.
+    pub fn count(&self, status: Status) -> usize {
+        self.operations
+            .iter()
+            .filter(|o| o.status == status)
+            .count()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
@@ -803,7 +811,7 @@ fn evaluate(
 pub fn report_text(catalog: &Catalog, review: &Review, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut out = String::new();
-    let count = |s: Status| review.operations.iter().filter(|o| o.status == s).count();
+    let count = |s: Status| review.count(s);
     if !review.evaluated {
         out.push_str(if zh {
             "操作：未评估（无法读取该文档）\n"

@@ -244,7 +244,7 @@ impl App {
             .into_iter()
             .map(|a| a.to_ascii_lowercase())
             .collect();
-        let count = |s: Status| review.operations.iter().filter(|o| o.status == s).count();
+        let count = |s: Status| review.count(s);
         self.status = Some(match self.lang {
             Lang::En => format!(
                 "Reviewed {source}: {} allowed, {} partial, {} denied, {} not granted; {} finding{}",

@@ -192,21 +192,18 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help) => render_help(app, theme, frame, size),
         Some(Overlay::Prompt { path }) => render_prompt(
-            app,
             frame,
             size,
             t(app.lang, "Write the policy to", "将策略写入"),
             &format!("{path}▏"),
         ),
         Some(Overlay::Open { path }) => render_prompt(
-            app,
             frame,
             size,
             t(app.lang, "Review the policy in", "审查策略文件"),
             &format!("{path}▏"),
         ),
         Some(Overlay::Confirm { path }) => render_prompt(
-            app,
             frame,
             size,
             t(app.lang, "Overwrite?", "覆盖？"),
@@ -840,8 +837,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
     );
 }
 
-fn render_prompt(app: &App, frame: &mut Frame, size: Rect, title: &str, text: &str) {
-    let _ = app;
+fn render_prompt(frame: &mut Frame, size: Rect, title: &str, text: &str) {
     let area = centered(size, 60, 3);
     frame.render_widget(Clear, area);
     let block = Block::default()
