@@ -135,64 +135,51 @@ impl Operation {
         }
     }
 
-    /// Every text of the operation, without saying where (see [`Operation::texts`]).
-    pub fn plain_texts(&self) -> impl Iterator<Item = &str> {
-        fn local(t: &LocalText) -> [Option<&str>; 2] {
-            [t.zh.as_deref(), t.en.as_deref()]
+    /// Every text of the operation with the field it is in, for checks such as control
+    /// characters. The field's path is only written out when it is shown.
+    pub fn texts(&self) -> impl Iterator<Item = (TextField, &str)> {
+        fn field(list: &'static str, index: Option<usize>, key: &'static str) -> TextField {
+            TextField { list, index, key }
         }
-        [self.id.as_str(), self.method.as_str(), self.path.as_str()]
-            .into_iter()
-            .chain(local(&self.name).into_iter().flatten())
-            .chain(local(&self.description).into_iter().flatten())
-            .chain(self.actions.iter().flat_map(|a| {
-                std::iter::once(a.action.as_str()).chain(
-                    a.condition
-                        .iter()
-                        .flat_map(|c| [c.zh.as_deref(), c.en.as_deref()].into_iter().flatten()),
-                )
-            }))
-            .chain(self.prerequisites.iter().flat_map(|p| {
-                [p.zh.as_deref(), p.en.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .chain(
-                        p.permission
-                            .iter()
-                            .flat_map(|t| [t.zh.as_deref(), t.en.as_deref()].into_iter().flatten()),
-                    )
-            }))
-    }
-
-    /// Every text of the operation with its field path, for checks such as control characters.
-    pub fn texts(&self) -> impl Iterator<Item = (String, &str)> {
+        fn local<'a>(
+            list: &'static str,
+            index: Option<usize>,
+            keys: [&'static str; 2],
+            t: &'a LocalText,
+        ) -> impl Iterator<Item = (TextField, &'a str)> {
+            [(keys[0], t.zh.as_deref()), (keys[1], t.en.as_deref())]
+                .into_iter()
+                .filter_map(move |(k, v)| v.map(|v| (field(list, index, k), v)))
+        }
         let fixed = [
-            ("id".to_string(), self.id.as_str()),
-            ("method".to_string(), self.method.as_str()),
-            ("path".to_string(), self.path.as_str()),
+            (field("id", None, ""), self.id.as_str()),
+            (field("method", None, ""), self.method.as_str()),
+            (field("path", None, ""), self.path.as_str()),
         ];
-        let actions = self.actions.iter().enumerate().flat_map(move |(i, a)| {
-            std::iter::once((format!("actions[{i}].action"), a.action.as_str())).chain(
-                a.condition
-                    .iter()
-                    .flat_map(move |c| local_texts(format!("actions[{i}].condition"), c)),
+        let actions = self.actions.iter().enumerate().flat_map(|(i, a)| {
+            std::iter::once((field("actions", Some(i), "action"), a.action.as_str())).chain(
+                a.condition.iter().flat_map(move |c| {
+                    local("actions", Some(i), ["condition.zh", "condition.en"], c)
+                }),
             )
         });
-        let prerequisites = self
-            .prerequisites
-            .iter()
-            .enumerate()
-            .flat_map(move |(i, p)| {
-                [("zh", p.zh.as_deref()), ("en", p.en.as_deref())]
-                    .into_iter()
-                    .filter_map(move |(k, v)| v.map(|v| (format!("prerequisites[{i}].{k}"), v)))
-                    .chain(p.permission.iter().flat_map(move |t| {
-                        local_texts(format!("prerequisites[{i}].permission"), t)
-                    }))
-            });
+        let prerequisites = self.prerequisites.iter().enumerate().flat_map(|(i, p)| {
+            [("zh", p.zh.as_deref()), ("en", p.en.as_deref())]
+                .into_iter()
+                .filter_map(move |(k, v)| v.map(|v| (field("prerequisites", Some(i), k), v)))
+                .chain(p.permission.iter().flat_map(move |t| {
+                    local(
+                        "prerequisites",
+                        Some(i),
+                        ["permission.zh", "permission.en"],
+                        t,
+                    )
+                }))
+        });
         fixed
             .into_iter()
-            .chain(local_texts("name".into(), &self.name))
-            .chain(local_texts("description".into(), &self.description))
+            .chain(local("name", None, ["zh", "en"], &self.name))
+            .chain(local("description", None, ["zh", "en"], &self.description))
             .chain(actions)
             .chain(prerequisites)
     }
@@ -203,11 +190,25 @@ impl Operation {
     }
 }
 
-/// The `zh` and `en` texts of a [`LocalText`] with their field paths under `base`.
-fn local_texts(base: String, t: &LocalText) -> impl Iterator<Item = (String, &str)> {
-    [("zh", t.zh.as_deref()), ("en", t.en.as_deref())]
-        .into_iter()
-        .filter_map(move |(k, v)| v.map(|v| (format!("{base}.{k}"), v)))
+/// Where in an operation a text is: `name.en`, `actions[1].condition.zh`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextField {
+    list: &'static str,
+    index: Option<usize>,
+    key: &'static str,
+}
+
+impl fmt::Display for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.list)?;
+        if let Some(i) = self.index {
+            write!(f, "[{i}]")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ".{}", self.key)?;
+        }
+        Ok(())
+    }
 }
 
 /// Where a catalog's data comes from.
@@ -296,11 +297,6 @@ impl Catalog {
         let mut catalog = Catalog::new();
         catalog.add(parse(BUILTIN_ORIGIN, BUILTIN_JSON)?)?;
         Ok(catalog)
-    }
-
-    /// Reads, validates and adds a catalog file. On error nothing of the file is added.
-    pub fn load_file(&mut self, path: &Path) -> Result<(), CatalogError> {
-        self.add(read_file(path)?)
     }
 
     /// Reads and validates several catalog files, on all cores, then adds them in the order
@@ -690,18 +686,12 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
         field: Some(field),
         message,
     };
-    let control = |field: &str, text: &str| {
-        find_control(text).map(|c| {
-            format!(
-                "{field}\u{0}control character {} in \"{}\"",
-                c.escape_unicode(),
-                escape_controls(text)
-            )
-        })
-    };
-    let split = |found: String| -> (String, String) {
-        let (field, message) = found.split_once('\u{0}').unwrap_or(("", &found));
-        (field.to_string(), message.to_string())
+    let control = |text: &str, c: char| {
+        format!(
+            "control character {} in \"{}\"",
+            c.escape_unicode(),
+            escape_controls(text)
+        )
     };
     let top = [
         ("service", Some(doc.service.as_str())),
@@ -710,20 +700,23 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
         ("source.retrieved", doc.source.retrieved.as_deref()),
     ];
     for (field, text) in top {
-        if let Some(found) = text.and_then(|t| control(field, t)) {
-            let (field, message) = split(found);
-            return Err(err(None, field, message));
+        if let Some(text) = text
+            && let Some(c) = find_control(text)
+        {
+            return Err(err(None, field.to_string(), control(text, c)));
         }
     }
     for (i, op) in doc.operations.iter().enumerate() {
-        // Cheap first: only an operation that has a control character is searched for where.
-        if !op.plain_texts().any(|text| find_control(text).is_some()) {
-            continue;
-        }
-        if let Some(found) = op.texts().find_map(|(field, text)| control(&field, text)) {
-            let (field, message) = split(found);
+        let found = op
+            .texts()
+            .find_map(|(field, text)| find_control(text).map(|c| (field, text, c)));
+        if let Some((field, text, c)) = found {
             let id = find_control(&op.id).is_none().then_some(op.id.as_str());
-            return Err(err(Some(describe_operation(i, id)), field, message));
+            return Err(err(
+                Some(describe_operation(i, id)),
+                field.to_string(),
+                control(text, c),
+            ));
         }
     }
     if !is_service_name(&doc.service) {
