@@ -85,6 +85,22 @@ impl Tmux {
         self.wait_for_any(&[text])
     }
 
+    /// Waits until the program has exited and the wrapper has printed the terminal's mode
+    /// (the `icanon` line comes a moment after `EXIT=`).
+    fn wait_for_exit(&self) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains("EXIT=") && s.lines().any(|l| matches!(l.trim(), "icanon" | "-icanon")) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("timed out waiting for the exit and the terminal mode; screen:\n{s}");
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits until the screen shows one of `texts`; fails with the screen after 30 s.
     fn wait_for_any(&self, texts: &[&str]) -> String {
         let start = Instant::now();
@@ -410,7 +426,7 @@ fn a_panic_restores_the_terminal_before_the_message() {
         &format!("{BIN} --panic-after-first-frame"),
         &[("LANG", "C.UTF-8"), ("RUST_BACKTRACE", "0")],
     );
-    let screen = t.wait_for("EXIT=");
+    let screen = t.wait_for_exit();
     assert!(screen.contains("EXIT=101"), "{screen}");
     assert!(
         screen.contains("--panic-after-first-frame: a test of the panic hook"),
@@ -437,7 +453,8 @@ fn quitting_leaves_the_terminal_cooked() {
     }
     let t = Tmux::start("cooked", 100, 30, BIN, &[("LANG", "C.UTF-8")]);
     t.keys(&["q"]);
-    let screen = t.wait_for("EXIT=0");
+    let screen = t.wait_for_exit();
+    assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(
         screen.lines().any(|l| l.trim() == "icanon"),
         "raw mode left on:\n{screen}"
