@@ -606,12 +606,15 @@ fn check_action(
     if pattern.is_wildcard() {
         return;
     }
-    let known: BTreeSet<&str> = catalog
-        .operations()
-        .iter()
-        .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
-        .collect();
-    if !known.iter().any(|k| pattern.matches(k)) {
+    // A concrete action: the catalog's action index answers at once (services are lower case
+    // on both sides, the rest compares case-insensitively, as `matches` does). Only an unknown
+    // one needs the list of all actions, for the nearest.
+    if catalog.with_action(&pattern.raw).is_empty() {
+        let known: BTreeSet<&str> = catalog
+            .operations()
+            .iter()
+            .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
+            .collect();
         let nearest = known
             .iter()
             .map(|k| {
