@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::lang::{Lang, LocalText};
 use crate::route::RoutePattern;
-use crate::text::{escape_controls, find_control};
+use crate::text::{escape_controls, find_control, shorten};
 
 /// The built-in catalog, transcribed from Huawei's IMS permission table (see `assets/`).
 pub const BUILTIN_JSON: &str = include_str!("../assets/ims-permissions.json");
@@ -278,9 +278,10 @@ impl fmt::Display for CatalogError {
             write!(f, "{op}: ")?;
         }
         if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+            write!(f, "field `{}`: ", shorten(field, 120))?;
         }
-        write!(f, "{}", self.message)
+        // A message may quote a value from the file, which can be megabytes long.
+        write!(f, "{}", shorten(&self.message, 300))
     }
 }
 
@@ -423,6 +424,19 @@ impl Catalog {
     /// The catalogs loaded, in order.
     pub fn catalogs(&self) -> &[CatalogInfo] {
         &self.catalogs
+    }
+
+    /// Every service the loaded operations name in their actions, sorted: the catalogs' own
+    /// and others they need (an ECS catalog names `vpc:` actions).
+    pub fn action_services(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .by_action
+            .keys()
+            .filter_map(|a| a.split(':').next())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The distinct services loaded, in load order.
@@ -658,16 +672,20 @@ struct CatalogDoc {
     operations: Vec<Operation>,
 }
 
-/// Reads and validates one catalog file.
+/// Reads and validates one catalog file (bounded in size, see [`crate::input`]).
 pub fn read_file(path: &Path) -> Result<ParsedCatalog, CatalogError> {
-    let origin = path.display().to_string();
-    let json = std::fs::read_to_string(path).map_err(|e| CatalogError {
-        origin: origin.clone(),
-        position: None,
-        operation: None,
-        field: None,
-        message: format!("cannot read: {e}"),
-    })?;
+    let origin = crate::input::shown_path(path);
+    let source = crate::input::Source::File(path.to_path_buf());
+    let json =
+        crate::input::read_text(&source, crate::input::ReadOptions::default()).map_err(|e| {
+            CatalogError {
+                origin: origin.clone(),
+                position: None,
+                operation: None,
+                field: None,
+                message: format!("cannot read: {}", e.reason()),
+            }
+        })?;
     parse(&origin, &json)
 }
 
@@ -676,8 +694,21 @@ pub fn read_file(path: &Path) -> Result<ParsedCatalog, CatalogError> {
 /// A well-formed file is read straight into typed values; only when that fails is it read again
 /// as a JSON tree, slowly, to say exactly where and why.
 pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
-    let Ok(doc) = serde_json::from_str::<CatalogDoc>(json) else {
-        return parse_slowly(origin, json);
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+    let doc = match serde_json::from_str::<CatalogDoc>(json) {
+        Ok(doc) => doc,
+        Err(fast) => {
+            // The tree the slow path reads keeps only the last of two equal keys; when it finds
+            // nothing wrong, the typed reader's complaint (a duplicate key) is the answer.
+            parse_slowly(origin, json)?;
+            return Err(CatalogError {
+                origin: origin.to_string(),
+                position: Some((fast.line(), fast.column())),
+                operation: None,
+                field: None,
+                message: strip_position(&fast.to_string()),
+            });
+        }
     };
     let err = |operation: Option<String>, field: String, message: String| CatalogError {
         origin: origin.to_string(),
@@ -1182,6 +1213,25 @@ mod tests {
         assert_eq!(c.len(), 20);
         assert_eq!(c.find_id("list-images").len(), 2);
         assert_eq!(c.origin_of(19), "other.json");
+    }
+
+    #[test]
+    fn duplicate_keys_a_bom_and_huge_values() {
+        let dup = doc(&[MINIMAL_OP]).replace(
+            r#""deprecated": false"#,
+            r#""deprecated": false, "deprecated": true"#,
+        );
+        let e = error_of(&dup);
+        assert!(e.contains("duplicate field `deprecated`"), "{e}");
+        assert!(e.starts_with("user.json:5:"), "{e}");
+        let dup = doc(&[MINIMAL_OP]).replace(r#""en": "List""#, r#""en": "List", "en": "Again""#);
+        assert!(error_of(&dup).contains("duplicate field `en`"));
+        let bom = format!("\u{feff}{}", doc(&[MINIMAL_OP]));
+        assert_eq!(parse("user.json", &bom).unwrap().operations.len(), 1);
+        let huge = format!("\"{}\"", "x".repeat(2_000_000));
+        let e = error_of(&doc(&[&with("deprecated", &huge)]));
+        assert!(e.len() < 600, "{} bytes", e.len());
+        assert!(e.contains("expected a boolean"), "{e}");
     }
 
     #[test]

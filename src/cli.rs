@@ -10,6 +10,7 @@ use clap_complete::Shell;
 
 use ims_perms::catalog::Catalog;
 use ims_perms::export::ExportFormat;
+use ims_perms::input::{ReadOptions, Source, read_text};
 use ims_perms::lang::Lang;
 use ims_perms::output::{operation_detail, operations_table};
 use ims_perms::policy::{ComposeOptions, Effect, compose, report_lines};
@@ -42,9 +43,9 @@ struct Cli {
     lang: Option<Lang>,
 
     /// Explorer: how `y` copies the policy (auto: OSC 52 over SSH or without a display, else
-    /// the system clipboard, falling back to OSC 52).
-    #[arg(long, value_enum, env = "IMS_PERMS_CLIPBOARD", default_value = "auto")]
-    clipboard: ClipboardMode,
+    /// the system clipboard, falling back to OSC 52) [default: $IMS_PERMS_CLIPBOARD, else auto].
+    #[arg(long, value_enum)]
+    clipboard: Option<ClipboardMode>,
 
     /// Explorer: print the composed policy on stdout after quitting (`ims-perms --print > p.json`).
     #[arg(long)]
@@ -124,7 +125,7 @@ enum Command {
     Explain {
         /// A policy file, or `-` for standard input.
         #[arg(value_name = "FILE|-")]
-        file: String,
+        file: OsString,
         /// Print `{"operations": [...], "findings": [...]}`.
         #[arg(long)]
         json: bool,
@@ -142,7 +143,7 @@ enum Command {
     ImportHtml {
         /// The HTML page, or `-` for standard input.
         #[arg(value_name = "FILE|-")]
-        file: String,
+        file: OsString,
         /// The catalog's service (default: the service part of the table's actions).
         #[arg(long)]
         service: Option<String>,
@@ -154,15 +155,14 @@ enum Command {
     },
 }
 
-/// Global options that take a value, and the flags `search` knows. Needed to read a command
-/// line before clap does (see [`search_terms_after_flags`]).
-const VALUE_OPTIONS: [&str; 2] = ["--catalog", "--lang"];
-const SEARCH_FLAGS: [&str; 3] = ["--json", "-h", "--help"];
+/// Options that take a value (as a separate word, or after `=`).
+const VALUE_OPTIONS: [&str; 3] = ["--catalog", "--lang", "--clipboard"];
 
 /// Query terms may start with `-` (`-is:native`), which clap would take for unknown options, while
-/// `--json` after them must stay a flag. So the known options after `search` move in front of
-/// its terms and a `--` goes between: `search upload -is:native --json` becomes
-/// `search --json -- upload -is:native`. A command line that already has `--` is left alone.
+/// options after them (`--json`, `--no-builtin`, `--catalog=c.json`) must stay options. So after
+/// `search`, every `--word` (and `-h`) moves in front of the terms, with its value, and a `--`
+/// goes between: `search upload -is:native --json` becomes `search --json -- upload -is:native`.
+/// A single-dash word stays a (negated) term. A command line that already has `--` is left alone.
 fn search_terms_after_flags(args: Vec<OsString>) -> Vec<OsString> {
     let text: Vec<Option<&str>> = args.iter().map(|a| a.to_str()).collect();
     if text.contains(&Some("--")) {
@@ -186,12 +186,7 @@ fn search_terms_after_flags(args: Vec<OsString>) -> Vec<OsString> {
     while j < args.len() {
         let word = text[j];
         let takes_value = word.is_some_and(|w| VALUE_OPTIONS.contains(&w));
-        let is_option = word.is_some_and(|w| {
-            SEARCH_FLAGS.contains(&w)
-                || VALUE_OPTIONS
-                    .iter()
-                    .any(|o| w.starts_with(&format!("{o}=")))
-        });
+        let is_option = word.is_some_and(|w| w.starts_with("--") || w == "-h");
         if takes_value {
             front.push(args[j].clone());
             if let Some(value) = args.get(j + 1) {
@@ -225,8 +220,26 @@ fn fail<T>(code: i32, message: impl Into<String>) -> Result<T, Failure> {
     })
 }
 
+/// A line on stderr. A stderr that cannot be written (`2>/dev/full`, closed) must not stop the
+/// program: the results on stdout matter more than the commentary.
+fn note(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}
+
+/// Whether file descriptor 1 is open: Rust's standard output silently drops everything written
+/// to a closed one, which would make `ims-perms list >&-` look like a success.
+fn stdout_is_open() -> bool {
+    // SAFETY: F_GETFD on a descriptor number only queries the process's descriptor table.
+    unsafe { libc::fcntl(1, libc::F_GETFD) != -1 }
+}
+
 /// Parses arguments and runs; returns the process exit code.
 pub fn run() -> i32 {
+    if !stdout_is_open() {
+        note("ims-perms: standard output is closed; nothing would be seen");
+        return 2;
+    }
     let args = search_terms_after_flags(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -239,7 +252,7 @@ pub fn run() -> i32 {
     match execute(cli) {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("ims-perms: {}", f.message);
+            note(&format!("ims-perms: {}", f.message));
             f.code
         }
     }
@@ -251,12 +264,13 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
         Some(c) => c,
         None => {
             let catalog = load_catalogs(&cli.catalog, cli.no_builtin)?;
+            let clipboard = clipboard_mode(cli.clipboard)?;
             let policy = match &cli.policy {
                 Some(path) => {
-                    let shown = ims_perms::text::escape_controls(&path.display().to_string());
-                    match std::fs::read_to_string(path) {
-                        Ok(text) => Some((shown, text)),
-                        Err(e) => return fail(2, format!("cannot read {shown}: {e}")),
+                    let source = Source::from_arg(path.as_os_str());
+                    match read_text(&source, ReadOptions::default()) {
+                        Ok(text) => Some((source.shown(), text)),
+                        Err(e) => return fail(2, e.to_string()),
                     }
                 }
                 None => None,
@@ -266,7 +280,7 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
                 panic_after_first_frame: cli.panic_after_first_frame,
                 policy,
                 lang,
-                clipboard: cli.clipboard,
+                clipboard,
                 show_keys: cli.show_keys,
                 no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             };
@@ -348,7 +362,7 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
             };
             let report = report_lines(&catalog, &composition, effect, lang);
             let Some(policy) = &composition.policy else {
-                eprintln!("{}", report.join("\n"));
+                note(&report.join("\n"));
                 return fail(1, "no policy: the chosen operations need no IAM action");
             };
             let mut policy = policy.clone();
@@ -395,21 +409,21 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
                     &name,
                 ),
             };
+            // The policy first: the report is commentary, and a stderr that cannot be written
+            // must not cost the policy.
             match output {
                 Some(path) => {
                     write_new_file(&path, &json, force)?;
-                    eprintln!("{}", report.join("\n"));
-                    eprintln!(
-                        "{}",
-                        match lang {
-                            Lang::En => format!("Wrote {} bytes to {}", json.len(), path.display()),
-                            Lang::Zh => format!("已写入 {} 字节到 {}", json.len(), path.display()),
-                        }
-                    );
+                    note(&report.join("\n"));
+                    let shown = ims_perms::input::shown_path(&path);
+                    note(&match lang {
+                        Lang::En => format!("Wrote {} bytes to {shown}", json.len()),
+                        Lang::Zh => format!("已写入 {} 字节到 {shown}", json.len()),
+                    });
                 }
                 None => {
-                    eprintln!("{}", report.join("\n"));
                     emit(&json);
+                    note(&report.join("\n"));
                 }
             }
             Ok(0)
@@ -460,25 +474,9 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
             Ok(0)
         }
         Command::Explain { file, json } => {
-            let text = if file == "-" {
-                let mut buf = String::new();
-                if let Err(e) = io::Read::read_to_string(&mut io::stdin(), &mut buf) {
-                    return fail(2, format!("cannot read standard input: {e}"));
-                }
-                buf
-            } else {
-                match std::fs::read_to_string(&file) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        return fail(
-                            2,
-                            format!(
-                                "cannot read {}: {e}",
-                                ims_perms::text::escape_controls(&file)
-                            ),
-                        );
-                    }
-                }
+            let text = match read_text(&Source::from_arg(&file), ReadOptions::default()) {
+                Ok(t) => t,
+                Err(e) => return fail(2, e.to_string()),
             };
             let review = ims_perms::review::explain(&catalog, &text);
             if json {
@@ -502,19 +500,12 @@ fn execute(cli: Cli) -> Result<i32, Failure> {
 
 /// `import-html`: the table as a catalog on stdout, checked by the catalog loader first so the
 /// output always loads.
-fn import_html(file: &str, service: Option<&str>) -> Result<i32, Failure> {
-    let shown = ims_perms::text::escape_controls(file);
-    let html = if file == "-" {
-        let mut buf = String::new();
-        if let Err(e) = io::Read::read_to_string(&mut io::stdin(), &mut buf) {
-            return fail(2, format!("cannot read standard input: {e}"));
-        }
-        buf
-    } else {
-        match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => return fail(2, format!("cannot read {shown}: {e}")),
-        }
+fn import_html(file: &std::ffi::OsStr, service: Option<&str>) -> Result<i32, Failure> {
+    let source = Source::from_arg(file);
+    let shown = source.shown();
+    let html = match read_text(&source, ReadOptions::default()) {
+        Ok(t) => t,
+        Err(e) => return fail(2, e.to_string()),
     };
     let title = ims_perms::import::title_of(&html).unwrap_or_else(|| shown.clone());
     let catalog = match ims_perms::import::import_html(&html, service, &title) {
@@ -580,24 +571,49 @@ fn emit(text: &str) {
         if e.kind() == io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("ims-perms: cannot write to stdout: {e}");
+        note(&format!("ims-perms: cannot write to stdout: {e}"));
         std::process::exit(2);
     }
 }
 
-/// Writes `text` to `path`: refused when the file exists unless `force`; written to a temporary
-/// file beside it and renamed, so a failure never leaves half a policy behind.
+/// Writes `text` to `path` (see [`ims_perms::output::write_file`]): refused when the file
+/// exists unless `force`.
 fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
-    if path.exists() && !force {
-        return fail(
-            2,
-            format!("{} exists; use --force to overwrite it", path.display()),
-        );
+    let shown = ims_perms::input::shown_path(path);
+    ims_perms::output::write_file(path, text, force).map_err(|e| Failure {
+        code: 2,
+        message: match e {
+            ims_perms::output::WriteError::Exists => {
+                format!("{shown} exists; use --force to overwrite it")
+            }
+            e => format!("cannot write {shown}: {e}"),
+        },
+    })
+}
+
+/// The explorer's clipboard mode: `--clipboard`, else `$IMS_PERMS_CLIPBOARD`, else auto. The
+/// variable is read only when the explorer starts, so a bad value never breaks `list`.
+fn clipboard_mode(flag: Option<ClipboardMode>) -> Result<ClipboardMode, Failure> {
+    use clap::ValueEnum;
+    if let Some(mode) = flag {
+        return Ok(mode);
     }
-    if let Err(e) = ims_perms::output::write_atomic(path, text) {
-        return fail(2, format!("cannot write {}: {e}", path.display()));
+    match std::env::var_os("IMS_PERMS_CLIPBOARD") {
+        None => Ok(ClipboardMode::Auto),
+        Some(v) if v.is_empty() => Ok(ClipboardMode::Auto),
+        Some(v) => {
+            let text = v.to_string_lossy();
+            ClipboardMode::from_str(text.trim(), true).or_else(|_| {
+                fail(
+                    2,
+                    format!(
+                        "IMS_PERMS_CLIPBOARD=\"{}\": expected auto, system, osc52 or none",
+                        ims_perms::text::escape_controls(&text)
+                    ),
+                )
+            })
+        }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -632,6 +648,10 @@ mod tests {
             "ims-perms search -- -x --json"
         );
         assert_eq!(rewrite("ims-perms list --json"), "ims-perms list --json");
+        assert_eq!(
+            rewrite("ims-perms search op --no-builtin --catalog=c.json -m:get --lang zh"),
+            "ims-perms search --no-builtin --catalog=c.json --lang zh -- op -m:get"
+        );
         assert_eq!(
             rewrite("ims-perms compose search"),
             "ims-perms compose search"

@@ -51,6 +51,74 @@ fn column_of(header: &str) -> Option<Column> {
     }
 }
 
+/// Deepest element nesting an imported page may have. Real permission pages nest about ten deep;
+/// an HTML parser slows down quadratically on pathological nesting (40,000 `<div>`s).
+pub const MAX_NESTING: usize = 512;
+
+/// Elements whose end tag may be left out, or that have none: they do not count as nesting, so
+/// a page of unclosed `<p>`s is not mistaken for a deep one.
+const NOT_NESTING: &[&str] = &[
+    "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot",
+    "colgroup", "rt", "rp", "area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+    "meta", "source", "track", "wbr", "html", "head", "body",
+];
+
+/// How deep the page's elements nest, counted from its tags without parsing it, stopping as
+/// soon as `limit` is passed.
+fn nesting_exceeds(html: &str, limit: usize) -> bool {
+    let bytes = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut i = 0;
+    while let Some(offset) = memchr_lt(&bytes[i..]) {
+        i += offset + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let mut end = start;
+        while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        if NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        let tag_end = bytes[end..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map(|p| end + p);
+        let self_closing = tag_end.is_some_and(|e| e > 0 && bytes[e - 1] == b'/');
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+/// The page parsed, unless it nests deeper than [`MAX_NESTING`].
+fn parse_page(html: &str) -> Result<Html, ImportError> {
+    if nesting_exceeds(html, MAX_NESTING) {
+        return Err(ImportError {
+            row: None,
+            cell: None,
+            message: format!(
+                "elements nest more than {MAX_NESTING} deep: not a permission table page"
+            ),
+        });
+    }
+    Ok(Html::parse_document(html))
+}
+
 fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
@@ -122,7 +190,7 @@ pub fn slug(method: &str, path: &str) -> String {
 /// Reads the first table of `html`. `service` names the catalog's service; by default it is the
 /// service part of the actions (which must then agree).
 pub fn import_html(html: &str, service: Option<&str>, title: &str) -> Result<Value, ImportError> {
-    let doc = Html::parse_document(html);
+    let doc = parse_page(html)?;
     let err = |row: Option<usize>, cell: Option<&str>, message: String| ImportError {
         row,
         cell: cell.map(str::to_string),
@@ -132,17 +200,17 @@ pub fn import_html(html: &str, service: Option<&str>, title: &str) -> Result<Val
         .select(&sel("table"))
         .next()
         .ok_or_else(|| err(None, None, "no <table> found".into()))?;
-    let headers: Vec<String> = match table
-        .select(&sel("thead th"))
-        .map(text_of)
-        .collect::<Vec<_>>()
-    {
-        h if !h.is_empty() => h,
-        _ => table
+    let in_thead: Vec<String> = table.select(&sel("thead th")).map(text_of).collect();
+    // Without <thead>, the first row is the header (and not a row of data).
+    let header_in_body = in_thead.is_empty();
+    let headers: Vec<String> = if header_in_body {
+        table
             .select(&sel("tr"))
             .next()
             .map(|tr| tr.select(&sel("th, td")).map(text_of).collect())
-            .unwrap_or_default(),
+            .unwrap_or_default()
+    } else {
+        in_thead
     };
     let columns: Vec<Option<Column>> = headers.iter().map(|h| column_of(h)).collect();
     for needed in [Column::Name, Column::Actions, Column::Scopes, Column::Route] {
@@ -176,7 +244,7 @@ pub fn import_html(html: &str, service: Option<&str>, title: &str) -> Result<Val
 
     let body_rows: Vec<ElementRef> = {
         let tbody: Vec<ElementRef> = table.select(&sel("tbody > tr")).collect();
-        if tbody.is_empty() {
+        if tbody.is_empty() || header_in_body {
             table.select(&sel("tr")).skip(1).collect()
         } else {
             tbody
@@ -399,7 +467,7 @@ pub fn import_html(html: &str, service: Option<&str>, title: &str) -> Result<Val
 
 /// The page's first heading, as a catalog title.
 pub fn title_of(html: &str) -> Option<String> {
-    let doc = Html::parse_document(html);
+    let doc = parse_page(html).ok()?;
     if let Some(h) = doc.select(&sel("h1, h2, title")).next() {
         let t = text_of(h);
         if !t.is_empty() {
@@ -516,5 +584,31 @@ mod tests {
                 .to_string()
                 .contains("lacks a column")
         );
+    }
+
+    #[test]
+    fn a_header_row_without_thead_is_not_data() {
+        let plain = ENGLISH
+            .replace("<thead>", "")
+            .replace("</thead>", "")
+            .replace("<tbody>", "")
+            .replace("</tbody>", "");
+        let v = import_html(&plain, Some("ecs"), "t").unwrap();
+        assert_eq!(v["operations"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_at_once() {
+        let deep = format!(
+            "{}<table></table>{}",
+            "<div>".repeat(40_000),
+            "</div>".repeat(40_000)
+        );
+        let e = import_html(&deep, None, "t").unwrap_err().to_string();
+        assert!(e.contains("nest more than 512 deep"), "{e}");
+        assert!(title_of(&deep).is_none());
+        // Unclosed paragraphs and list items are not nesting.
+        let flat = format!("{}{ENGLISH}", "<p>x<li>y".repeat(5_000));
+        assert!(import_html(&flat, Some("ecs"), "t").is_ok());
     }
 }

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod export;
 pub mod import;
+pub mod input;
 pub mod lang;
 pub mod output;
 pub mod policy;

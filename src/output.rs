@@ -1,6 +1,9 @@
 //! Plain-text renderings for the command line: the operations table and an operation's detail.
 //! Pure functions returning strings, so they are tested without running the binary.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use crate::catalog::{Catalog, Operation};
 use crate::lang::Lang;
 use crate::text::{pad, width};
@@ -183,23 +186,130 @@ pub fn operation_detail(op: &Operation, lang: Lang) -> String {
     format!("{}  ({}: {})\n{out}", op.route(), op.service, op.id)
 }
 
-/// Writes `text` to `path` through a temporary file beside it and a rename, so a failure never
-/// leaves half a file behind.
-pub fn write_atomic(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&temp, text).and_then(|_| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+/// Why a file was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file exists and overwriting was not asked for.
+    Exists,
+    /// A directory, FIFO, device or socket: only regular files are replaced.
+    NotRegular {
+        kind: &'static str,
+    },
+    /// A symbolic link to nothing: it is not written through (as `cp` does).
+    DanglingSymlink,
+    /// Creating the temporary file beside the target failed (a read-only or pseudo file system).
+    Temporary(std::io::Error),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Exists => write!(f, "it exists"),
+            WriteError::NotRegular { kind } => {
+                write!(f, "it is {kind}; only a regular file is replaced")
+            }
+            WriteError::DanglingSymlink => {
+                write!(
+                    f,
+                    "it is a symbolic link to a missing file; not written through it"
+                )
+            }
+            WriteError::Temporary(e) => {
+                write!(f, "cannot create a temporary file in its folder: {e}")
+            }
+            WriteError::Io(e) => write!(f, "{e}"),
+        }
     }
-    result
+}
+
+impl std::error::Error for WriteError {}
+
+/// Writes `text` to `path` so that a failure never leaves half a file behind: the text goes to a
+/// temporary file with an unpredictable name, created exclusively beside the target, which is
+/// then renamed over it.
+///
+/// - An existing file is replaced only when `overwrite`; it keeps its permissions (and, when
+///   run as root, its owner).
+/// - A symbolic link is kept: the regular file it points to is rewritten.
+/// - Directories, FIFOs, devices and sockets are never replaced.
+pub fn write_file(path: &Path, text: &str, overwrite: bool) -> Result<(), WriteError> {
+    use std::os::unix::fs::PermissionsExt;
+    let link = match std::fs::symlink_metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(WriteError::Io(e)),
+    };
+    let (target, existing) = match link {
+        None => (path.to_path_buf(), None),
+        Some(m) if m.file_type().is_symlink() => {
+            let Ok(resolved) = std::fs::canonicalize(path) else {
+                return Err(WriteError::DanglingSymlink);
+            };
+            let meta = std::fs::metadata(&resolved).map_err(WriteError::Io)?;
+            (resolved, Some(meta))
+        }
+        Some(m) => (path.to_path_buf(), Some(m)),
+    };
+    if let Some(meta) = &existing {
+        if !meta.is_file() {
+            return Err(WriteError::NotRegular {
+                kind: crate::input::kind_of(meta),
+            });
+        }
+        if !overwrite {
+            return Err(WriteError::Exists);
+        }
+    }
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".ims-perms-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(WriteError::Temporary)?;
+    let mode = match &existing {
+        Some(meta) => meta.permissions().mode() & 0o7777,
+        None => 0o666 & !umask(),
+    };
+    let file = temp.as_file_mut();
+    file.write_all(text.as_bytes())
+        .and_then(|_| file.set_permissions(std::fs::Permissions::from_mode(mode)))
+        .and_then(|_| file.sync_all())
+        .map_err(WriteError::Io)?;
+    if let Some(meta) = &existing {
+        use std::os::unix::fs::MetadataExt;
+        // Only root can give a file away; for anyone else this is a no-op or refused.
+        let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+    }
+    let persisted = if existing.is_some() {
+        temp.persist(&target).map(|_| ())
+    } else {
+        // Never replace a file that appeared since the check.
+        temp.persist_noclobber(&target).map(|_| ())
+    };
+    persisted.map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            WriteError::Exists
+        } else {
+            WriteError::Io(e.error)
+        }
+    })
+}
+
+/// The process's file-creation mask, read without changing it (Linux reports it in
+/// /proc/self/status; elsewhere the usual 022).
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
 }
 
 #[cfg(test)]
@@ -230,5 +340,87 @@ mod tests {
         assert!(d.contains("Tenant Administrator permission of OBS"));
         let d = operation_detail(&c.operations()[14], Lang::Zh);
         assert!(d.contains("无：不需要授权"), "{d}");
+    }
+
+    mod writes {
+        use super::super::*;
+        use std::os::unix::fs::PermissionsExt;
+
+        fn mode(p: &Path) -> u32 {
+            std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+        }
+
+        #[test]
+        fn new_files_and_refusals() {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("p.json");
+            write_file(&p, "one", false).unwrap();
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), "one");
+            assert!(matches!(
+                write_file(&p, "two", false),
+                Err(WriteError::Exists)
+            ));
+            write_file(&p, "two", true).unwrap();
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
+            let e = write_file(dir.path(), "x", true).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "it is a directory; only a regular file is replaced"
+            );
+            // Nothing but the target is left in the folder.
+            let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert_eq!(names.len(), 1);
+        }
+
+        #[test]
+        fn keeps_the_mode_and_writes_through_symlinks() {
+            let dir = tempfile::tempdir().unwrap();
+            let real = dir.path().join("real.json");
+            std::fs::write(&real, "old").unwrap();
+            std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+            let link = dir.path().join("link.json");
+            std::os::unix::fs::symlink(&real, &link).unwrap();
+            assert!(matches!(
+                write_file(&link, "new", false),
+                Err(WriteError::Exists)
+            ));
+            write_file(&link, "new", true).unwrap();
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+            assert_eq!(mode(&real), 0o600);
+            let dangling = dir.path().join("dangling.json");
+            std::os::unix::fs::symlink(dir.path().join("missing"), &dangling).unwrap();
+            for force in [false, true] {
+                assert!(matches!(
+                    write_file(&dangling, "x", force),
+                    Err(WriteError::DanglingSymlink)
+                ));
+            }
+            assert!(!dir.path().join("missing").exists());
+        }
+
+        #[test]
+        fn special_files_are_never_replaced() {
+            let dir = tempfile::tempdir().unwrap();
+            let fifo = dir.path().join("fifo");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            // SAFETY: a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+            let e = write_file(&fifo, "x", true).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "it is a FIFO; only a regular file is replaced"
+            );
+            let e = write_file(Path::new("/dev/null"), "x", true).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "it is a character device; only a regular file is replaced"
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Policy review: what an existing policy lets a user do with the loaded catalogs' operations,
 //! and what in it is wrong or too broad. `ims-perms explain` prints it; the explorer overlays it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -147,17 +147,15 @@ impl ActionPattern {
     /// Whether the pattern covers a concrete action: the service exactly (wildcards aside),
     /// resource type and action case-insensitively.
     pub fn matches(&self, action: &str) -> bool {
-        let parts: Vec<&str> = action.split(':').collect();
-        let [service, resource, act] = parts.as_slice() else {
+        let mut parts = action.split(':');
+        let (Some(service), Some(resource), Some(act), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return false;
         };
         glob(&self.service, service, self.question_mark)
-            && glob(
-                &self.resource,
-                &resource.to_ascii_lowercase(),
-                self.question_mark,
-            )
-            && glob(&self.action, &act.to_ascii_lowercase(), self.question_mark)
+            && glob_ignoring_case(&self.resource, resource, self.question_mark)
+            && glob_ignoring_case(&self.action, act, self.question_mark)
     }
 
     /// Whether every action this pattern matches is also matched by `other` (for "already
@@ -167,17 +165,26 @@ impl ActionPattern {
     }
 }
 
-/// `*` any run, `?` (when enabled) any one character.
+/// `*` any run, `?` (when enabled) any one character. Over bytes: patterns and actions are
+/// ASCII (both are checked when read), and this runs for every action of every operation.
 fn glob(pattern: &str, text: &str, question_mark: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    glob_bytes(pattern.as_bytes(), text.as_bytes(), question_mark, false)
+}
+
+/// [`glob`] with `text` compared case-insensitively (the pattern is lower case already).
+fn glob_ignoring_case(pattern: &str, text: &str, question_mark: bool) -> bool {
+    glob_bytes(pattern.as_bytes(), text.as_bytes(), question_mark, true)
+}
+
+fn glob_bytes(p: &[u8], t: &[u8], question_mark: bool, fold: bool) -> bool {
+    let same = |a: u8, b: u8| a == b || (fold && a == b.to_ascii_lowercase());
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == t[ti] || (question_mark && p[pi] == '?')) {
+        if pi < p.len() && (same(p[pi], t[ti]) || (question_mark && p[pi] == b'?')) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == b'*' {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -189,10 +196,76 @@ fn glob(pattern: &str, text: &str, question_mark: bool) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == b'*' {
         pi += 1;
     }
     pi == p.len()
+}
+
+/// The statements as lookup tables: concrete actions hashed, wildcards kept apart, so a
+/// statement of 100,000 actions costs one lookup per catalog action, not 100,000.
+struct Grants<'a> {
+    allow_exact: HashSet<String>,
+    allow_wild: Vec<&'a ActionPattern>,
+    /// Lower-case action → the Deny patterns as written.
+    deny_exact: HashMap<String, Vec<&'a str>>,
+    deny_wild: Vec<&'a ActionPattern>,
+}
+
+impl<'a> Grants<'a> {
+    fn new(statements: &'a [ReadStatement]) -> Grants<'a> {
+        let mut g = Grants {
+            allow_exact: HashSet::new(),
+            allow_wild: Vec::new(),
+            deny_exact: HashMap::new(),
+            deny_wild: Vec::new(),
+        };
+        for st in statements {
+            for p in &st.actions {
+                match (st.allow, p.is_wildcard()) {
+                    (true, true) => g.allow_wild.push(p),
+                    (true, false) => {
+                        g.allow_exact.insert(p.raw.to_ascii_lowercase());
+                    }
+                    (false, true) => g.deny_wild.push(p),
+                    (false, false) => g
+                        .deny_exact
+                        .entry(p.raw.to_ascii_lowercase())
+                        .or_default()
+                        .push(&p.raw),
+                }
+            }
+        }
+        g
+    }
+
+    /// Whether an Allow statement matches `action`.
+    fn allows(&self, action: &str) -> bool {
+        self.allow_exact.contains(&action.to_ascii_lowercase())
+            || self.allow_wild.iter().any(|p| p.matches(action))
+    }
+
+    /// The Deny patterns that match `action`, as written, without repeats.
+    fn denied_by(&self, action: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let exact = self
+            .deny_exact
+            .get(&action.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+            .copied();
+        let wild = self
+            .deny_wild
+            .iter()
+            .filter(|p| p.matches(action))
+            .map(|p| p.raw.as_str());
+        for raw in exact.chain(wild) {
+            if !out.iter().any(|o| o == raw) {
+                out.push(raw.to_string());
+            }
+        }
+        out
+    }
 }
 
 /// One statement as read.
@@ -247,12 +320,11 @@ impl Review {
     /// Every catalog action the policy allows and does not deny (what "before" means when the
     /// explorer tightens a policy).
     pub fn effective_actions(&self, catalog: &Catalog) -> BTreeSet<String> {
+        let grants = Grants::new(&self.statements);
         let mut out = BTreeSet::new();
         for op in catalog.operations() {
             for a in &op.actions {
-                if allowed(&self.statements, &a.action)
-                    && denied_by(&self.statements, &a.action).next().is_none()
-                {
+                if grants.allows(&a.action) && grants.denied_by(&a.action).is_empty() {
                     out.insert(a.action.clone());
                 }
             }
@@ -284,6 +356,7 @@ fn finding(
 
 /// Reads and evaluates a policy document against the catalog.
 pub fn explain(catalog: &Catalog, text: &str) -> Review {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut findings = Vec::new();
     let root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
@@ -317,6 +390,16 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         return unreadable(findings);
     };
 
+    for path in duplicate_keys(text) {
+        findings.push(finding(
+            Severity::Warning,
+            path,
+            "duplicate key: only the last one is evaluated here, and IAM may refuse the document or read the other",
+            "重复的键：此处只评估最后一个，IAM 可能拒绝该文档或读取另一个",
+        ));
+    }
+    unknown_keys(doc, "", TOP_KEYS, &mut findings);
+
     let format = match doc.get("Version") {
         Some(Value::String(v)) if v == "1.1" => Format::FineGrained,
         Some(Value::String(v)) if v == "1.0" => {
@@ -341,11 +424,11 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 "Version",
                 format!(
                     "Version must be \"1.1\" for a custom policy, found {}",
-                    escape_controls(&other.to_string())
+                    escape_controls(&crate::text::shorten(&other.to_string(), 80))
                 ),
                 format!(
                     "自定义策略的 Version 必须是 \"1.1\"，实际为 {}",
-                    escape_controls(&other.to_string())
+                    escape_controls(&crate::text::shorten(&other.to_string(), 80))
                 ),
             ));
             Format::Unknown
@@ -417,6 +500,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
     }
 
     let question_mark = format == Format::Identity;
+    let mut linter = Linter::new(catalog);
     let mut statements = Vec::new();
     for (si, st) in statements_value.iter().enumerate() {
         let at = format!("Statement[{si}]");
@@ -438,11 +522,11 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     format!("{at}.Effect"),
                     format!(
                         "Effect must be \"Allow\" or \"Deny\", found {}",
-                        escape_controls(&other.to_string())
+                        escape_controls(&crate::text::shorten(&other.to_string(), 80))
                     ),
                     format!(
                         "Effect 必须是 \"Allow\" 或 \"Deny\"，实际为 {}",
-                        escape_controls(&other.to_string())
+                        escape_controls(&crate::text::shorten(&other.to_string(), 80))
                     ),
                 ));
                 continue;
@@ -457,7 +541,8 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 continue;
             }
         };
-        for key in ["Condition", "Resource"] {
+        unknown_keys(st, &at, STATEMENT_KEYS, &mut findings);
+        for key in ["Condition", "Resource", "NotResource"] {
             if st.contains_key(key) {
                 findings.push(finding(
                     Severity::Info,
@@ -515,6 +600,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             ));
         }
         let mut patterns: Vec<ActionPattern> = Vec::new();
+        let mut seen = SeenActions::default();
         for (ai, a) in actions_value.iter().enumerate() {
             let path = format!("{at}.Action[{ai}]");
             let Value::String(raw) = a else {
@@ -532,14 +618,28 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     findings.push(finding(
                         Severity::Error,
                         path,
-                        format!("malformed action \"{}\": {why}", escape_controls(raw)),
-                        format!("授权项格式错误 \"{}\"：{why}", escape_controls(raw)),
+                        format!(
+                            "malformed action \"{}\": {why}",
+                            escape_controls(&crate::text::shorten(raw, 80))
+                        ),
+                        format!(
+                            "授权项格式错误 \"{}\"：{why}",
+                            escape_controls(&crate::text::shorten(raw, 80))
+                        ),
                     ));
                     continue;
                 }
             };
-            check_action(catalog, &pattern, &patterns, &path, &mut findings);
+            check_action(&mut linter, &pattern, &mut seen, &path, &mut findings);
             patterns.push(pattern);
+        }
+        if seen.wildcards_skipped {
+            findings.push(finding(
+                Severity::Info,
+                format!("{at}.Action"),
+                format!("more than {WILDCARDS_CHECKED} different wildcards: only the first {WILDCARDS_CHECKED} were checked for actions they already cover"),
+                format!("超过 {WILDCARDS_CHECKED} 个不同的通配符：仅检查了前 {WILDCARDS_CHECKED} 个是否已覆盖其他授权项"),
+            ));
         }
         statements.push(ReadStatement {
             allow,
@@ -550,30 +650,233 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
     evaluate(catalog, format, statements, findings)
 }
 
-/// Duplicates, covered actions, other services, unknown actions.
-fn check_action(
-    catalog: &Catalog,
-    pattern: &ActionPattern,
-    earlier: &[ActionPattern],
-    path: &str,
+/// The keys a policy document and a statement may have (1.0, 1.1 and 5.0 together).
+const TOP_KEYS: &[&str] = &["Version", "Statement", "Depends"];
+const STATEMENT_KEYS: &[&str] = &[
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+    "Sid",
+];
+
+/// A warning for each key that is not part of the policy grammar (`Condtion`, `Resorce`): the
+/// rule it was meant to add is not there.
+fn unknown_keys(
+    object: &serde_json::Map<String, Value>,
+    at: &str,
+    known: &[&str],
     findings: &mut Vec<Finding>,
 ) {
-    if let Some(dup) = earlier
-        .iter()
-        .find(|p| p.raw.eq_ignore_ascii_case(&pattern.raw))
-    {
+    for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
+        let shown = escape_controls(&crate::text::shorten(key, 60));
+        let nearest = known
+            .iter()
+            .map(|k| {
+                (
+                    strsim::jaro_winkler(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                    *k,
+                )
+            })
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k);
+        let (hint, hint_zh) = match nearest {
+            Some(k) => (
+                format!(" (did you mean \"{k}\"?)"),
+                format!("（是否想用 \"{k}\"？）"),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let path = if at.is_empty() {
+            shown.clone()
+        } else {
+            format!("{at}.{shown}")
+        };
         findings.push(finding(
             Severity::Warning,
             path,
-            format!("duplicate of \"{}\" in the same statement", dup.raw),
-            format!("与同一语句中的 \"{}\" 重复", dup.raw),
+            format!("unknown key \"{shown}\"{hint}: not part of a policy, so it has no effect here; IAM may refuse the document"),
+            format!("未知的键 \"{shown}\"{hint_zh}：不属于策略语法，此处不起作用；IAM 可能拒绝该文档"),
+        ));
+    }
+}
+
+/// The JSON paths of keys that appear twice in one object (`Statement[0].Effect`). A JSON tree
+/// keeps only the last of them, so they are found while the text is read.
+fn duplicate_keys(text: &str) -> Vec<String> {
+    use serde::de::DeserializeSeed;
+    let mut found = Vec::new();
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let walker = KeyWalker {
+        path: String::new(),
+        found: &mut found,
+    };
+    // The text was read as a tree already; an error here says nothing new.
+    let _ = walker.deserialize(&mut reader);
+    found
+}
+
+struct KeyWalker<'a> {
+    path: String,
+    found: &'a mut Vec<String>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyWalker<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyWalker<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let KeyWalker { path, found } = self;
+        let mut i = 0;
+        while seq
+            .next_element_seed(KeyWalker {
+                path: format!("{path}[{i}]"),
+                found: &mut *found,
+            })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let KeyWalker { path, found } = self;
+        let mut keys: HashSet<String> = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let shown = escape_controls(&crate::text::shorten(&key, 60));
+            let child = if path.is_empty() {
+                shown
+            } else {
+                format!("{path}.{shown}")
+            };
+            if !keys.insert(key) {
+                found.push(child.clone());
+            }
+            map.next_value_seed(KeyWalker {
+                path: child,
+                found: &mut *found,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// How many distinct wildcards of one statement are compared with its concrete actions (to say
+/// "already covered"), and how many unknown actions get a "did you mean": beyond these, a hostile
+/// document would make the review quadratic. Real policies have a handful.
+const WILDCARDS_CHECKED: usize = 256;
+const SUGGESTIONS: usize = 64;
+
+/// What the action checks keep between actions: the catalog's actions for suggestions (built
+/// once, when first needed) and how many suggestions were made.
+struct Linter<'c> {
+    catalog: &'c Catalog,
+    services: Vec<&'c str>,
+    known: Option<Vec<&'c str>>,
+    suggested: usize,
+}
+
+impl<'c> Linter<'c> {
+    fn new(catalog: &'c Catalog) -> Linter<'c> {
+        Linter {
+            catalog,
+            services: catalog.action_services(),
+            known: None,
+            suggested: 0,
+        }
+    }
+
+    /// The nearest catalog action to an unknown one, while suggestions last.
+    fn nearest(&mut self, raw: &str) -> Option<&'c str> {
+        if self.suggested >= SUGGESTIONS {
+            return None;
+        }
+        self.suggested += 1;
+        let catalog = self.catalog;
+        let known = self.known.get_or_insert_with(|| {
+            let set: BTreeSet<&str> = catalog
+                .operations()
+                .iter()
+                .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
+                .collect();
+            set.into_iter().collect()
+        });
+        let lower = raw.to_ascii_lowercase();
+        known
+            .iter()
+            .map(|k| (strsim::jaro_winkler(&lower, &k.to_ascii_lowercase()), *k))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k)
+    }
+}
+
+/// One statement's actions so far: lower-case spelling → first spelling, and its wildcards.
+#[derive(Default)]
+struct SeenActions {
+    by_key: HashMap<String, String>,
+    wildcards: Vec<ActionPattern>,
+    /// More distinct wildcards than are compared.
+    wildcards_skipped: bool,
+}
+
+/// Duplicates, covered actions, other services, unknown actions.
+fn check_action(
+    linter: &mut Linter,
+    pattern: &ActionPattern,
+    seen: &mut SeenActions,
+    path: &str,
+    findings: &mut Vec<Finding>,
+) {
+    let key = pattern.raw.to_ascii_lowercase();
+    if let Some(dup) = seen.by_key.get(&key) {
+        findings.push(finding(
+            Severity::Warning,
+            path,
+            format!("duplicate of \"{dup}\" in the same statement"),
+            format!("与同一语句中的 \"{dup}\" 重复"),
         ));
         return;
     }
-    if let Some(wide) = earlier
-        .iter()
-        .find(|p| p.is_wildcard() && pattern.covered_by(p))
-    {
+    seen.by_key.insert(key, pattern.raw.clone());
+    if pattern.is_wildcard() {
+        if seen.wildcards.len() < WILDCARDS_CHECKED {
+            seen.wildcards.push(pattern.clone());
+        } else {
+            seen.wildcards_skipped = true;
+        }
+    } else if let Some(wide) = seen.wildcards.iter().find(|w| pattern.covered_by(w)) {
         findings.push(finding(
             Severity::Warning,
             path,
@@ -584,10 +887,12 @@ fn check_action(
             format!("\"{}\" 已被同一语句中的 \"{}\" 覆盖", pattern.raw, wide.raw),
         ));
     }
-    let services = catalog.services();
-    let known_service = services
+    // Every service an action of the loaded catalogs names counts (ECS operations need `vpc:`
+    // actions), not only the catalogs' own services.
+    let known_service = linter
+        .services
         .iter()
-        .any(|s| crate::review::glob(&pattern.service, s, pattern.question_mark));
+        .any(|s| glob(&pattern.service, s, pattern.question_mark));
     if !known_service {
         findings.push(finding(
             Severity::Info,
@@ -607,27 +912,9 @@ fn check_action(
         return;
     }
     // A concrete action: the catalog's action index answers at once (services are lower case
-    // on both sides, the rest compares case-insensitively, as `matches` does). Only an unknown
-    // one needs the list of all actions, for the nearest.
-    if catalog.with_action(&pattern.raw).is_empty() {
-        let known: BTreeSet<&str> = catalog
-            .operations()
-            .iter()
-            .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
-            .collect();
-        let nearest = known
-            .iter()
-            .map(|k| {
-                (
-                    strsim::jaro_winkler(
-                        &pattern.raw.to_ascii_lowercase(),
-                        &k.to_ascii_lowercase(),
-                    ),
-                    *k,
-                )
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k);
+    // on both sides, the rest compares case-insensitively, as `matches` does).
+    if linter.catalog.with_action(&pattern.raw).is_empty() {
+        let nearest = linter.nearest(&pattern.raw);
         let hint = nearest
             .map(|k| format!("; did you mean \"{k}\"?"))
             .unwrap_or_default();
@@ -651,13 +938,17 @@ fn check_action(
 
 /// Wildcards in Allow statements that grant operations the explicit actions do not.
 fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: &mut Vec<Finding>) {
-    let explicit: Vec<&ActionPattern> = statements
+    // Concrete actions compare case-insensitively; the service is lower case on both sides.
+    let explicit: HashSet<String> = statements
         .iter()
         .filter(|s| s.allow)
         .flat_map(|s| s.actions.iter())
         .filter(|p| !p.is_wildcard())
+        .map(|p| p.raw.to_ascii_lowercase())
         .collect();
-    let by_explicit = |action: &str| explicit.iter().any(|p| p.matches(action));
+    let by_explicit = |action: &str| explicit.contains(&action.to_ascii_lowercase());
+    // Each distinct wildcard once, and no more of them than a real policy has.
+    let mut checked: HashSet<String> = HashSet::new();
     for (si, st) in statements.iter().enumerate().filter(|(_, s)| s.allow) {
         for (ai, p) in st
             .actions
@@ -665,6 +956,9 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
             .enumerate()
             .filter(|(_, p)| p.is_wildcard())
         {
+            if checked.len() >= WILDCARDS_CHECKED || !checked.insert(p.raw.to_ascii_lowercase()) {
+                continue;
+            }
             let mut extra: Vec<String> = Vec::new();
             for op in catalog.operations() {
                 let needed = op.needed_actions();
@@ -715,25 +1009,6 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Whether an Allow statement matches `action`.
-fn allowed(statements: &[ReadStatement], action: &str) -> bool {
-    statements
-        .iter()
-        .any(|s| s.allow && s.actions.iter().any(|p| p.matches(action)))
-}
-
-/// The Deny patterns that match `action`.
-fn denied_by<'a>(
-    statements: &'a [ReadStatement],
-    action: &'a str,
-) -> impl Iterator<Item = &'a ActionPattern> {
-    statements
-        .iter()
-        .filter(|s| !s.allow)
-        .flat_map(|s| s.actions.iter())
-        .filter(move |p| p.matches(action))
-}
-
 fn unreadable(findings: Vec<Finding>) -> Review {
     Review {
         evaluated: false,
@@ -750,9 +1025,9 @@ fn evaluate(
     statements: Vec<ReadStatement>,
     findings: Vec<Finding>,
 ) -> Review {
-    let allows = |a: &str| allowed(&statements, a);
-    let denies =
-        |a: &str| -> Vec<String> { denied_by(&statements, a).map(|p| p.raw.clone()).collect() };
+    let grants = Grants::new(&statements);
+    let allows = |a: &str| grants.allows(a);
+    let denies = |a: &str| grants.denied_by(a);
     let mut operations = Vec::new();
     for (index, op) in catalog.operations().iter().enumerate() {
         let needed = op.needed_actions();

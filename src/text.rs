@@ -18,24 +18,48 @@ pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
 
-/// The first control character in `s`, if any (tabs and newlines count: catalog texts are
-/// single-line, and anything else could steer the terminal).
-pub fn find_control(s: &str) -> Option<char> {
-    s.chars().find(|c| c.is_control())
+/// Whether a character must never reach the terminal raw: control characters (tabs and newlines
+/// count: catalog texts are single-line, and the rest could steer the terminal) and the
+/// bidirectional controls that reorder what is shown (U+202E makes `exe.txt` read `txt.exe`).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
-/// `s` with every control character shown as a visible escape (`\u{1b}`), so untrusted text can
+/// The first unsafe character in `s` (see [`is_unsafe_char`]), if any.
+pub fn find_control(s: &str) -> Option<char> {
+    s.chars().find(|&c| is_unsafe_char(c))
+}
+
+/// `s` with every unsafe character shown as a visible escape (`\u{1b}`), so untrusted text can
 /// be printed safely in an error message.
 pub fn escape_controls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() {
+        if is_unsafe_char(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// `s` at most `max` characters long: a longer text keeps its start and end around ` … `, so
+/// a 2 MB value in a file is not echoed whole in a one-line error.
+pub fn shorten(s: &str, max: usize) -> String {
+    let count = s.chars().count();
+    if count <= max {
+        return s.to_string();
+    }
+    let head = max.saturating_sub(3) * 2 / 3;
+    let tail = max.saturating_sub(3) - head;
+    let start: String = s.chars().take(head).collect();
+    let end: String = s.chars().skip(count - tail).collect();
+    format!("{start} … {end}")
 }
 
 /// Display width in terminal columns (CJK characters count two).
@@ -102,6 +126,17 @@ mod tests {
         assert_eq!(escape_controls("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
         assert_eq!(find_control("ok 文本"), None);
         assert_eq!(find_control("x\ty"), Some('\t'));
+        assert_eq!(find_control("a\u{202e}b"), Some('\u{202e}'));
+        assert_eq!(escape_controls("exe\u{202e}txt"), "exe\\u{202e}txt");
+    }
+
+    #[test]
+    fn shortens_long_values() {
+        assert_eq!(shorten("short", 10), "short");
+        let long = "a".repeat(100) + "END";
+        let s = shorten(&long, 20);
+        assert_eq!(s.chars().count(), 20);
+        assert!(s.ends_with("END") && s.contains(" … "), "{s}");
     }
 
     #[test]

@@ -18,6 +18,11 @@ use crate::query::{Highlights, Hit, Query, SearchIndex};
 use crate::review::{Review, Status, explain};
 use crate::tui::keymap::{self, Action, Mode};
 
+/// The longest query: a URL or a long route fits; a 100 KB paste is cut, not searched.
+pub const MAX_QUERY_CHARS: usize = 512;
+/// The longest file name typed in a prompt (PATH_MAX).
+pub const MAX_PATH_CHARS: usize = 4096;
+
 /// How many recent queries keep their results.
 const RECENT_QUERIES: usize = 8;
 
@@ -51,6 +56,8 @@ pub enum Effect {
     OpenPolicy {
         path: String,
     },
+    /// Give the terminal back and stop, as Ctrl-Z does in a shell.
+    Suspend,
     Quit,
 }
 
@@ -220,6 +227,24 @@ impl App {
     /// the policy fully allows (with the conditional actions it covers).
     pub fn load_policy(&mut self, source: &str, text: &str) {
         let review = explain(&self.catalog, text);
+        if !review.evaluated {
+            // Nothing to mark and nothing to start from: show why, keep the selection.
+            let first = review
+                .findings
+                .first()
+                .map(|f| f.text(self.lang).to_string())
+                .unwrap_or_default();
+            self.status = Some(match self.lang {
+                Lang::En => format!("Cannot review {source}: {first}"),
+                Lang::Zh => format!("无法审查 {source}：{first}"),
+            });
+            self.loaded = Some(LoadedPolicy {
+                source: source.to_string(),
+                review,
+                before: BTreeSet::new(),
+            });
+            return;
+        }
         let ops = self.catalog.operations();
         self.selected = review
             .operations
@@ -274,7 +299,7 @@ impl App {
 
     /// Actions added and removed against the reviewed policy: (added, removed), lower case.
     pub fn policy_difference(&self) -> Option<(Vec<String>, Vec<String>)> {
-        let loaded = self.loaded.as_ref()?;
+        let loaded = self.loaded.as_ref().filter(|l| l.review.evaluated)?;
         let after: BTreeSet<String> = self
             .composition
             .as_ref()
@@ -339,6 +364,7 @@ impl App {
         if let Some(action) = keymap::lookup(mode, &key) {
             return self.update(action);
         }
+        // Alt+key and Ctrl+key are never text (and mean nothing unless the keymap says so).
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -348,25 +374,58 @@ impl App {
         Vec::new()
     }
 
-    /// Text typed or pasted into the search line or the file prompt. Control characters are
-    /// dropped: they have no place in either.
+    /// Text pasted: line breaks and tabs become spaces (a multi-line paste is one query), other
+    /// control characters are dropped.
+    pub fn paste(&mut self, text: &str) {
+        let flat: String = text
+            .chars()
+            .map(|c| {
+                if matches!(c, '\n' | '\r' | '\t') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        self.type_text(&flat);
+    }
+
+    /// Text typed or pasted into the search line or the file prompt. Control and bidi characters
+    /// are dropped: they have no place in either. Past the field's limit the rest is cut, and
+    /// the status line says so.
     pub fn type_text(&mut self, text: &str) {
-        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-        match (&mut self.overlay, self.focus) {
+        let clean = text.chars().filter(|&c| !crate::text::is_unsafe_char(c));
+        let (field, limit) = match (&mut self.overlay, self.focus) {
             (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
-                path.push_str(&clean)
+                (path, MAX_PATH_CHARS)
             }
-            (None, Focus::Search) => {
-                self.query.push_str(&clean);
-                self.refilter();
+            (None, Focus::Search) => (&mut self.query, MAX_QUERY_CHARS),
+            _ => return,
+        };
+        let room = limit.saturating_sub(field.chars().count());
+        let mut cut = false;
+        for (n, c) in clean.enumerate() {
+            if n >= room {
+                cut = true;
+                break;
             }
-            _ => {}
+            field.push(c);
+        }
+        if cut {
+            self.status = Some(match self.lang {
+                Lang::En => format!("Too long: cut at {limit} characters."),
+                Lang::Zh => format!("过长：已截断为 {limit} 个字符。"),
+            });
+        }
+        if self.overlay.is_none() {
+            self.refilter();
         }
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => return vec![Effect::Quit],
+            Action::Suspend => return vec![Effect::Suspend],
             Action::FocusSearch => self.focus = Focus::Search,
             Action::LeaveSearch => self.focus = Focus::Table,
             Action::Escape => match self.overlay {

@@ -26,6 +26,7 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    Suspend,
     FocusSearch,
     LeaveSearch,
     Escape,
@@ -56,21 +57,29 @@ pub enum Action {
 pub struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
+    /// No binding uses Alt: Alt+q must not quit as q does (terminals send Alt as a prefix).
+    pub alt: bool,
 }
 
 const fn k(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: false,
+        alt: false,
     }
 }
 const fn code(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
+    Key {
+        code,
+        ctrl: false,
+        alt: false,
+    }
 }
 const fn ctrl(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: true,
+        alt: false,
     }
 }
 
@@ -392,6 +401,15 @@ pub const KEYMAP: &[Binding] = &[
     },
     Binding {
         modes: &[Table, Composer, Search, Help, Prompt, Confirm],
+        keys: &[ctrl('z')],
+        label: "Ctrl-Z",
+        action: Action::Suspend,
+        en: "suspend (fg to come back)",
+        zh: "挂起（fg 返回）",
+        footer: false,
+    },
+    Binding {
+        modes: &[Table, Composer, Search, Help, Prompt, Confirm],
         keys: &[ctrl('c')],
         label: "Ctrl-C",
         action: Action::Quit,
@@ -415,6 +433,7 @@ fn key_of(event: &KeyEvent) -> Key {
     Key {
         code: event.code,
         ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+        alt: event.modifiers.contains(KeyModifiers::ALT),
     }
 }
 
@@ -509,6 +528,11 @@ mod tests {
         assert_eq!(
             lookup(Composer, &press(KeyCode::Char(' '))),
             Some(Action::ToggleSelect)
+        );
+        assert_eq!(
+            lookup(Table, &KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT)),
+            None,
+            "Alt+q is not q"
         );
     }
 }

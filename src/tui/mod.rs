@@ -4,11 +4,12 @@
 pub mod app;
 pub mod clipboard;
 pub mod keymap;
+mod signals;
 pub mod ui;
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -23,7 +24,9 @@ use ratatui::crossterm::terminal::{
 use ratatui::layout::Rect;
 
 use crate::catalog::Catalog;
+use crate::input::{ReadOptions, Source, read_text};
 use crate::lang::Lang;
+use crate::output::WriteError;
 use app::{App, Effect};
 use clipboard::{Clipboard, ClipboardMode};
 use ui::Theme;
@@ -55,9 +58,34 @@ fn restore(tty: &mut File) {
     let _ = execute!(tty, ratatui::crossterm::cursor::Show);
 }
 
+/// Why the explorer could not start: no terminal to draw on.
+fn no_terminal(e: io::Error) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!(
+            "the explorer needs a terminal, and /dev/tty cannot be opened ({e}); in scripts use a subcommand: list, search, compose, lookup, explain"
+        ),
+    )
+}
+
+/// Switches the terminal to the explorer's modes: raw, alternate screen, mouse, paste.
+fn enter(tty: &mut File) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        tty,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
 /// Runs the explorer until the user quits; returns the policy composed at that moment.
 pub fn run(catalog: Catalog, options: Options) -> io::Result<Option<String>> {
-    let mut tty = File::options().read(true).write(true).open("/dev/tty")?;
+    let mut tty = File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(no_terminal)?;
     // A panic must not leave the terminal raw: restore first, then report.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -66,24 +94,24 @@ pub fn run(catalog: Catalog, options: Options) -> io::Result<Option<String>> {
         }
         previous(info);
     }));
-    enable_raw_mode()?;
-    let started = execute!(
-        tty,
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste
-    );
-    if let Err(e) = started {
+    let signals = signals::Signals::register()?;
+    if let Err(e) = enter(&mut tty) {
         restore(&mut tty);
         return Err(e);
     }
-    let result = event_loop(catalog, &options, tty.try_clone()?);
+    let result = event_loop(catalog, &options, tty.try_clone()?, &signals);
     restore(&mut tty);
     result
 }
 
-fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Option<String>> {
+fn event_loop(
+    catalog: Catalog,
+    options: &Options,
+    tty: File,
+    signals: &signals::Signals,
+) -> io::Result<Option<String>> {
     let mut terminal = Terminal::new(CrosstermBackend::new(tty.try_clone()?))?;
+    let mut control_tty = tty.try_clone()?;
     let mut osc_out = tty;
     let mut app = App::new(catalog, options.lang);
     if let Some((source, text)) = &options.policy {
@@ -109,16 +137,31 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
         if options.panic_after_first_frame {
             panic!("--panic-after-first-frame: a test of the panic hook");
         }
-        // While a background search runs, wake up now and then to show its results.
-        let event = if app.searching() {
-            if event::poll(std::time::Duration::from_millis(15))? {
-                Some(event::read()?)
-            } else {
-                None
-            }
-        } else {
+        // Wake up now and then: to show a background search's results, and to answer signals
+        // (SIGTERM, SIGTSTP...), which the handlers only note.
+        let tick = if app.searching() { 15 } else { 50 };
+        let event = if event::poll(std::time::Duration::from_millis(tick))? {
             Some(event::read()?)
+        } else {
+            None
         };
+        match signals.take() {
+            Some(signals::Pending::Terminate(signal)) => {
+                restore(&mut control_tty);
+                signals::die_of(signal);
+            }
+            Some(signals::Pending::Suspend) => {
+                suspend(&mut control_tty, &mut terminal)?;
+                signals.forget_continue();
+            }
+            Some(signals::Pending::Continued) => {
+                // Stopped and continued by someone else (SIGSTOP): the shell may have reset
+                // the terminal meanwhile.
+                enter(&mut control_tty)?;
+                terminal.clear()?;
+            }
+            None => {}
+        }
         app.poll_search();
         let Some(event) = event else {
             continue;
@@ -126,7 +169,7 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
         let effects = match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => app.handle_key(key),
             Event::Paste(text) => {
-                app.type_text(&text);
+                app.paste(&text);
                 Vec::new()
             }
             Event::Mouse(m) => {
@@ -166,32 +209,60 @@ fn event_loop(catalog: Catalog, options: &Options, tty: File) -> io::Result<Opti
                 Effect::Copy { text, actions } => {
                     app.status = Some(clipboard.copy(&text, actions, &mut osc_out, app.lang));
                 }
-                Effect::OpenPolicy { path } => match std::fs::read_to_string(&path) {
-                    Ok(text) => app.load_policy(&crate::text::escape_controls(&path), &text),
-                    Err(e) => {
-                        app.status = Some(format!("{}: {e}", crate::text::escape_controls(&path)))
+                Effect::OpenPolicy { path } => {
+                    let source = Source::File(expand_home(&path));
+                    let strict = ReadOptions {
+                        regular_only: true,
+                        ..ReadOptions::default()
+                    };
+                    match read_text(&source, strict) {
+                        Ok(text) => app.load_policy(&source.shown(), &text),
+                        Err(e) => app.status = Some(e.to_string()),
                     }
-                },
+                }
                 Effect::Write {
                     path,
                     text,
                     overwrite,
                 } => {
-                    if Path::new(&path).exists() && !overwrite {
-                        app.ask_overwrite(path);
-                    } else {
-                        app.status =
-                            Some(match crate::output::write_atomic(Path::new(&path), &text) {
-                                Ok(()) => match app.lang {
-                                    Lang::En => format!("Wrote {} bytes to {path}", text.len()),
-                                    Lang::Zh => format!("已写入 {} 字节到 {path}", text.len()),
-                                },
-                                Err(e) => format!("{path}: {e}"),
-                            });
+                    let target = expand_home(&path);
+                    let shown = crate::input::shown_path(&target);
+                    match crate::output::write_file(&target, &text, overwrite) {
+                        Ok(()) => {
+                            app.status = Some(match app.lang {
+                                Lang::En => format!("Wrote {} bytes to {shown}", text.len()),
+                                Lang::Zh => format!("已写入 {} 字节到 {shown}", text.len()),
+                            })
+                        }
+                        Err(WriteError::Exists) => app.ask_overwrite(path),
+                        Err(e) => app.status = Some(format!("cannot write {shown}: {e}")),
                     }
+                }
+                Effect::Suspend => {
+                    suspend(&mut control_tty, &mut terminal)?;
+                    signals.forget_continue();
                 }
             }
         }
         let _ = osc_out.flush();
+    }
+}
+
+/// Stops the explorer as Ctrl-Z stops a shell job: the terminal is given back first, and taken
+/// again (and the screen redrawn) when the job is continued.
+fn suspend(tty: &mut File, terminal: &mut Terminal<CrosstermBackend<File>>) -> io::Result<()> {
+    restore(tty);
+    signals::stop();
+    enter(tty)?;
+    terminal.clear()
+}
+
+/// `~` and `~/…` in a typed file name mean the home folder, as in a shell.
+pub fn expand_home(typed: &str) -> PathBuf {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (typed, home) {
+        ("~", Some(home)) => PathBuf::from(home),
+        (t, Some(home)) if t.starts_with("~/") => PathBuf::from(home).join(&t[2..]),
+        (t, _) => PathBuf::from(t),
     }
 }

@@ -243,8 +243,17 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     } else {
         app.query.clone()
     };
-    let left = format!("/ {query_text}");
     let right = format!("  {count}");
+    // A query longer than the field shows its end, where the cursor is.
+    let room_for_query = inner_width.saturating_sub(right.len() + 2);
+    let left = if crate::text::width(&query_text) > room_for_query {
+        format!(
+            "/ …{}",
+            tail_to_width(&query_text, room_for_query.saturating_sub(1))
+        )
+    } else {
+        format!("/ {query_text}")
+    };
     let room =
         inner_width.saturating_sub(crate::text::width(&left) + crate::text::width(&right) + 2);
     let hint = clip(&hint, room);
@@ -264,6 +273,21 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         theme.title(focused),
     ));
     frame.render_widget(Paragraph::new(line).block(block), area);
+}
+
+/// The end of `s` that fits in `max` columns (wide characters are never split).
+fn tail_to_width(s: &str, max: usize) -> String {
+    let mut used = 0;
+    let mut start = s.len();
+    for (i, c) in s.char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max {
+            break;
+        }
+        used += w;
+        start = i;
+    }
+    s[start..].to_string()
 }
 
 /// A text cut to `max` columns with the matched character positions highlighted.
@@ -405,25 +429,26 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 base.add_modifier(Modifier::BOLD),
             ))];
             if let Some(loaded) = &app.loaded {
-                let status = loaded.review.operations[hit.index].status;
+                // An unreadable policy has no per-operation status: `?`, not a guess.
+                let status = loaded.review.operations.get(hit.index).map(|o| o.status);
                 let style = match status {
-                    Status::Allowed => base.patch(theme.fg(Color::Green)),
-                    Status::Denied => base
+                    Some(Status::Allowed) => base.patch(theme.fg(Color::Green)),
+                    Some(Status::Denied) => base
                         .patch(theme.fg(Color::Red))
                         .add_modifier(Modifier::BOLD),
-                    Status::Partial => base.patch(theme.fg(Color::Yellow)),
-                    Status::NotGranted => base.patch(theme.dim()),
+                    Some(Status::Partial) => base.patch(theme.fg(Color::Yellow)),
+                    Some(Status::NotGranted) | None => base.patch(theme.dim()),
                 };
                 // Words, not colour alone.
                 let label = match (status, lang) {
-                    (Status::Allowed, Lang::En) => "allow",
-                    (Status::Denied, Lang::En) => "DENY",
-                    (Status::Partial, Lang::En) => "part",
-                    (Status::NotGranted, Lang::En) => "-",
-                    (Status::Allowed, Lang::Zh) => "允许",
-                    (Status::Denied, Lang::Zh) => "拒绝",
-                    (Status::Partial, Lang::Zh) => "部分",
-                    (Status::NotGranted, Lang::Zh) => "-",
+                    (Some(Status::Allowed), Lang::En) => "allow",
+                    (Some(Status::Denied), Lang::En) => "DENY",
+                    (Some(Status::Partial), Lang::En) => "part",
+                    (Some(Status::NotGranted), _) => "-",
+                    (Some(Status::Allowed), Lang::Zh) => "允许",
+                    (Some(Status::Denied), Lang::Zh) => "拒绝",
+                    (Some(Status::Partial), Lang::Zh) => "部分",
+                    (None, _) => "?",
                 };
                 cells.push(Cell::from(Span::styled(label, style)));
             }
@@ -493,29 +518,28 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Style::new().add_modifier(Modifier::BOLD),
         ));
         let mut review_lines: Vec<Line> = Vec::new();
-        if let Some(loaded) = &app.loaded
-            && let Some(i) = app.current()
-        {
-            let o = &loaded.review.operations[i];
-            let mut text = format!("{} {}", t(lang, "Policy:", "策略："), o.status.label(lang));
-            if !o.denied_by.is_empty() {
-                text.push_str(&format!(
-                    " ({} {})",
-                    t(lang, "denied by", "被拒绝："),
-                    o.denied_by.join(", ")
-                ));
-            } else if o.status == Status::Partial {
-                text.push_str(&format!(
-                    " ({} {})",
-                    t(lang, "missing", "缺少"),
-                    o.missing.join(", ")
+        if let Some(loaded) = &app.loaded {
+            if let Some(o) = loaded.review.operations.get(i) {
+                let mut text = format!("{} {}", t(lang, "Policy:", "策略："), o.status.label(lang));
+                if !o.denied_by.is_empty() {
+                    text.push_str(&format!(
+                        " ({} {})",
+                        t(lang, "denied by", "被拒绝："),
+                        o.denied_by.join(", ")
+                    ));
+                } else if o.status == Status::Partial {
+                    text.push_str(&format!(
+                        " ({} {})",
+                        t(lang, "missing", "缺少"),
+                        o.missing.join(", ")
+                    ));
+                }
+                // Right under the route, before the details: in a review this is what matters.
+                review_lines.push(Line::styled(
+                    text,
+                    Style::new().add_modifier(Modifier::BOLD),
                 ));
             }
-            // Right under the route, before the details: in a review this is what matters.
-            review_lines.push(Line::styled(
-                text,
-                Style::new().add_modifier(Modifier::BOLD),
-            ));
             if frame.area().width < 120 {
                 review_lines.extend(findings_lines(app, theme));
             }

@@ -1,0 +1,289 @@
+//! Reading the files a user names (catalogs, policies, permission tables) and standard input:
+//! bounded in size, UTF-8 checked, a byte-order mark dropped, and never blocking the explorer on
+//! a FIFO or a device. Every failure says which file and why, in one line.
+
+use std::fmt;
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::text::escape_controls;
+
+/// The most any one input may hold. Real catalogs and tables are kilobytes; 100,000 synthetic
+/// operations over 20 files are under 4 MB each.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where text comes from: a file, or standard input (`-` on the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    /// `-` is standard input; anything else a file name (any bytes, not only UTF-8).
+    pub fn from_arg(arg: &std::ffi::OsStr) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::File(PathBuf::from(arg))
+        }
+    }
+
+    /// The name shown in messages, with control characters escaped.
+    pub fn shown(&self) -> String {
+        match self {
+            Source::Stdin => "standard input".into(),
+            Source::File(p) => shown_path(p),
+        }
+    }
+}
+
+/// A path as messages show it: lossy for non-UTF-8 names, control and bidi characters escaped.
+pub fn shown_path(path: &Path) -> String {
+    escape_controls(&path.to_string_lossy())
+}
+
+/// What kind of file a non-regular file is, in words.
+pub fn kind_of(meta: &Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a regular file"
+    }
+}
+
+/// Why an input could not be read.
+#[derive(Debug)]
+pub enum ReadErrorKind {
+    Io(io::Error),
+    /// Over [`MAX_INPUT_BYTES`] (or the limit asked for).
+    TooLarge {
+        limit: u64,
+    },
+    /// The first invalid byte's offset.
+    NotUtf8 {
+        offset: usize,
+    },
+    /// A directory, FIFO or device where the caller accepts regular files only.
+    NotRegular {
+        kind: &'static str,
+    },
+}
+
+#[derive(Debug)]
+pub struct ReadError {
+    /// The input as shown (escaped).
+    pub shown: String,
+    pub kind: ReadErrorKind,
+}
+
+impl ReadError {
+    /// Why, without the name: `larger than the 64 MB limit for one input`.
+    pub fn reason(&self) -> String {
+        match &self.kind {
+            ReadErrorKind::Io(e) => e.to_string(),
+            ReadErrorKind::TooLarge { limit } => format!(
+                "larger than the {} MB limit for one input",
+                limit / (1024 * 1024)
+            ),
+            ReadErrorKind::NotUtf8 { offset } => {
+                format!("not UTF-8 text (invalid byte at offset {offset})")
+            }
+            ReadErrorKind::NotRegular { kind } => format!("it is {kind}, not a regular file"),
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot read {}: {}", self.shown, self.reason())
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// How strict a read is.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    pub limit: u64,
+    /// Refuse anything but a regular file (the explorer must never block on a FIFO or device).
+    pub regular_only: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            limit: MAX_INPUT_BYTES,
+            regular_only: false,
+        }
+    }
+}
+
+/// Reads a whole input as text. Standard input and FIFOs are read as they come (`<(cmd)` works),
+/// but never past the limit: `/dev/zero` is an error at once, not an exhausted memory.
+pub fn read_text(source: &Source, options: ReadOptions) -> Result<String, ReadError> {
+    let shown = source.shown();
+    let fail = |kind| ReadError {
+        shown: shown.clone(),
+        kind,
+    };
+    let bytes = match source {
+        Source::Stdin => read_bounded(io::stdin().lock(), options.limit),
+        Source::File(path) => {
+            // stat first: it never blocks, where opening a FIFO without a writer would.
+            let meta = std::fs::metadata(path).map_err(|e| fail(ReadErrorKind::Io(e)))?;
+            if meta.is_dir() || (options.regular_only && !meta.is_file()) {
+                return Err(fail(ReadErrorKind::NotRegular {
+                    kind: kind_of(&meta),
+                }));
+            }
+            if meta.is_file() && meta.len() > options.limit {
+                return Err(fail(ReadErrorKind::TooLarge {
+                    limit: options.limit,
+                }));
+            }
+            let file = open_for_reading(path, options.regular_only)
+                .map_err(|e| fail(ReadErrorKind::Io(e)))?;
+            read_bounded(file, options.limit)
+        }
+    }
+    .map_err(|e| match e {
+        Bounded::Io(e) => fail(ReadErrorKind::Io(e)),
+        Bounded::TooLarge => fail(ReadErrorKind::TooLarge {
+            limit: options.limit,
+        }),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(ReadErrorKind::NotUtf8 {
+            offset: e.utf8_error().valid_up_to(),
+        })
+    })?;
+    Ok(strip_bom(text))
+}
+
+/// Opens a file; for the explorer with `O_NONBLOCK`, so that a file that turned into a FIFO
+/// between the check and the open still cannot hang it.
+fn open_for_reading(path: &Path, nonblocking: bool) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = File::options();
+    options.read(true);
+    if nonblocking {
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if nonblocking && !file.metadata()?.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
+enum Bounded {
+    Io(io::Error),
+    TooLarge,
+}
+
+fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, Bounded> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Bounded::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(Bounded::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Text without a leading UTF-8 byte-order mark (Windows editors write one; JSON parsers then
+/// say "expected value" at line 1 column 1).
+pub fn strip_bom(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(bytes).unwrap();
+        f
+    }
+
+    #[test]
+    fn reads_text_and_drops_a_bom() {
+        let f = file_with("\u{feff}{\"a\": 1}".as_bytes());
+        let text = read_text(&Source::File(f.path().into()), ReadOptions::default()).unwrap();
+        assert_eq!(text, "{\"a\": 1}");
+    }
+
+    #[test]
+    fn refuses_what_is_too_large_not_utf8_or_not_a_file() {
+        let f = file_with(b"0123456789");
+        let small = ReadOptions {
+            limit: 5,
+            regular_only: false,
+        };
+        let e = read_text(&Source::File(f.path().into()), small).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("larger than the 0 MB limit for one input"),
+            "{e}"
+        );
+        let f = file_with(b"ok \xff\xfe");
+        let e = read_text(&Source::File(f.path().into()), ReadOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("not UTF-8 text (invalid byte at offset 3)"),
+            "{e}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_text(&Source::File(dir.path().into()), ReadOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("it is a directory, not a regular file"),
+            "{e}"
+        );
+        // A device is read as it comes, but never past the limit.
+        let e = read_text(&Source::File("/dev/zero".into()), small).unwrap_err();
+        assert!(matches!(e.kind, ReadErrorKind::TooLarge { .. }), "{e}");
+        let strict = ReadOptions {
+            regular_only: true,
+            ..ReadOptions::default()
+        };
+        let e = read_text(&Source::File("/dev/zero".into()), strict).unwrap_err();
+        assert!(e.to_string().contains("a character device"), "{e}");
+    }
+
+    #[test]
+    fn names_are_escaped() {
+        let e = read_text(
+            &Source::File("/nonexistent/a\u{1b}[2Jb\u{202e}".into()),
+            ReadOptions::default(),
+        )
+        .unwrap_err();
+        let s = e.to_string();
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}'), "{s}");
+        assert!(
+            s.starts_with("cannot read /nonexistent/a\\u{1b}[2Jb\\u{202e}: "),
+            "{s}"
+        );
+    }
+}
