@@ -227,19 +227,30 @@ fn note(text: &str) {
     let _ = writeln!(err, "{text}");
 }
 
-/// Whether file descriptor 1 is open: Rust's standard output silently drops everything written
-/// to a closed one, which would make `ims-perms list >&-` look like a success.
-fn stdout_is_open() -> bool {
-    // SAFETY: F_GETFD on a descriptor number only queries the process's descriptor table.
-    unsafe { libc::fcntl(1, libc::F_GETFD) != -1 }
+/// Whether standard output was closed when the program started (`ims-perms list >&-`). Rust's
+/// runtime reopens a closed descriptor 1 on /dev/null, read-write, before `main`, so the results
+/// would silently vanish. A shell's `>/dev/null` opens it write-only, so it is not mistaken.
+fn stdout_was_closed() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: F_GETFL on a descriptor number only queries the process's descriptor table.
+    let flags = unsafe { libc::fcntl(1, libc::F_GETFL) };
+    if flags == -1 {
+        return true;
+    }
+    if flags & libc::O_ACCMODE != libc::O_RDWR {
+        return false;
+    }
+    let (Ok(out), Ok(null)) = (
+        std::fs::metadata("/dev/stdout"),
+        std::fs::metadata("/dev/null"),
+    ) else {
+        return false;
+    };
+    out.rdev() == null.rdev() && out.dev() == null.dev() && out.ino() == null.ino()
 }
 
 /// Parses arguments and runs; returns the process exit code.
 pub fn run() -> i32 {
-    if !stdout_is_open() {
-        note("ims-perms: standard output is closed; nothing would be seen");
-        return 2;
-    }
     let args = search_terms_after_flags(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -566,6 +577,10 @@ fn print_operations(
 
 /// Writes to stdout; a closed pipe (`| head`) ends the program quietly instead of panicking.
 fn emit(text: &str) {
+    if stdout_was_closed() {
+        note("ims-perms: cannot write to stdout: it is closed");
+        std::process::exit(2);
+    }
     let mut out = io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         if e.kind() == io::ErrorKind::BrokenPipe {

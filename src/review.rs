@@ -465,6 +465,8 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
 
     let statements_value = match doc.get("Statement") {
         Some(Value::Array(s)) => s.as_slice(),
+        // Without statements the document is not a policy: nothing to mark, nothing to start
+        // the explorer's composer from.
         Some(_) => {
             findings.push(finding(
                 Severity::Error,
@@ -472,7 +474,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 "Statement must be an array",
                 "Statement 必须是数组",
             ));
-            &[]
+            return unreadable(findings);
         }
         None => {
             findings.push(finding(
@@ -481,7 +483,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 "missing Statement",
                 "缺少 Statement",
             ));
-            &[]
+            return unreadable(findings);
         }
     };
     if statements_value.len() > MAX_STATEMENTS {

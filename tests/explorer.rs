@@ -605,3 +605,62 @@ fn large_catalogs_search_in_the_background_with_the_same_results() {
     a.wait_for_search();
     assert!(draw(&mut a, 120, 40).contains(&format!("{}/30000 ", expected("x").len())));
 }
+
+#[test]
+fn an_unreadable_policy_keeps_the_session_and_draws_at_every_size() {
+    for text in [
+        "",
+        "{}",
+        "[]",
+        "{\"Version\": \"1.1\"} trailing",
+        "\u{feff}",
+    ] {
+        let mut app = app(Lang::En);
+        keys(&mut app, &[" ", "<Down>", " "]);
+        assert_eq!(ids(&app).len(), 2);
+        app.load_policy("p.json", text);
+        assert_eq!(ids(&app).len(), 2, "{text:?}: the selection stays");
+        for (w, h) in [(160, 45), (120, 40), (80, 24)] {
+            let screen = draw(&mut app, w, h);
+            assert!(
+                screen.contains("2 selected"),
+                "{text:?} at {w}x{h}:\n{screen}"
+            );
+        }
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.starts_with("Cannot review p.json: "), "{status}");
+    }
+}
+
+#[test]
+fn alt_keys_are_not_their_letters_and_pastes_are_bounded() {
+    let mut app = app(Lang::En);
+    app.handle_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
+    app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
+    assert!(app.query.is_empty());
+    keys(&mut app, &["/"]);
+    app.paste("GET /v2/cloudimages\nline two\u{1b}[2J\u{202e}");
+    assert_eq!(app.query, "GET /v2/cloudimages line two[2J");
+    app.paste(&"x".repeat(100_000));
+    assert_eq!(
+        app.query.chars().count(),
+        ims_perms::tui::app::MAX_QUERY_CHARS
+    );
+    assert!(app.status.as_deref().unwrap_or("").contains("cut at 512"));
+}
+
+#[test]
+fn typed_file_names_start_at_home() {
+    let home = std::env::var("HOME").unwrap_or_default();
+    if home.is_empty() {
+        return;
+    }
+    use ims_perms::tui::expand_home;
+    assert_eq!(
+        expand_home("~/p.json"),
+        std::path::Path::new(&home).join("p.json")
+    );
+    assert_eq!(expand_home("~"), std::path::PathBuf::from(&home));
+    assert_eq!(expand_home("a/~/b"), std::path::PathBuf::from("a/~/b"));
+    assert_eq!(expand_home("~user/x"), std::path::PathBuf::from("~user/x"));
+}

@@ -117,4 +117,116 @@ proptest! {
         let _ = catalog::parse("mangled.json", &mangled);
         let _ = catalog::parse("cut.json", &text[..at]);
     }
+
+    #[test]
+    fn any_policy_text_is_reviewed_without_panicking(
+        pieces in prop::collection::vec(policy_piece(), 0..24),
+        cut in 0usize..400,
+    ) {
+        let catalog = Catalog::builtin().unwrap();
+        let text = pieces.concat();
+        let review = ims_perms::review::explain(&catalog, &text);
+        // Unreadable documents list no operations; readable ones list every operation.
+        prop_assert!(review.operations.is_empty() || review.operations.len() == catalog.len());
+        prop_assert!(review.evaluated || review.has_errors());
+        let _ = ims_perms::review::report_text(&catalog, &review, ims_perms::Lang::Zh);
+        let mut at = cut.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let _ = ims_perms::review::explain(&catalog, &text[..at]);
+    }
+
+    #[test]
+    fn any_html_is_imported_or_refused_without_panicking(
+        pieces in prop::collection::vec(html_piece(), 0..40),
+    ) {
+        let html = pieces.concat();
+        let _ = ims_perms::import::import_html(&html, None, "t");
+        let _ = ims_perms::import::import_html(&html, Some("ims"), "t");
+        let _ = ims_perms::import::title_of(&html);
+    }
+}
+
+/// Fragments of policy documents, valid and not, to be strung together.
+fn policy_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,6}",
+        prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"Version\"",
+            "\"1.1\"",
+            "\"1.0\"",
+            "\"5.0\"",
+            "\"Statement\"",
+            "\"Effect\"",
+            "\"Allow\"",
+            "\"Deny\"",
+            "\"Action\"",
+            "\"NotAction\"",
+            "\"Condtion\"",
+            "\"ims:*:*\"",
+            "\"ims:images:list\"",
+            "\"ims:images:g?t\"",
+            "\"obs:*:*\"",
+            "\"Ims:x:y\"",
+            "\"ims:images\"",
+            "null",
+            "1",
+            "true",
+            "\u{feff}",
+            "\"\\u001b[2J\"",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+/// Fragments of permission-table pages.
+fn html_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,6}",
+        prop::sample::select(vec![
+            "<table>",
+            "</table>",
+            "<thead>",
+            "</thead>",
+            "<tbody>",
+            "<tr>",
+            "</tr>",
+            "<th>",
+            "<td>",
+            "</td>",
+            "<ul>",
+            "<li>",
+            "<p>",
+            "</p>",
+            "<div class=\"note\">",
+            "<div class=\"notebody\">",
+            "</div>",
+            "权限",
+            "授权项",
+            "授权范围",
+            "对应API接口",
+            "Permission",
+            "Action",
+            "API",
+            "Authorization Scope",
+            "支持：",
+            "不支持：",
+            "项目（Project）",
+            "企业项目（Enterprise Project）",
+            "ims:images:list",
+            "（仅x需要）",
+            "GET /v2/images",
+            "无",
+            "<h1>",
+            "# ",
+        ])
+        .prop_map(str::to_string),
+    ]
 }

@@ -31,6 +31,19 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, width: u16, height: u16, command: &str, env: &[(&str, &str)]) -> Tmux {
+        // Up when the search line shows (or, for a program that ends at once, when it ended).
+        Self::start_until(name, width, height, command, env, &["│/ ", "EXIT="])
+    }
+
+    /// [`Tmux::start`], up when the screen shows one of `ready`.
+    fn start_until(
+        name: &str,
+        width: u16,
+        height: u16,
+        command: &str,
+        env: &[(&str, &str)],
+        ready: &[&str],
+    ) -> Tmux {
         let socket = format!("ims-perms-test-{name}-{}", std::process::id());
         let t = Tmux { socket };
         let mut cmd = Command::new("tmux");
@@ -46,8 +59,7 @@ impl Tmux {
         ));
         assert!(cmd.status().unwrap().success());
         t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
-        // Up when the search line shows (or, for a program that ends at once, when it ended).
-        t.wait_for_any(&["│/ ", "EXIT="]);
+        t.wait_for_any(ready);
         t
     }
 
@@ -63,8 +75,8 @@ impl Tmux {
     /// Sends tmux key names (`Enter`, `Space`, `C-c`...) as keys and anything else as literal
     /// text (tmux would read `delete` as the Delete key).
     fn keys(&self, keys: &[&str]) {
-        const NAMES: [&str; 8] = [
-            "Enter", "Space", "Escape", "C-c", "Tab", "BSpace", "Up", "Down",
+        const NAMES: [&str; 9] = [
+            "Enter", "Space", "Escape", "C-c", "C-z", "Tab", "BSpace", "Up", "Down",
         ];
         for k in keys {
             if NAMES.contains(k) {
@@ -459,4 +471,231 @@ fn quitting_leaves_the_terminal_cooked() {
         screen.lines().any(|l| l.trim() == "icanon"),
         "raw mode left on:\n{screen}"
     );
+}
+
+/// The terminal's modes as tmux sees them: alternate screen, mouse reporting, cursor shown.
+fn terminal_modes(t: &Tmux) -> String {
+    t.tmux(&[
+        "display-message",
+        "-p",
+        "alt=#{alternate_on} mouse=#{mouse_any_flag} cursor=#{cursor_flag}",
+    ])
+    .trim()
+    .to_string()
+}
+
+/// Waits for a file the program under test writes (its PID).
+fn read_pid(path: &Path) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(pid) = std::fs::read_to_string(path)
+            && !pid.trim().is_empty()
+        {
+            return pid.trim().to_string();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no pid in {path:?}"
+        );
+        sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn terminating_signals_restore_the_terminal() {
+    if !have("tmux") {
+        return;
+    }
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130), ("QUIT", 131)] {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let command = format!("sh -c 'echo $$ > {}; exec {BIN}'", pid_file.display());
+        let t = Tmux::start(
+            &format!("sig{signal}"),
+            100,
+            30,
+            &command,
+            &[("LANG", "C.UTF-8")],
+        );
+        let pid = read_pid(&pid_file);
+        t.wait_for("│/ ");
+        assert_eq!(
+            terminal_modes(&t),
+            "alt=1 mouse=1 cursor=0",
+            "{signal}: running"
+        );
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let after = t.wait_for_exit();
+        assert!(
+            after.contains(&format!("EXIT={status}")),
+            "{signal}: {after}"
+        );
+        assert!(
+            after.lines().any(|l| l.trim() == "icanon"),
+            "{signal}: cooked again:\n{after}"
+        );
+        assert_eq!(
+            terminal_modes(&t),
+            "alt=0 mouse=0 cursor=1",
+            "{signal}: restored"
+        );
+    }
+}
+
+/// The PID of the one child process of `parent` (the explorer started from a shell).
+fn child_of(parent: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let out = Command::new("pgrep").args(["-P", parent]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !text.is_empty() {
+            return text.lines().next().unwrap().to_string();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no child of {parent}"
+        );
+        sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn suspend_and_resume_from_a_shell() {
+    if !have("tmux") || !have("bash") {
+        return;
+    }
+    let t = Tmux::start_until(
+        "tstp",
+        100,
+        30,
+        "PS1='shell> ' bash --norc --noprofile -i",
+        &[("LANG", "C.UTF-8")],
+        &["shell>"],
+    );
+    let shell = t.tmux(&["display-message", "-p", "#{pane_pid}"]);
+    let shell = child_of(shell.trim());
+    t.keys(&[BIN, "Enter"]);
+    t.wait_for("│/ ");
+    let explorer = child_of(&shell);
+    // kill -TSTP, as a job control script or `kill %1` would.
+    assert!(
+        Command::new("kill")
+            .args(["-TSTP", &explorer])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for("Stopped");
+    assert_eq!(terminal_modes(&t), "alt=0 mouse=0 cursor=1", "given back");
+    t.keys(&["fg", "Enter"]);
+    t.wait_for("│/ ");
+    assert_eq!(terminal_modes(&t), "alt=1 mouse=1 cursor=0", "taken again");
+    // Raw mode again: keys arrive one by one, without Enter, and do not echo.
+    t.keys(&["/", "upload"]);
+    let screen = t.wait_for("/ upload");
+    assert!(screen.contains("Uploading"), "{screen}");
+    // Ctrl-Z from the keyboard does the same.
+    t.keys(&["Escape", "C-z"]);
+    t.wait_for("Stopped");
+    t.keys(&["fg", "Enter"]);
+    t.wait_for("│/ ");
+    t.keys(&["q"]);
+    t.wait_for("shell>");
+    assert_eq!(terminal_modes(&t), "alt=0 mouse=0 cursor=1");
+}
+
+#[test]
+fn unreadable_policies_fifos_and_huge_pastes_never_break_the_explorer() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "").unwrap();
+    let fifo = dir.path().join("fifo.json");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    // --policy /dev/null: was a panic (index out of bounds).
+    let t = Tmux::start(
+        "badpolicy",
+        160,
+        45,
+        &format!("{BIN} --policy /dev/null"),
+        &[("LANG", "C.UTF-8")],
+    );
+    let screen = t.wait_for("Cannot review /dev/null");
+    assert!(screen.contains("invalid JSON"), "{screen}");
+    // Select a row, then open an empty file: the selection stays.
+    t.keys(&["Space"]);
+    t.wait_for("1 selected");
+    t.keys(&["o", empty.to_str().unwrap(), "Enter"]);
+    let screen = t.wait_for("Cannot review");
+    assert!(screen.contains("1 selected"), "{screen}");
+    // A FIFO is refused at once instead of blocking for good.
+    t.keys(&["o", fifo.to_str().unwrap(), "Enter"]);
+    t.wait_for("it is a FIFO, not a regular file");
+    // A 100 KB paste is cut to the field's limit, and the explorer keeps answering.
+    let paste = dir.path().join("paste.txt");
+    std::fs::write(&paste, "x".repeat(100_000)).unwrap();
+    t.tmux(&["load-buffer", paste.to_str().unwrap()]);
+    t.keys(&["/"]);
+    t.tmux(&["paste-buffer", "-p"]);
+    t.wait_for("Too long: cut at 512 characters");
+    t.keys(&["BSpace", "BSpace", "BSpace", "BSpace"]);
+    // The end of a long query shows, with the cursor.
+    t.keys(&["END"]);
+    let screen = t.wait_for("xxxEND▏");
+    assert!(screen.contains("│/ …x"), "{screen}");
+    t.keys(&["Escape", "C-c"]);
+    let after = t.wait_for_exit();
+    assert!(after.contains("EXIT=0"), "{after}");
+}
+
+#[test]
+fn writes_refuse_directories_and_explain_pseudo_files() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(
+        "writes",
+        160,
+        45,
+        BIN,
+        &[("LANG", "C.UTF-8"), ("HOME", dir.path().to_str().unwrap())],
+    );
+    t.keys(&["Space", "w"]);
+    t.wait_for("Write the policy to");
+    // Clear the proposed name, then a directory.
+    for _ in 0..20 {
+        t.keys(&["BSpace"]);
+    }
+    t.keys(&[dir.path().to_str().unwrap(), "Enter"]);
+    t.wait_for("it is a directory; only a regular file is replaced");
+    t.keys(&["w"]);
+    t.wait_for("Write the policy to");
+    for _ in 0..20 {
+        t.keys(&["BSpace"]);
+    }
+    // ~ is the home folder, as in a shell.
+    t.keys(&["~/mine.json", "Enter"]);
+    t.wait_for("bytes to ");
+    assert!(dir.path().join("mine.json").exists());
+    // A pseudo file: asked, then told why it cannot be written.
+    t.keys(&["w"]);
+    t.wait_for("Write the policy to");
+    for _ in 0..20 {
+        t.keys(&["BSpace"]);
+    }
+    t.keys(&["/proc/version", "Enter"]);
+    t.wait_for("Overwrite?");
+    t.keys(&["y"]);
+    t.wait_for("cannot write /proc/version: cannot create a temporary file in its folder");
+    t.keys(&["C-c"]);
+    assert!(t.wait_for_exit().contains("EXIT=0"));
 }
