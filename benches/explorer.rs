@@ -41,8 +41,7 @@ fn press(app: &mut App, c: char) {
 }
 
 fn draw(app: &mut App, terminal: &mut Terminal<TestBackend>) {
-    let areas = ui::areas(Rect::new(0, 0, 160, 50), app.focus, app.loaded.is_some());
-    app.set_table_rows(areas.table_rows());
+    app.sync_view(Rect::new(0, 0, 160, 50));
     terminal
         .draw(|f| ui::render(app, Theme { color: true }, f))
         .expect("draw");

@@ -13,18 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::lang::{Lang, LocalText};
-use crate::route::RoutePattern;
+use crate::route::{HTTP_METHODS, RoutePattern, normalised_segments};
 use crate::text::{escape_controls, find_control, shorten};
 
 /// The built-in catalog, transcribed from Huawei's IMS permission table (see `assets/`).
 pub const BUILTIN_JSON: &str = include_str!("../assets/ims-permissions.json");
 /// The name the built-in catalog goes by in messages.
 pub const BUILTIN_ORIGIN: &str = "built-in catalog";
-
-/// HTTP methods an operation may have.
-pub const HTTP_METHODS: [&str; 9] = [
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
-];
 
 /// One API operation and the permissions it needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,34 +298,7 @@ impl Catalog {
     /// Reads and validates several catalog files, on all cores, then adds them in the order
     /// given. The first file (in that order) that fails stops everything; nothing is added then.
     pub fn load_files(&mut self, paths: &[std::path::PathBuf]) -> Result<(), CatalogError> {
-        let read = |path: &std::path::PathBuf| read_file(path);
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(paths.len().max(1));
-        let parsed: Vec<Result<ParsedCatalog, CatalogError>> = if threads <= 1 {
-            paths.iter().map(read).collect()
-        } else {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let mut slots: Vec<Option<Result<ParsedCatalog, CatalogError>>> =
-                (0..paths.len()).map(|_| None).collect();
-            let results = std::sync::Mutex::new(&mut slots);
-            std::thread::scope(|scope| {
-                for _ in 0..threads {
-                    scope.spawn(|| {
-                        loop {
-                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(path) = paths.get(k) else { break };
-                            let result = read(path);
-                            results.lock().expect("no worker panics")[k] = Some(result);
-                        }
-                    });
-                }
-            });
-            slots
-                .into_iter()
-                .map(|r| r.expect("every file read"))
-                .collect()
-        };
+        let parsed = crate::par::par_map(paths, crate::par::threads(usize::MAX), |p| read_file(p));
         let mut staged = self.clone();
         // One exact allocation for all operations: growing by doubling would leave up to half
         // of it unused at 100,000 operations.
@@ -536,20 +504,13 @@ fn id_hash(service: &str, id: &str) -> u64 {
     h.finish()
 }
 
-/// A path's segments with parameter names dropped: `None` for `{param}`.
-fn route_segments(path: &str) -> impl Iterator<Item = Option<&str>> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| if s.starts_with('{') { None } else { Some(s) })
-}
-
 /// Hash of (service, method, normalised path), without building the normalised string.
 fn route_hash(op: &Operation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     op.service.hash(&mut h);
     op.method.hash(&mut h);
-    for seg in route_segments(&op.path) {
+    for seg in normalised_segments(&op.path) {
         seg.hash(&mut h);
     }
     h.finish()
@@ -558,9 +519,7 @@ fn route_hash(op: &Operation) -> u64 {
 /// Whether two operations are the same route of the same service (`{id}` and `{image_id}` are
 /// the same segment).
 fn same_route(a: &Operation, b: &Operation) -> bool {
-    a.service == b.service
-        && a.method == b.method
-        && route_segments(&a.path).eq(route_segments(&b.path))
+    a.service == b.service && a.method == b.method && RoutePattern::same_route(&a.path, &b.path)
 }
 
 fn describe_operation(index: usize, id: Option<&str>) -> String {

@@ -1,22 +1,24 @@
 //! Subcommands. Results go to stdout, diagnostics to stderr. Exit codes: 0 success, 1 nothing
-//! found (no match, no policy), 2 bad input (arguments, catalogs, unknown operations, files).
+//! found (no match, no policy, findings that are errors), 2 bad input (arguments, catalogs,
+//! unknown operations, files). Each subcommand is one function over its own arguments; all of
+//! them return a [`Failure`] instead of exiting, and [`run`] turns it into the exit code.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
 use ims_perms::catalog::Catalog;
 use ims_perms::export::ExportFormat;
 use ims_perms::input::{ReadOptions, Source, read_text};
 use ims_perms::lang::Lang;
-use ims_perms::output::{operation_detail, operations_table};
-use ims_perms::policy::{ComposeOptions, Effect, compose, report_lines};
-use ims_perms::query::{SearchIndex, search};
-use ims_perms::resolve::resolve_operation;
-use ims_perms::route::{self, Request};
+use ims_perms::policy::{ComposeOptions, Effect, compose};
+use ims_perms::present::{self, Advice, Said};
+use ims_perms::resolve::{self, resolve_operation};
+use ims_perms::route::Request;
+use ims_perms::text::escape_controls;
 use ims_perms::tui::clipboard::ClipboardMode;
 
 const AFTER_HELP: &str = "\
@@ -30,6 +32,19 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "ims-perms", version, after_help = AFTER_HELP)]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
+
+    #[command(flatten)]
+    explorer: ExplorerArgs,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+struct Global {
     /// Add operations from a catalog file in the ims-perms JSON format (repeatable).
     #[arg(long, global = true, value_name = "FILE")]
     catalog: Vec<PathBuf>,
@@ -40,12 +55,16 @@ struct Cli {
 
     /// Language of names, notes and reports [default: from LC_ALL / LC_MESSAGES / LANG].
     #[arg(long, global = true, value_enum)]
-    lang: Option<Lang>,
+    lang: Option<LangArg>,
+}
 
+/// The explorer's options (no subcommand).
+#[derive(Debug, Args)]
+struct ExplorerArgs {
     /// Explorer: how `y` copies the policy (auto: OSC 52 over SSH or without a display, else
     /// the system clipboard, falling back to OSC 52) [default: $IMS_PERMS_CLIPBOARD, else auto].
     #[arg(long, value_enum)]
-    clipboard: Option<ClipboardMode>,
+    clipboard: Option<ClipboardArg>,
 
     /// Explorer: print the composed policy on stdout after quitting (`ims-perms --print > p.json`).
     #[arg(long)]
@@ -67,92 +86,197 @@ struct Cli {
     /// Tests only: panic right after the first frame, to check the terminal is restored.
     #[arg(long, hide = true)]
     panic_after_first_frame: bool,
-
-    #[command(subcommand)]
-    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List every operation: its actions, scopes and route.
-    List {
-        /// Print the operations as a JSON array in the catalog format.
-        #[arg(long)]
-        json: bool,
-    },
+    List(ListArgs),
     /// Search operations with the query language (see README): `ims-perms search delete -is:deprecated`.
-    Search {
-        /// Query terms, all of which must match (a leading `-` negates a term).
-        #[arg(required = true, value_name = "QUERY")]
-        query: Vec<String>,
-        /// Print the results as a JSON array in the catalog format, best first.
-        #[arg(long)]
-        json: bool,
-    },
+    Search(SearchArgs),
     /// Compose the smallest custom policy allowing the given operations.
-    Compose {
-        /// An operation id (`list-images`) or route (`"PUT /v2/images/{image_id}/file"`; a
-        /// concrete path or URL works too).
-        #[arg(required = true, value_name = "OPERATION")]
-        operations: Vec<String>,
-        /// Include this conditional action (repeatable).
-        #[arg(long = "with", value_name = "ACTION")]
-        with: Vec<String>,
-        /// Include every conditional action of the chosen operations.
-        #[arg(long)]
-        all_conditional: bool,
-        /// The statement's Effect.
-        #[arg(long, value_enum, default_value = "allow")]
-        effect: Effect,
-        /// Write the policy to FILE instead of stdout.
-        #[arg(long, short, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Overwrite FILE if it exists.
-        #[arg(long, requires = "output")]
-        force: bool,
-        /// Output format: the policy JSON, or a Terraform `huaweicloud_identity_role`.
-        #[arg(long, value_enum, default_value = "json")]
-        format: ExportFormat,
-        /// Terraform: the role's name.
-        #[arg(long, default_value = ims_perms::export::DEFAULT_ROLE_NAME)]
-        name: String,
-        /// Replace actions with wildcards where, over the loaded catalogs, that grants exactly
-        /// the same operations.
-        #[arg(long)]
-        compact: bool,
-    },
+    Compose(ComposeArgs),
     /// Explain and lint an existing policy: what it allows, denies, and what is wrong or too broad.
-    Explain {
-        /// A policy file, or `-` for standard input.
-        #[arg(value_name = "FILE|-")]
-        file: OsString,
-        /// Print `{"operations": [...], "findings": [...]}`.
-        #[arg(long)]
-        json: bool,
-    },
+    Explain(ExplainArgs),
     /// Which operation an API call is, and the actions it needs: `ims-perms lookup "GET /v2/images/ab12"`.
-    Lookup {
-        /// `METHOD PATH` or `METHOD URL` (one argument, or the method and the path as two).
-        #[arg(required = true, num_args = 1..=2, value_name = "METHOD PATH-OR-URL")]
-        request: Vec<String>,
-        /// Print the matching operations as a JSON array, best first.
-        #[arg(long)]
-        json: bool,
-    },
+    Lookup(LookupArgs),
     /// Read a Huawei Cloud permission table (HTML, Chinese or English) and print it as a catalog.
-    ImportHtml {
-        /// The HTML page, or `-` for standard input.
-        #[arg(value_name = "FILE|-")]
-        file: OsString,
-        /// The catalog's service (default: the service part of the table's actions).
-        #[arg(long)]
-        service: Option<String>,
-    },
+    ImportHtml(ImportArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
         shell: Shell,
     },
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// Print the operations as a JSON array in the catalog format.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// Query terms, all of which must match (a leading `-` negates a term).
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    /// Print the results as a JSON array in the catalog format, best first.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ComposeArgs {
+    /// An operation id (`list-images`) or route (`"PUT /v2/images/{image_id}/file"`; a
+    /// concrete path or URL works too).
+    #[arg(required = true, value_name = "OPERATION")]
+    operations: Vec<String>,
+    /// Include this conditional action (repeatable).
+    #[arg(long = "with", value_name = "ACTION")]
+    with: Vec<String>,
+    /// Include every conditional action of the chosen operations.
+    #[arg(long)]
+    all_conditional: bool,
+    /// The statement's Effect.
+    #[arg(long, value_enum, default_value = "allow")]
+    effect: EffectArg,
+    /// Write the policy to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long, requires = "output")]
+    force: bool,
+    /// Output format: the policy JSON, or a Terraform `huaweicloud_identity_role`.
+    #[arg(long, value_enum, default_value = "json")]
+    format: FormatArg,
+    /// Terraform: the role's name.
+    #[arg(long, default_value = ims_perms::export::DEFAULT_ROLE_NAME)]
+    name: String,
+    /// Replace actions with wildcards where, over the loaded catalogs, that grants exactly
+    /// the same operations.
+    #[arg(long)]
+    compact: bool,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// A policy file, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    file: OsString,
+    /// Print `{"operations": [...], "findings": [...]}`.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct LookupArgs {
+    /// `METHOD PATH` or `METHOD URL` (one argument, or the method and the path as two).
+    #[arg(required = true, num_args = 1..=2, value_name = "METHOD PATH-OR-URL")]
+    request: Vec<String>,
+    /// Print the matching operations as a JSON array, best first.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// The HTML page, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    file: OsString,
+    /// The catalog's service (default: the service part of the table's actions).
+    #[arg(long)]
+    service: Option<String>,
+}
+
+// The core's enums as the command line spells them: clap stays out of the library.
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EffectArg {
+    Allow,
+    Deny,
+}
+
+impl From<EffectArg> for Effect {
+    fn from(e: EffectArg) -> Effect {
+        match e {
+            EffectArg::Allow => Effect::Allow,
+            EffectArg::Deny => Effect::Deny,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Json,
+    Terraform,
+}
+
+impl From<FormatArg> for ExportFormat {
+    fn from(f: FormatArg) -> ExportFormat {
+        match f {
+            FormatArg::Json => ExportFormat::Json,
+            FormatArg::Terraform => ExportFormat::Terraform,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ClipboardArg {
+    Auto,
+    System,
+    Osc52,
+    None,
+}
+
+impl From<ClipboardArg> for ClipboardMode {
+    fn from(c: ClipboardArg) -> ClipboardMode {
+        match c {
+            ClipboardArg::Auto => ClipboardMode::Auto,
+            ClipboardArg::System => ClipboardMode::System,
+            ClipboardArg::Osc52 => ClipboardMode::Osc52,
+            ClipboardArg::None => ClipboardMode::None,
+        }
+    }
+}
+
+/// How the program ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Success = 0,
+    /// No match, no policy, a policy with errors.
+    NothingFound = 1,
+    /// Bad arguments, catalogs, operations or files.
+    BadInput = 2,
+}
+
+/// A failure: its exit code and one line for stderr (none when the output pipe was closed by
+/// its reader, `| head`, which is no failure to report).
+struct Failure {
+    exit: Exit,
+    message: Option<String>,
+}
+
+fn fail<T>(exit: Exit, message: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure {
+        exit,
+        message: Some(message.into()),
+    })
 }
 
 /// Options that take a value (as a separate word, or after `=`).
@@ -207,17 +331,299 @@ fn search_terms_after_flags(args: Vec<OsString>) -> Vec<OsString> {
     front
 }
 
-/// A failure: its exit code and one line for stderr.
-struct Failure {
-    code: i32,
-    message: String,
+/// Parses arguments and runs; returns the process exit code.
+pub fn run() -> i32 {
+    let args = search_terms_after_flags(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with exit 0, usage errors to stderr with 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let result = match cli.command {
+        None => explore(&cli.global, &cli.explorer),
+        Some(command) => execute(&cli.global, command),
+    };
+    match result {
+        Ok(exit) => exit as i32,
+        Err(failure) => {
+            if let Some(message) = failure.message {
+                note(&format!("ims-perms: {message}"));
+            }
+            failure.exit as i32
+        }
+    }
 }
 
-fn fail<T>(code: i32, message: impl Into<String>) -> Result<T, Failure> {
-    Err(Failure {
-        code,
-        message: message.into(),
+fn lang_of(global: &Global) -> Lang {
+    global.lang.map_or_else(Lang::from_env, Lang::from)
+}
+
+fn execute(global: &Global, command: Command) -> Result<Exit, Failure> {
+    let lang = lang_of(global);
+    match command {
+        // These two need no catalog.
+        Command::Completions { shell } => completions(shell),
+        Command::ImportHtml(args) => import(&args),
+        Command::List(args) => list(&load_catalogs(global)?, &args, lang),
+        Command::Search(args) => search(&load_catalogs(global)?, &args, lang),
+        Command::Compose(args) => compose_policy(&load_catalogs(global)?, &args, lang),
+        Command::Explain(args) => explain(&load_catalogs(global)?, &args, lang),
+        Command::Lookup(args) => lookup(&load_catalogs(global)?, &args, lang),
+    }
+}
+
+/// No subcommand: the explorer.
+fn explore(global: &Global, args: &ExplorerArgs) -> Result<Exit, Failure> {
+    let catalog = load_catalogs(global)?;
+    let clipboard = clipboard_mode(args.clipboard)?;
+    let policy = match &args.policy {
+        Some(path) => {
+            let source = Source::from_arg(path.as_os_str());
+            Some((source.shown(), read_input(&source)?))
+        }
+        None => None,
+    };
+    let options = ims_perms::tui::Options {
+        exit_after_first_frame: args.exit_after_first_frame,
+        panic_after_first_frame: args.panic_after_first_frame,
+        policy,
+        lang: lang_of(global),
+        clipboard,
+        show_keys: args.show_keys,
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let policy = ims_perms::tui::run(catalog, options)
+        .or_else(|e| fail(Exit::BadInput, format!("cannot run the explorer: {e}")))?;
+    if args.print {
+        match policy {
+            Some(json) => emit(&json)?,
+            None => {
+                return fail(
+                    Exit::NothingFound,
+                    "no policy: nothing selected that needs an IAM action",
+                );
+            }
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn completions(shell: Shell) -> Result<Exit, Failure> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ims-perms", &mut buf);
+    emit(&String::from_utf8_lossy(&buf))?;
+    Ok(Exit::Success)
+}
+
+fn list(catalog: &Catalog, args: &ListArgs, lang: Lang) -> Result<Exit, Failure> {
+    let all: Vec<usize> = (0..catalog.len()).collect();
+    print_operations(catalog, &all, args.json, lang)?;
+    Ok(Exit::Success)
+}
+
+fn search(catalog: &Catalog, args: &SearchArgs, lang: Lang) -> Result<Exit, Failure> {
+    let index = ims_perms::query::SearchIndex::new(catalog);
+    let input = args.query.join(" ");
+    let hits = ims_perms::query::search(catalog, &index, &input)
+        .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?;
+    if hits.is_empty() {
+        return fail(
+            Exit::NothingFound,
+            format!("no operation matches \"{}\"", escape_controls(&input)),
+        );
+    }
+    let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
+    print_operations(catalog, &found, args.json, lang)?;
+    Ok(Exit::Success)
+}
+
+fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<Exit, Failure> {
+    let mut chosen = Vec::new();
+    for spec in &args.operations {
+        let i =
+            resolve_operation(catalog, spec).or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+        chosen.push(i);
+    }
+    let effect = Effect::from(args.effect);
+    let options = ComposeOptions {
+        with: args.with.clone(),
+        all_conditional: args.all_conditional,
+        effect,
+    };
+    let composition =
+        compose(catalog, &chosen, &options).or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+    let mut report = present::compose_report(catalog, &composition, effect, lang, Advice::Cli);
+    let Some(policy) = &composition.policy else {
+        note(&report.join("\n"));
+        return fail(
+            Exit::NothingFound,
+            "no policy: the chosen operations need no IAM action",
+        );
+    };
+    let mut policy = policy.clone();
+    if args.compact {
+        let (compacted, changes) = ims_perms::export::compact(catalog, &policy);
+        report.extend(present::compact_report(&changes, lang));
+        policy = compacted;
+    }
+    let text = match ExportFormat::from(args.format) {
+        ExportFormat::Json => policy.to_json(),
+        ExportFormat::Terraform => ims_perms::export::terraform(
+            catalog,
+            &composition.report.operations,
+            &policy,
+            &args.name,
+        ),
+    };
+    // The policy first: the report is commentary, and a stderr that cannot be written must not
+    // cost the policy.
+    match &args.output {
+        Some(path) => {
+            write_new_file(path, &text, args.force)?;
+            note(&report.join("\n"));
+            note(&present::said(
+                &Said::Wrote {
+                    bytes: text.len(),
+                    path: ims_perms::input::shown_path(path),
+                },
+                lang,
+            ));
+        }
+        None => {
+            emit(&text)?;
+            note(&report.join("\n"));
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Failure> {
+    let input = args.request.join(" ");
+    let request = Request::parse(&input).or_else(|e| fail(Exit::BadInput, e))?;
+    let hits = resolve::lookup(catalog, &request);
+    if hits.is_empty() {
+        let closest: Vec<String> = resolve::closest(catalog, &request, 3)
+            .into_iter()
+            .map(|i| catalog.operations()[i].route())
+            .collect();
+        return fail(
+            Exit::NothingFound,
+            format!(
+                "no operation matches {} {}; closest: {}",
+                request.method,
+                escape_controls(&request.path()),
+                closest.join(", ")
+            ),
+        );
+    }
+    if args.json {
+        print_operations(catalog, &hits, true, lang)?;
+        return Ok(Exit::Success);
+    }
+    let ops = catalog.operations();
+    let mut out = present::operation_detail(&ops[hits[0]], lang);
+    if hits.len() > 1 {
+        out.push_str(present::also_matches(lang));
+        out.push('\n');
+        for &i in &hits[1..] {
+            out.push_str(&format!(
+                "  {}  ({}: {})\n",
+                ops[i].route(),
+                ops[i].service,
+                ops[i].id
+            ));
+        }
+    }
+    emit(&out)?;
+    Ok(Exit::Success)
+}
+
+fn explain(catalog: &Catalog, args: &ExplainArgs, lang: Lang) -> Result<Exit, Failure> {
+    let text = read_input(&Source::from_arg(&args.file))?;
+    let review = ims_perms::review::explain(catalog, &text);
+    if args.json {
+        let doc = ims_perms::review::ReviewJson {
+            operations: &review.operations,
+            findings: &review.findings,
+        };
+        let mut out = serde_json::to_string_pretty(&doc)
+            .or_else(|e| fail(Exit::BadInput, format!("cannot write JSON: {e}")))?;
+        out.push('\n');
+        emit(&out)?;
+    } else {
+        emit(&present::review_report(catalog, &review, lang))?;
+    }
+    Ok(if review.has_errors() {
+        Exit::NothingFound
+    } else {
+        Exit::Success
     })
+}
+
+/// `import-html`: the table as a catalog on stdout, checked by the catalog loader first so the
+/// output always loads.
+fn import(args: &ImportArgs) -> Result<Exit, Failure> {
+    let source = Source::from_arg(&args.file);
+    let shown = source.shown();
+    let html = read_input(&source)?;
+    let title = ims_perms::import::title_of(&html).unwrap_or_else(|| shown.clone());
+    let catalog = ims_perms::import::import_html(&html, args.service.as_deref(), &title)
+        .or_else(|e| fail(Exit::BadInput, format!("{shown}: {e}")))?;
+    let mut text = serde_json::to_string_pretty(&catalog).unwrap_or_default();
+    text.push('\n');
+    if let Err(e) = ims_perms::catalog::parse(&shown, &text) {
+        return fail(
+            Exit::BadInput,
+            format!("the imported table is not a valid catalog: {e}"),
+        );
+    }
+    emit(&text)?;
+    Ok(Exit::Success)
+}
+
+/// A file or standard input, bounded and checked (see [`ims_perms::input`]).
+fn read_input(source: &Source) -> Result<String, Failure> {
+    read_text(source, ReadOptions::default()).or_else(|e| fail(Exit::BadInput, e.to_string()))
+}
+
+/// The built-in catalog (unless `--no-builtin`) plus every `--catalog` file; the first broken
+/// file stops everything.
+fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
+    let mut catalog = if global.no_builtin {
+        Catalog::new()
+    } else {
+        Catalog::builtin().or_else(|e| fail(Exit::BadInput, e.to_string()))?
+    };
+    catalog
+        .load_files(&global.catalog)
+        .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+    if catalog.is_empty() {
+        return fail(
+            Exit::BadInput,
+            "no operations: --no-builtin needs at least one --catalog file",
+        );
+    }
+    Ok(catalog)
+}
+
+fn print_operations(
+    catalog: &Catalog,
+    indices: &[usize],
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    if json {
+        let ops: Vec<_> = indices.iter().map(|&i| &catalog.operations()[i]).collect();
+        let mut text = serde_json::to_string_pretty(&ops)
+            .or_else(|e| fail(Exit::BadInput, format!("cannot write JSON: {e}")))?;
+        text.push('\n');
+        emit(&text)
+    } else {
+        emit(&present::operations_table(catalog, indices, lang))
+    }
 }
 
 /// A line on stderr. A stderr that cannot be written (`2>/dev/full`, closed) must not stop the
@@ -249,345 +655,20 @@ fn stdout_was_closed() -> bool {
     out.rdev() == null.rdev() && out.dev() == null.dev() && out.ino() == null.ino()
 }
 
-/// Parses arguments and runs; returns the process exit code.
-pub fn run() -> i32 {
-    let args = search_terms_after_flags(std::env::args_os().collect());
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help and version to stdout with exit 0, usage errors to stderr with 2.
-            let _ = e.print();
-            return e.exit_code();
-        }
-    };
-    match execute(cli) {
-        Ok(code) => code,
-        Err(f) => {
-            note(&format!("ims-perms: {}", f.message));
-            f.code
-        }
-    }
-}
-
-fn execute(cli: Cli) -> Result<i32, Failure> {
-    let lang = cli.lang.unwrap_or_else(Lang::from_env);
-    let command = match cli.command {
-        Some(c) => c,
-        None => {
-            let catalog = load_catalogs(&cli.catalog, cli.no_builtin)?;
-            let clipboard = clipboard_mode(cli.clipboard)?;
-            let policy = match &cli.policy {
-                Some(path) => {
-                    let source = Source::from_arg(path.as_os_str());
-                    match read_text(&source, ReadOptions::default()) {
-                        Ok(text) => Some((source.shown(), text)),
-                        Err(e) => return fail(2, e.to_string()),
-                    }
-                }
-                None => None,
-            };
-            let options = ims_perms::tui::Options {
-                exit_after_first_frame: cli.exit_after_first_frame,
-                panic_after_first_frame: cli.panic_after_first_frame,
-                policy,
-                lang,
-                clipboard,
-                show_keys: cli.show_keys,
-                no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            };
-            let policy = match ims_perms::tui::run(catalog, options) {
-                Ok(p) => p,
-                Err(e) => return fail(2, format!("cannot run the explorer: {e}")),
-            };
-            if cli.print {
-                match policy {
-                    Some(json) => emit(&json),
-                    None => return fail(1, "no policy: nothing selected that needs an IAM action"),
-                }
-            }
-            return Ok(0);
-        }
-    };
-    if let Command::Completions { shell } = command {
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "ims-perms", &mut buf);
-        emit(&String::from_utf8_lossy(&buf));
-        return Ok(0);
-    }
-    if let Command::ImportHtml { file, service } = &command {
-        return import_html(file, service.as_deref());
-    }
-    let catalog = load_catalogs(&cli.catalog, cli.no_builtin)?;
-    match command {
-        Command::List { json } => {
-            let all: Vec<usize> = (0..catalog.len()).collect();
-            print_operations(&catalog, &all, json, lang)?;
-            Ok(0)
-        }
-        Command::Search { query, json } => {
-            let index = SearchIndex::new(&catalog);
-            let input = query.join(" ");
-            let hits = match search(&catalog, &index, &input) {
-                Ok(hits) => hits,
-                Err(e) => return fail(2, format!("query {e}")),
-            };
-            if hits.is_empty() {
-                return fail(
-                    1,
-                    format!(
-                        "no operation matches \"{}\"",
-                        ims_perms::text::escape_controls(&input)
-                    ),
-                );
-            }
-            let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
-            print_operations(&catalog, &found, json, lang)?;
-            Ok(0)
-        }
-        Command::Compose {
-            operations,
-            with,
-            all_conditional,
-            effect,
-            output,
-            force,
-            format,
-            name,
-            compact,
-        } => {
-            let mut chosen = Vec::new();
-            for spec in &operations {
-                match resolve_operation(&catalog, spec) {
-                    Ok(i) => chosen.push(i),
-                    Err(e) => return fail(2, e.to_string()),
-                }
-            }
-            let options = ComposeOptions {
-                with,
-                all_conditional,
-                effect,
-            };
-            let composition = match compose(&catalog, &chosen, &options) {
-                Ok(c) => c,
-                Err(e) => return fail(2, e.to_string()),
-            };
-            let report = report_lines(&catalog, &composition, effect, lang);
-            let Some(policy) = &composition.policy else {
-                note(&report.join("\n"));
-                return fail(1, "no policy: the chosen operations need no IAM action");
-            };
-            let mut policy = policy.clone();
-            let mut report = report;
-            if compact {
-                let (compacted, changes) = ims_perms::export::compact(&catalog, &policy);
-                if changes.is_empty() {
-                    report.push(match lang {
-                        Lang::En => {
-                            "Compact: no wildcard grants exactly the same operations; unchanged."
-                                .into()
-                        }
-                        Lang::Zh => "精简：没有通配符能授予完全相同的操作；未改变。".into(),
-                    });
-                } else {
-                    for c in &changes {
-                        report.push(match lang {
-                            Lang::En => format!(
-                                "Compact: {} replaces {}",
-                                c.wildcard,
-                                c.replaced.join(", ")
-                            ),
-                            Lang::Zh => {
-                                format!("精简：{} 替代 {}", c.wildcard, c.replaced.join(", "))
-                            }
-                        });
-                    }
-                    report.push(match lang {
-                        Lang::En => {
-                            "Warning: wildcards also match actions added to the service later."
-                                .into()
-                        }
-                        Lang::Zh => "警告：通配符也会匹配服务以后新增的授权项。".into(),
-                    });
-                }
-                policy = compacted;
-            }
-            let json = match format {
-                ExportFormat::Json => policy.to_json(),
-                ExportFormat::Terraform => ims_perms::export::terraform(
-                    &catalog,
-                    &composition.report.operations,
-                    &policy,
-                    &name,
-                ),
-            };
-            // The policy first: the report is commentary, and a stderr that cannot be written
-            // must not cost the policy.
-            match output {
-                Some(path) => {
-                    write_new_file(&path, &json, force)?;
-                    note(&report.join("\n"));
-                    let shown = ims_perms::input::shown_path(&path);
-                    note(&match lang {
-                        Lang::En => format!("Wrote {} bytes to {shown}", json.len()),
-                        Lang::Zh => format!("已写入 {} 字节到 {shown}", json.len()),
-                    });
-                }
-                None => {
-                    emit(&json);
-                    note(&report.join("\n"));
-                }
-            }
-            Ok(0)
-        }
-        Command::Lookup { request, json } => {
-            let input = request.join(" ");
-            let parsed = match Request::parse(&input) {
-                Ok(r) => r,
-                Err(e) => return fail(2, e),
-            };
-            let hits = route::lookup(&catalog, &parsed);
-            if hits.is_empty() {
-                let closest: Vec<String> = route::closest(&catalog, &parsed, 3)
-                    .into_iter()
-                    .map(|i| catalog.operations()[i].route())
-                    .collect();
-                return fail(
-                    1,
-                    format!(
-                        "no operation matches {} {}; closest: {}",
-                        parsed.method,
-                        ims_perms::text::escape_controls(&parsed.path()),
-                        closest.join(", ")
-                    ),
-                );
-            }
-            if json {
-                print_operations(&catalog, &hits, true, lang)?;
-            } else {
-                let ops = catalog.operations();
-                let mut out = operation_detail(&ops[hits[0]], lang);
-                if hits.len() > 1 {
-                    out.push_str(match lang {
-                        Lang::En => "Also matches (less specific, or another service):\n",
-                        Lang::Zh => "也匹配（不够具体，或其他服务）：\n",
-                    });
-                    for &i in &hits[1..] {
-                        out.push_str(&format!(
-                            "  {}  ({}: {})\n",
-                            ops[i].route(),
-                            ops[i].service,
-                            ops[i].id
-                        ));
-                    }
-                }
-                emit(&out);
-            }
-            Ok(0)
-        }
-        Command::Explain { file, json } => {
-            let text = match read_text(&Source::from_arg(&file), ReadOptions::default()) {
-                Ok(t) => t,
-                Err(e) => return fail(2, e.to_string()),
-            };
-            let review = ims_perms::review::explain(&catalog, &text);
-            if json {
-                let doc = ims_perms::review::ReviewJson {
-                    operations: &review.operations,
-                    findings: &review.findings,
-                };
-                let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-                out.push('\n');
-                emit(&out);
-            } else {
-                emit(&ims_perms::review::report_text(&catalog, &review, lang));
-            }
-            Ok(if review.has_errors() { 1 } else { 0 })
-        }
-        Command::Completions { .. } | Command::ImportHtml { .. } => {
-            unreachable!("answered before the catalogs load")
-        }
-    }
-}
-
-/// `import-html`: the table as a catalog on stdout, checked by the catalog loader first so the
-/// output always loads.
-fn import_html(file: &std::ffi::OsStr, service: Option<&str>) -> Result<i32, Failure> {
-    let source = Source::from_arg(file);
-    let shown = source.shown();
-    let html = match read_text(&source, ReadOptions::default()) {
-        Ok(t) => t,
-        Err(e) => return fail(2, e.to_string()),
-    };
-    let title = ims_perms::import::title_of(&html).unwrap_or_else(|| shown.clone());
-    let catalog = match ims_perms::import::import_html(&html, service, &title) {
-        Ok(v) => v,
-        Err(e) => return fail(2, format!("{shown}: {e}")),
-    };
-    let mut text = serde_json::to_string_pretty(&catalog).unwrap_or_default();
-    text.push('\n');
-    if let Err(e) = ims_perms::catalog::parse(&shown, &text) {
-        return fail(2, format!("the imported table is not a valid catalog: {e}"));
-    }
-    emit(&text);
-    Ok(0)
-}
-
-/// The built-in catalog (unless `no_builtin`) plus every `--catalog` file; the first broken file
-/// stops everything.
-fn load_catalogs(files: &[PathBuf], no_builtin: bool) -> Result<Catalog, Failure> {
-    let mut catalog = if no_builtin {
-        Catalog::new()
-    } else {
-        match Catalog::builtin() {
-            Ok(c) => c,
-            Err(e) => return fail(2, e.to_string()),
-        }
-    };
-    if let Err(e) = catalog.load_files(files) {
-        return fail(2, e.to_string());
-    }
-    if catalog.is_empty() {
-        return fail(
-            2,
-            "no operations: --no-builtin needs at least one --catalog file",
-        );
-    }
-    Ok(catalog)
-}
-
-fn print_operations(
-    catalog: &Catalog,
-    indices: &[usize],
-    json: bool,
-    lang: Lang,
-) -> Result<(), Failure> {
-    if json {
-        let ops: Vec<_> = indices.iter().map(|&i| &catalog.operations()[i]).collect();
-        let mut text = match serde_json::to_string_pretty(&ops) {
-            Ok(t) => t,
-            Err(e) => return fail(2, format!("cannot write JSON: {e}")),
-        };
-        text.push('\n');
-        emit(&text);
-    } else {
-        emit(&operations_table(catalog, indices, lang));
-    }
-    Ok(())
-}
-
-/// Writes to stdout; a closed pipe (`| head`) ends the program quietly instead of panicking.
-fn emit(text: &str) {
+/// Writes results to stdout. A pipe closed by its reader (`| head`) ends the program quietly;
+/// any other failure (a full disk, a closed stdout) is exit 2.
+fn emit(text: &str) -> Result<(), Failure> {
     if stdout_was_closed() {
-        note("ims-perms: cannot write to stdout: it is closed");
-        std::process::exit(2);
+        return fail(Exit::BadInput, "cannot write to stdout: it is closed");
     }
     let mut out = io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        note(&format!("ims-perms: cannot write to stdout: {e}"));
-        std::process::exit(2);
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure {
+            exit: Exit::Success,
+            message: None,
+        }),
+        Err(e) => fail(Exit::BadInput, format!("cannot write to stdout: {e}")),
     }
 }
 
@@ -595,38 +676,37 @@ fn emit(text: &str) {
 /// exists unless `force`.
 fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
     let shown = ims_perms::input::shown_path(path);
-    ims_perms::output::write_file(path, text, force).map_err(|e| Failure {
-        code: 2,
-        message: match e {
-            ims_perms::output::WriteError::Exists => {
-                format!("{shown} exists; use --force to overwrite it")
-            }
-            e => format!("cannot write {shown}: {e}"),
-        },
+    ims_perms::output::write_file(path, text, force).or_else(|e| match e {
+        ims_perms::output::WriteError::Exists => fail(
+            Exit::BadInput,
+            format!("{shown} exists; use --force to overwrite it"),
+        ),
+        e => fail(Exit::BadInput, format!("cannot write {shown}: {e}")),
     })
 }
 
 /// The explorer's clipboard mode: `--clipboard`, else `$IMS_PERMS_CLIPBOARD`, else auto. The
 /// variable is read only when the explorer starts, so a bad value never breaks `list`.
-fn clipboard_mode(flag: Option<ClipboardMode>) -> Result<ClipboardMode, Failure> {
-    use clap::ValueEnum;
+fn clipboard_mode(flag: Option<ClipboardArg>) -> Result<ClipboardMode, Failure> {
     if let Some(mode) = flag {
-        return Ok(mode);
+        return Ok(mode.into());
     }
     match std::env::var_os("IMS_PERMS_CLIPBOARD") {
         None => Ok(ClipboardMode::Auto),
         Some(v) if v.is_empty() => Ok(ClipboardMode::Auto),
         Some(v) => {
             let text = v.to_string_lossy();
-            ClipboardMode::from_str(text.trim(), true).or_else(|_| {
-                fail(
-                    2,
-                    format!(
-                        "IMS_PERMS_CLIPBOARD=\"{}\": expected auto, system, osc52 or none",
-                        ims_perms::text::escape_controls(&text)
-                    ),
-                )
-            })
+            ClipboardArg::from_str(text.trim(), true)
+                .map(ClipboardMode::from)
+                .or_else(|_| {
+                    fail(
+                        Exit::BadInput,
+                        format!(
+                            "IMS_PERMS_CLIPBOARD=\"{}\": expected auto, system, osc52 or none",
+                            escape_controls(&text)
+                        ),
+                    )
+                })
         }
     }
 }

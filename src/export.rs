@@ -8,7 +8,7 @@ use crate::policy::{Effect, Policy, Statement};
 use crate::review::{self, ActionPattern};
 
 /// How a policy is written out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Json,
     Terraform,
@@ -102,9 +102,22 @@ pub struct Replacement {
     pub replaced: Vec<String>,
 }
 
-/// What the policy grants, operation by operation, as the reviewer sees it.
+/// What the policy grants, operation by operation, as the reviewer sees it: its statements
+/// evaluated directly (a composed policy needs no reading or linting).
 fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<String>)> {
-    review::explain(catalog, &policy.to_json())
+    let statements = policy
+        .statements
+        .iter()
+        .map(|s| review::ReadStatement {
+            allow: s.effect == Effect::Allow,
+            actions: s
+                .actions
+                .iter()
+                .filter_map(|a| ActionPattern::parse(a, false).ok())
+                .collect(),
+        })
+        .collect();
+    review::evaluate_statements(catalog, statements)
         .operations
         .into_iter()
         .map(|o| {

@@ -6,7 +6,8 @@ use std::fmt;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::{Value, json};
 
-use crate::catalog::{HTTP_METHODS, is_action_name};
+use crate::catalog::is_action_name;
+use crate::route::HTTP_METHODS;
 
 /// Why a table could not be read: which row (1-based, as a reader counts) and which cell.
 #[derive(Debug, Clone, PartialEq, Eq)]

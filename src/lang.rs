@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The language names, notes and messages are shown in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Zh,
     En,

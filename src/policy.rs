@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Operation};
-use crate::lang::{Lang, LocalText};
+use crate::lang::LocalText;
 
 /// Most actions Huawei IAM accepts in one statement.
 pub const MAX_ACTIONS_PER_STATEMENT: usize = 100;
@@ -19,7 +19,7 @@ pub const MAX_STATEMENTS: usize = 8;
 pub const MAX_POLICY_CHARS: usize = 6144;
 
 /// Allow or Deny.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Effect {
     Allow,
     Deny,
@@ -366,195 +366,10 @@ pub fn compose(
     })
 }
 
-/// The report as lines of text in `lang`, for the CLI's stderr and the explorer's composer pane.
-pub fn report_lines(
-    catalog: &Catalog,
-    composition: &Composition,
-    effect: Effect,
-    lang: Lang,
-) -> Vec<String> {
-    let ops = catalog.operations();
-    let zh = lang == Lang::Zh;
-    let name = |i: usize| format!("{} ({})", ops[i].id, ops[i].route());
-    let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
-    let r = &composition.report;
-    let mut out = Vec::new();
-
-    let n = r.operations.len();
-    match &composition.policy {
-        Some(p) => out.push(if zh {
-            format!(
-                "策略：{} 个操作，{} 个授权项，{} 条语句（Effect: {:?}）",
-                n,
-                p.action_count(),
-                p.statements.len(),
-                effect
-            )
-        } else {
-            format!(
-                "Policy: {} operation{}, {} action{}, {} statement{} (Effect: {:?})",
-                n,
-                plural(n),
-                p.action_count(),
-                plural(p.action_count()),
-                p.statements.len(),
-                plural(p.statements.len()),
-                effect
-            )
-        }),
-        None => out.push(if zh {
-            "无策略：所选操作不需要任何授权项。".to_string()
-        } else {
-            "No policy: the chosen operations need no IAM action.".to_string()
-        }),
-    }
-    if !r.no_action.is_empty() {
-        out.push(if zh {
-            format!("无需授权：{}", list(&r.no_action))
-        } else {
-            format!("Needs no permission: {}", list(&r.no_action))
-        });
-    }
-
-    // Scopes: one line each, the same shape.
-    let scope_line =
-        |name_en: &str, name_zh: &str, blockers: &[usize]| match (blockers.is_empty(), zh) {
-            (true, false) => format!("{name_en}: yes"),
-            (true, true) => format!("{name_zh}：支持"),
-            (false, false) => format!("{name_en}: no, because of {}", list(blockers)),
-            (false, true) => format!("{name_zh}：不支持，因为 {}", list(blockers)),
-        };
-    let project = scope_line("Project", "项目（Project）", &r.project_blockers);
-    let ep = scope_line(
-        "Enterprise Project",
-        "企业项目（Enterprise Project）",
-        &r.enterprise_project_blockers,
-    );
-    out.push(if zh {
-        "授权范围：".to_string()
-    } else {
-        "Scopes where the policy fully works:".to_string()
-    });
-    out.push(format!("  {project}"));
-    out.push(format!("  {ep}"));
-
-    if !r.prerequisites.is_empty() {
-        out.push(if zh {
-            "其他服务的前提权限：".to_string()
-        } else {
-            "Prerequisites on other services:".to_string()
-        });
-        for need in &r.prerequisites {
-            let ids: Vec<&str> = need
-                .operations
-                .iter()
-                .map(|&i| ops[i].id.as_str())
-                .collect();
-            out.push(format!(
-                "  {} ({})",
-                need.permission.get(lang),
-                ids.join(", ")
-            ));
-        }
-    }
-    if !r.conditional_included.is_empty() {
-        out.push(if zh {
-            "已包含的条件授权项：".to_string()
-        } else {
-            "Conditional actions included:".to_string()
-        });
-        for c in &r.conditional_included {
-            out.push(format!(
-                "  {} ({}: {})",
-                c.action,
-                ops[c.operation].id,
-                c.condition.get(lang)
-            ));
-        }
-    }
-    if !r.conditional_left_out.is_empty() {
-        out.push(if zh {
-            "未包含的条件授权项：".to_string()
-        } else {
-            "Conditional actions left out:".to_string()
-        });
-        for c in &r.conditional_left_out {
-            out.push(format!(
-                "  {} ({}: {})",
-                c.action,
-                ops[c.operation].id,
-                c.condition.get(lang)
-            ));
-        }
-        out.push(if zh {
-            "  用 --with ACTION 或 --all-conditional 加入。".to_string()
-        } else {
-            "  Add them with --with ACTION or --all-conditional.".to_string()
-        });
-    }
-    let verb = match (effect, zh) {
-        (Effect::Allow, false) => "allow",
-        (Effect::Deny, false) => "deny",
-        (Effect::Allow, true) => "允许",
-        (Effect::Deny, true) => "拒绝",
-    };
-    if !r.also_covers.is_empty() {
-        out.push(if zh {
-            format!("相同授权项还会{verb}：")
-        } else {
-            format!("The same actions also {verb}:")
-        });
-        for &i in &r.also_covers {
-            out.push(format!("  {}", name(i)));
-        }
-    }
-    if !r.partly_covers.is_empty() {
-        out.push(if zh {
-            format!("相同授权项还会部分{verb}：")
-        } else {
-            format!("The same actions also partly {verb}:")
-        });
-        for p in &r.partly_covers {
-            let cases: Vec<String> = p
-                .granted
-                .iter()
-                .map(|c| format!("{}: {}", c.action, c.condition.get(lang)))
-                .collect();
-            out.push(format!("  {} [{}]", name(p.operation), cases.join("; ")));
-        }
-    }
-    if composition.policy.is_some() {
-        out.push(if zh {
-            format!(
-                "限制：每条语句最多 {} 个授权项（最多 {MAX_ACTIONS_PER_STATEMENT}），{} 条语句（最多 {MAX_STATEMENTS}），{} 个字符（最多 {MAX_POLICY_CHARS}）",
-                r.largest_statement, r.statements, r.characters
-            )
-        } else {
-            format!(
-                "Limits: {} of {MAX_ACTIONS_PER_STATEMENT} actions in the largest statement, {} of {MAX_STATEMENTS} statements, {} of {MAX_POLICY_CHARS} characters",
-                r.largest_statement, r.statements, r.characters
-            )
-        });
-        if r.characters > MAX_POLICY_CHARS {
-            out.push(if zh {
-                format!("警告：策略超过 {MAX_POLICY_CHARS} 个字符，IAM 可能拒绝它。")
-            } else {
-                format!(
-                    "Warning: the policy is over {MAX_POLICY_CHARS} characters; IAM may refuse it."
-                )
-            });
-        }
-    }
-    out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     fn idx(c: &Catalog, id: &str) -> usize {
         c.find_id(id)[0]
@@ -768,7 +583,14 @@ mod tests {
             ]
         );
         assert_eq!(comp.report.prerequisites[0].operations.len(), 2);
-        let lines = report_lines(&c, &comp, Effect::Allow, Lang::En).join("\n");
+        let lines = crate::present::compose_report(
+            &c,
+            &comp,
+            Effect::Allow,
+            Lang::En,
+            crate::present::Advice::Cli,
+        )
+        .join("\n");
         assert!(lines.contains("Enterprise Project: yes"), "{lines}");
         assert!(
             lines.contains("  OBS Tenant Administrator (create-image, export-image)"),
@@ -818,11 +640,12 @@ mod tests {
                 .collect::<Vec<_>>(),
             [100, 100, 100, 50]
         );
-        let lines = report_lines(
+        let lines = crate::present::compose_report(
             &c,
             &compose(&c, &first_350, &ComposeOptions::default()).unwrap(),
             Effect::Allow,
             Lang::En,
+            crate::present::Advice::Cli,
         );
         assert!(
             lines

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use crate::catalog::{Catalog, HTTP_METHODS, Operation};
+use crate::catalog::{Catalog, Operation};
+use crate::par;
+use crate::route::HTTP_METHODS;
 use crate::text::{escape_controls, fold};
 
 /// The prefixes a term may have, as listed in error messages and help.
@@ -288,26 +290,17 @@ const PARALLEL_FROM: usize = 8_000;
 impl SearchIndex {
     pub fn new(catalog: &Catalog) -> SearchIndex {
         let ops = catalog.operations();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4);
-        let haystacks = if ops.len() >= PARALLEL_FROM && threads > 1 {
-            let chunk = ops.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let workers: Vec<_> = ops
-                    .chunks(chunk)
-                    .map(|part| {
-                        scope.spawn(move || part.iter().map(Haystack::of).collect::<Vec<_>>())
-                    })
-                    .collect();
-                workers
-                    .into_iter()
-                    .flat_map(|w| w.join().expect("index worker"))
-                    .collect()
-            })
+        let threads = if ops.len() >= PARALLEL_FROM {
+            par::threads(4)
         } else {
-            ops.iter().map(Haystack::of).collect()
+            1
         };
+        let haystacks = par::par_map(&par::ranges(ops.len(), threads), threads, |r| {
+            ops[r.clone()].iter().map(Haystack::of).collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         SearchIndex {
             haystacks,
             matcher: SkimMatcherV2::default(),
@@ -375,13 +368,15 @@ impl SearchIndex {
         };
         let total = candidates.map_or(ops.len(), <[usize]>::len);
         let at = |k: usize| candidates.map_or(k, |c| c[k]);
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4);
+        let threads = if total >= PARALLEL_FROM {
+            par::threads(4)
+        } else {
+            1
+        };
         let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-        let run = |range: std::ops::Range<usize>| -> Option<Vec<Hit>> {
+        let run = |range: &std::ops::Range<usize>| -> Option<Vec<Hit>> {
             let mut out = Vec::new();
-            for k in range {
+            for k in range.clone() {
                 if k % 1024 == 0 && cancelled() {
                     return None;
                 }
@@ -391,28 +386,10 @@ impl SearchIndex {
             }
             Some(out)
         };
-        let mut hits: Vec<Hit> = if total >= PARALLEL_FROM && threads > 1 {
-            let chunk = total.div_ceil(threads);
-            let parts: Vec<Option<Vec<Hit>>> = std::thread::scope(|scope| {
-                let workers: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let run = &run;
-                        scope.spawn(move || run(t * chunk..((t + 1) * chunk).min(total)))
-                    })
-                    .collect();
-                workers
-                    .into_iter()
-                    .map(|w| w.join().expect("search worker"))
-                    .collect()
-            });
-            let mut all = Vec::new();
-            for part in parts {
-                all.extend(part?);
-            }
-            all
-        } else {
-            run(0..total)?
-        };
+        let mut hits: Vec<Hit> = Vec::new();
+        for part in par::par_map(&par::ranges(total, threads), threads, run) {
+            hits.extend(part?);
+        }
         if cancelled() {
             return None;
         }

@@ -1,10 +1,11 @@
 //! Turning what a user types for an operation (`list-images`, `"GET /v2/images/{image_id}"`,
 //! `"get /v2/images/3f1c"`) into a catalog operation, with "did you mean" hints when it fails.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use crate::catalog::Catalog;
-use crate::route::{self, Request};
+use crate::route::{Request, RoutePattern, Segment};
 use crate::text::escape_controls;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
             spec: spec.to_string(),
             reason,
         })?;
-        let hits = route::lookup(catalog, &request);
+        let hits = lookup(catalog, &request);
         let ops = catalog.operations();
         let mut services: Vec<&str> = hits.iter().map(|&i| ops[i].service.as_str()).collect();
         services.dedup();
@@ -71,7 +72,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
             Some(&i) => Ok(i),
             None => Err(ResolveError::Unknown {
                 spec: spec.to_string(),
-                closest: route::closest(catalog, &request, 3)
+                closest: closest(catalog, &request, 3)
                     .into_iter()
                     .map(|i| catalog.operations()[i].route())
                     .collect(),
@@ -143,9 +144,159 @@ fn closest_ids(catalog: &Catalog, word: &str) -> Vec<String> {
         .collect()
 }
 
+/// The operations a request matches, best first: by specificity (literal segments beat
+/// parameters, leftmost first), then catalog order.
+pub fn lookup(catalog: &Catalog, request: &Request) -> Vec<usize> {
+    let service = request.service_from_host(&catalog.services());
+    let mut hits: Vec<(usize, Vec<bool>)> = catalog
+        .operations()
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| op.method == request.method)
+        .filter(|(_, op)| service.is_none_or(|s| op.service == s))
+        .filter_map(|(i, op)| {
+            let pattern = RoutePattern::parse(&op.path).ok()?;
+            pattern.specificity(&request.segments).map(|s| (i, s))
+        })
+        .collect();
+    hits.sort_by(|(ia, a), (ib, b)| b.cmp(a).then(ia.cmp(ib)));
+    hits.into_iter().map(|(i, _)| i).collect()
+}
+
+/// The `n` operations whose routes look most like the request, for "did you mean" hints.
+pub fn closest(catalog: &Catalog, request: &Request, n: usize) -> Vec<usize> {
+    let mut scored: Vec<(f64, usize)> = catalog
+        .operations()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, op)| {
+            let pattern = RoutePattern::parse(&op.path).ok()?;
+            let mut score = path_similarity(&pattern, &request.segments);
+            if op.method == request.method {
+                score += 0.25;
+            }
+            Some((score, i))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(Ordering::Equal)
+            .then(a.1.cmp(&b.1))
+    });
+    scored.into_iter().take(n).map(|(_, i)| i).collect()
+}
+
+/// 0..=1: how alike a request path is to a pattern, segment by segment (a parameter is alike
+/// anything).
+fn path_similarity(pattern: &RoutePattern, request: &[String]) -> f64 {
+    let longest = pattern.segments.len().max(request.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let sum: f64 = pattern
+        .segments
+        .iter()
+        .zip(request)
+        .map(|(p, r)| match p {
+            Segment::Param(_) => 1.0,
+            Segment::Literal(l) => strsim::normalized_levenshtein(l, r),
+        })
+        .sum();
+    sum / longest as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ids(catalog: &Catalog, hits: &[usize]) -> Vec<String> {
+        hits.iter()
+            .map(|&i| catalog.operations()[i].id.clone())
+            .collect()
+    }
+
+    fn look(input: &str) -> Vec<String> {
+        let c = Catalog::builtin().unwrap();
+        ids(&c, &lookup(&c, &Request::parse(input).unwrap()))
+    }
+
+    #[test]
+    fn looks_up_concrete_and_template_paths() {
+        assert_eq!(
+            look("get https://ims.example.com/v2/images/ab12?x=1"),
+            ["show-image-native"]
+        );
+        assert_eq!(look("GET /v2/images/{image_id}"), ["show-image-native"]);
+        assert_eq!(look("PUT /v2/images/3f1c/file"), ["upload-image-native"]);
+        assert_eq!(look("GET /v2/cloudimages/"), ["list-images"]);
+        assert_eq!(look("GET /"), ["list-versions-native"]);
+        assert_eq!(look("head /v1/images/x"), ["show-image-metadata-v1"]);
+        assert!(look("POST /v2/images/x").is_empty());
+        // A template segment in the request never matches a literal.
+        assert!(look("GET /v2/{x}").is_empty());
+    }
+
+    #[test]
+    fn literal_beats_parameter() {
+        let p_param = RoutePattern::parse("/v1/cloudimages/{image_id}").unwrap();
+        let p_lit = RoutePattern::parse("/v1/cloudimages/os_version").unwrap();
+        let req = Request::parse("GET /v1/cloudimages/os_version").unwrap();
+        assert!(p_lit.specificity(&req.segments) > p_param.specificity(&req.segments));
+        let mut c = Catalog::builtin().unwrap();
+        let extra = r#"{"service": "ims", "source": {"title": "t"}, "operations": [
+          {"id": "get-cloud-image", "name": {"en": "Get"}, "method": "GET", "path": "/v1/cloudimages/{image_id}",
+           "description": {}, "actions": [{"action": "ims:images:get", "condition": null}],
+           "scopes": {"project": true, "enterprise_project": false}, "prerequisites": [], "deprecated": false, "openstack_native": false},
+          {"id": "os-version", "name": {"en": "OS"}, "method": "GET", "path": "/v1/cloudimages/os_version",
+           "description": {}, "actions": [{"action": "ims:images:list", "condition": null}],
+           "scopes": {"project": true, "enterprise_project": false}, "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
+        c.add(crate::catalog::parse("x.json", extra).unwrap())
+            .unwrap();
+        let hits = lookup(
+            &c,
+            &Request::parse("GET /v1/cloudimages/os_version").unwrap(),
+        );
+        assert_eq!(ids(&c, &hits), ["os-version", "get-cloud-image"]);
+    }
+
+    #[test]
+    fn the_host_picks_the_service() {
+        let mut c = Catalog::builtin().unwrap();
+        let other = r#"{"service": "evs", "source": {"title": "t"}, "operations": [
+          {"id": "list-volumes", "name": {"en": "List"}, "method": "GET", "path": "/v2/images",
+           "description": {}, "actions": [{"action": "evs:volumes:list", "condition": null}],
+           "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
+        c.add(crate::catalog::parse("evs.json", other).unwrap())
+            .unwrap();
+        let ids = |input: &str| -> Vec<String> {
+            let hits = lookup(&c, &Request::parse(input).unwrap());
+            hits.iter()
+                .map(|&i| format!("{}:{}", c.operations()[i].service, c.operations()[i].id))
+                .collect()
+        };
+        assert_eq!(
+            ids("GET https://evs.cn-north-4.myhuaweicloud.com/v2/images"),
+            ["evs:list-volumes"]
+        );
+        assert_eq!(
+            ids("GET https://ims.cn-north-4.myhuaweicloud.com/v2/images"),
+            ["ims:list-images-native"]
+        );
+        assert_eq!(
+            ids("GET /v2/images"),
+            ["ims:list-images-native", "evs:list-volumes"]
+        );
+        assert_eq!(ids("GET https://example.com/v2/images").len(), 2);
+    }
+
+    #[test]
+    fn closest_prefers_same_shape() {
+        let c = Catalog::builtin().unwrap();
+        let near = closest(&c, &Request::parse("GET /v2/imagez/abc").unwrap(), 3);
+        assert_eq!(c.operations()[near[0]].id, "show-image-native");
+        let near = closest(&c, &Request::parse("POST /v2/cloudimage").unwrap(), 3);
+        assert_eq!(c.operations()[near[0]].path, "/v2/cloudimages");
+    }
 
     fn id_of(spec: &str) -> String {
         let c = Catalog::builtin().unwrap();

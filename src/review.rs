@@ -19,17 +19,120 @@ pub enum Severity {
     Info,
 }
 
-/// One thing worth saying about the policy document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One thing worth saying about the policy document: a fact, put into words by
+/// [`crate::present::finding`]. In JSON it is `{severity, message, path}` with the message in
+/// English, for scripts.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub severity: Severity,
-    /// In English (the JSON output keeps it so, for scripts).
-    pub message: String,
-    /// The same in Chinese, for the readable report and the explorer.
-    #[serde(skip)]
-    pub message_zh: String,
     /// Where in the document: `Statement[0].Action[2]`; empty for the whole document.
     pub path: String,
+    pub kind: FindingKind,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("Finding", 3)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("message", &crate::present::finding(&self.kind, Lang::En))?;
+        st.serialize_field("path", &self.path)?;
+        st.end()
+    }
+}
+
+/// What a finding is about. Values quoted from the document are escaped and shortened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindingKind {
+    InvalidJson {
+        line: usize,
+        column: usize,
+        /// serde_json's reason, in English.
+        detail: String,
+    },
+    NotAnObject,
+    DuplicateKey,
+    UnknownKey {
+        key: String,
+        nearest: Option<String>,
+    },
+    /// Version 1.0: a role.
+    Role,
+    /// Version 5.0: an identity policy.
+    IdentityPolicy,
+    BadVersion {
+        found: String,
+    },
+    MissingVersion,
+    DependsNotEvaluated,
+    TooManyCharacters {
+        characters: usize,
+    },
+    StatementNotArray,
+    MissingStatement,
+    TooManyStatements {
+        count: usize,
+    },
+    StatementNotObject,
+    BadEffect {
+        found: String,
+    },
+    MissingEffect,
+    /// `Condition`, `Resource` or `NotResource`.
+    NotEvaluated {
+        key: &'static str,
+    },
+    NotActionNotEvaluated,
+    ActionNotArray,
+    MissingAction,
+    TooManyActions {
+        count: usize,
+    },
+    ActionNotString,
+    MalformedAction {
+        action: String,
+        why: MalformedWhy,
+    },
+    WildcardsNotAllChecked {
+        checked: usize,
+    },
+    Duplicate {
+        of: String,
+    },
+    Covered {
+        action: String,
+        by: String,
+    },
+    OtherService {
+        action: String,
+        service: String,
+    },
+    UnknownAction {
+        action: String,
+        nearest: Option<String>,
+    },
+    BroadWildcard {
+        wildcard: String,
+        /// The catalog actions it matches.
+        matched: Vec<String>,
+        /// Ids of the operations it grants beyond the explicit actions.
+        operations: Vec<String>,
+    },
+}
+
+/// Why an action is not `service:resourceType:action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MalformedWhy {
+    NotThreeParts,
+    BadCharacters,
+    UpperCaseService,
+}
+
+impl Finding {
+    /// The finding in words.
+    pub fn text(&self, lang: Lang) -> String {
+        crate::present::finding(&self.kind, lang)
+    }
 }
 
 /// What the policy does for one operation.
@@ -40,44 +143,6 @@ pub enum Status {
     Denied,
     Partial,
     NotGranted,
-}
-
-impl Severity {
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Severity::Error, Lang::En) => "error",
-            (Severity::Warning, Lang::En) => "warning",
-            (Severity::Info, Lang::En) => "info",
-            (Severity::Error, Lang::Zh) => "错误",
-            (Severity::Warning, Lang::Zh) => "警告",
-            (Severity::Info, Lang::Zh) => "提示",
-        }
-    }
-}
-
-impl Finding {
-    /// The message in `lang`.
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.message,
-            Lang::Zh => &self.message_zh,
-        }
-    }
-}
-
-impl Status {
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Status::Allowed, Lang::En) => "allowed",
-            (Status::Denied, Lang::En) => "denied",
-            (Status::Partial, Lang::En) => "partial",
-            (Status::NotGranted, Lang::En) => "not granted",
-            (Status::Allowed, Lang::Zh) => "允许",
-            (Status::Denied, Lang::Zh) => "拒绝",
-            (Status::Partial, Lang::Zh) => "部分",
-            (Status::NotGranted, Lang::Zh) => "未授权",
-        }
-    }
 }
 
 /// The policy formats the reviewer recognises.
@@ -108,10 +173,10 @@ pub struct ActionPattern {
 impl ActionPattern {
     /// Parses `service:resourceType:action`, where each part is letters, digits, `_`, `-` and
     /// wildcards. Returns why not otherwise.
-    pub fn parse(raw: &str, question_mark: bool) -> Result<ActionPattern, String> {
+    pub fn parse(raw: &str, question_mark: bool) -> Result<ActionPattern, MalformedWhy> {
         let parts: Vec<&str> = raw.split(':').collect();
         let [service, resource, action] = parts.as_slice() else {
-            return Err("expected `service:resourceType:action`".into());
+            return Err(MalformedWhy::NotThreeParts);
         };
         let ok = |s: &str| {
             !s.is_empty()
@@ -122,10 +187,10 @@ impl ActionPattern {
                 })
         };
         if !(ok(service) && ok(resource) && ok(action)) {
-            return Err("each part must be letters, digits, `_`, `-` or wildcards".into());
+            return Err(MalformedWhy::BadCharacters);
         }
         if service.chars().any(|c| c.is_ascii_uppercase()) {
-            return Err("the service part must be lower case".into());
+            return Err(MalformedWhy::UpperCaseService);
         }
         Ok(ActionPattern {
             raw: raw.to_string(),
@@ -340,18 +405,17 @@ pub struct ReviewJson<'a> {
     pub findings: &'a [Finding],
 }
 
-fn finding(
-    severity: Severity,
-    path: impl Into<String>,
-    message: impl Into<String>,
-    message_zh: impl Into<String>,
-) -> Finding {
+fn finding(severity: Severity, path: impl Into<String>, kind: FindingKind) -> Finding {
     Finding {
         severity,
-        message: message.into(),
-        message_zh: message_zh.into(),
         path: path.into(),
+        kind,
     }
+}
+
+/// A JSON value from the document, short and safe to show.
+fn shown_value(value: &Value) -> String {
+    escape_controls(&crate::text::shorten(&value.to_string(), 80))
 }
 
 /// Reads and evaluates a policy document against the catalog.
@@ -364,72 +428,46 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Error,
                 "",
-                format!(
-                    "invalid JSON at line {} column {}: {}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
-                ),
-                format!(
-                    "JSON 无效（第 {} 行第 {} 列）：{}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
-                ),
+                FindingKind::InvalidJson {
+                    line: e.line(),
+                    column: e.column(),
+                    detail: strip_position(&e.to_string()),
+                },
             ));
             return unreadable(findings);
         }
     };
     let Value::Object(doc) = &root else {
-        findings.push(finding(
-            Severity::Error,
-            "",
-            "a policy is a JSON object",
-            "策略必须是一个 JSON 对象",
-        ));
+        findings.push(finding(Severity::Error, "", FindingKind::NotAnObject));
         return unreadable(findings);
     };
 
     for path in duplicate_keys(text) {
-        findings.push(finding(
-            Severity::Warning,
-            path,
-            "duplicate key: only the last one is evaluated here, and IAM may refuse the document or read the other",
-            "重复的键：此处只评估最后一个，IAM 可能拒绝该文档或读取另一个",
-        ));
+        findings.push(finding(Severity::Warning, path, FindingKind::DuplicateKey));
     }
     unknown_keys(doc, "", TOP_KEYS, &mut findings);
 
     let format = match doc.get("Version") {
         Some(Value::String(v)) if v == "1.1" => Format::FineGrained,
         Some(Value::String(v)) if v == "1.0" => {
-            findings.push(finding(
-                Severity::Info,
-                "Version",
-                "a 1.0 role: its statements are evaluated as for 1.1; `Depends` (roles it needs) is not", "1.0 角色：其语句按 1.1 评估；`Depends`（依赖的角色）不评估",
-));
+            findings.push(finding(Severity::Info, "Version", FindingKind::Role));
             Format::Role
         }
         Some(Value::String(v)) if v == "5.0" => {
             findings.push(finding(
                 Severity::Info,
                 "Version",
-                "a 5.0 identity policy: `Action` is evaluated (with `*` and `?`); `NotAction`, `Resource` and `Condition` are not", "5.0 身份策略：评估 `Action`（支持 `*` 和 `?`）；不评估 `NotAction`、`Resource` 和 `Condition`",
-));
+                FindingKind::IdentityPolicy,
+            ));
             Format::Identity
         }
         Some(other) => {
             findings.push(finding(
                 Severity::Error,
                 "Version",
-                format!(
-                    "Version must be \"1.1\" for a custom policy, found {}",
-                    escape_controls(&crate::text::shorten(&other.to_string(), 80))
-                ),
-                format!(
-                    "自定义策略的 Version 必须是 \"1.1\"，实际为 {}",
-                    escape_controls(&crate::text::shorten(&other.to_string(), 80))
-                ),
+                FindingKind::BadVersion {
+                    found: shown_value(other),
+                },
             ));
             Format::Unknown
         }
@@ -437,8 +475,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Error,
                 "Version",
-                "missing Version: a custom policy has \"Version\": \"1.1\"",
-                "缺少 Version：自定义策略应有 \"Version\": \"1.1\"",
+                FindingKind::MissingVersion,
             ));
             Format::Unknown
         }
@@ -447,8 +484,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         findings.push(finding(
             Severity::Info,
             "Depends",
-            "Depends is not evaluated: the roles it names grant more",
-            "不评估 Depends：其中的角色会授予更多权限",
+            FindingKind::DependsNotEvaluated,
         ));
     }
 
@@ -459,8 +495,10 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         findings.push(finding(
             Severity::Warning,
             "",
-            format!("{compact_chars} characters (without white space): over IAM's {MAX_POLICY_CHARS}-character limit"), format!("{compact_chars} 个字符（不含空白）：超过 IAM 的 {MAX_POLICY_CHARS} 字符上限"),
-));
+            FindingKind::TooManyCharacters {
+                characters: compact_chars,
+            },
+        ));
     }
 
     let statements_value = match doc.get("Statement") {
@@ -471,8 +509,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Error,
                 "Statement",
-                "Statement must be an array",
-                "Statement 必须是数组",
+                FindingKind::StatementNotArray,
             ));
             return unreadable(findings);
         }
@@ -480,8 +517,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Error,
                 "Statement",
-                "missing Statement",
-                "缺少 Statement",
+                FindingKind::MissingStatement,
             ));
             return unreadable(findings);
         }
@@ -490,14 +526,9 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         findings.push(finding(
             Severity::Error,
             "Statement",
-            format!(
-                "{} statements: IAM allows at most {MAX_STATEMENTS}",
-                statements_value.len()
-            ),
-            format!(
-                "{} 条语句：IAM 最多允许 {MAX_STATEMENTS} 条",
-                statements_value.len()
-            ),
+            FindingKind::TooManyStatements {
+                count: statements_value.len(),
+            },
         ));
     }
 
@@ -510,8 +541,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Error,
                 at,
-                "a statement must be an object",
-                "语句必须是对象",
+                FindingKind::StatementNotObject,
             ));
             continue;
         };
@@ -522,14 +552,9 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 findings.push(finding(
                     Severity::Error,
                     format!("{at}.Effect"),
-                    format!(
-                        "Effect must be \"Allow\" or \"Deny\", found {}",
-                        escape_controls(&crate::text::shorten(&other.to_string(), 80))
-                    ),
-                    format!(
-                        "Effect 必须是 \"Allow\" 或 \"Deny\"，实际为 {}",
-                        escape_controls(&crate::text::shorten(&other.to_string(), 80))
-                    ),
+                    FindingKind::BadEffect {
+                        found: shown_value(other),
+                    },
                 ));
                 continue;
             }
@@ -537,8 +562,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 findings.push(finding(
                     Severity::Error,
                     format!("{at}.Effect"),
-                    "missing Effect",
-                    "缺少 Effect",
+                    FindingKind::MissingEffect,
                 ));
                 continue;
             }
@@ -549,8 +573,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 findings.push(finding(
                     Severity::Info,
                     format!("{at}.{key}"),
-                    format!("{key} is not evaluated: statuses assume it always applies"),
-                    format!("不评估 {key}：各状态按其始终成立计算"),
+                    FindingKind::NotEvaluated { key },
                 ));
             }
         }
@@ -558,8 +581,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Warning,
                 format!("{at}.NotAction"),
-                "NotAction is not evaluated: this statement may allow or deny more than shown",
-                "不评估 NotAction：此语句允许或拒绝的可能比显示的多",
+                FindingKind::NotActionNotEvaluated,
             ));
         }
         let actions_value = match st.get("Action") {
@@ -571,8 +593,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 findings.push(finding(
                     Severity::Error,
                     format!("{at}.Action"),
-                    "Action must be an array of strings",
-                    "Action 必须是字符串数组",
+                    FindingKind::ActionNotArray,
                 ));
                 continue;
             }
@@ -581,8 +602,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 findings.push(finding(
                     Severity::Error,
                     format!("{at}.Action"),
-                    "missing Action",
-                    "缺少 Action",
+                    FindingKind::MissingAction,
                 ));
                 continue;
             }
@@ -591,14 +611,9 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Error,
                 format!("{at}.Action"),
-                format!(
-                    "{} actions: IAM allows at most {MAX_ACTIONS_PER_STATEMENT} in a statement",
-                    actions_value.len()
-                ),
-                format!(
-                    "{} 个授权项：IAM 每条语句最多 {MAX_ACTIONS_PER_STATEMENT} 个",
-                    actions_value.len()
-                ),
+                FindingKind::TooManyActions {
+                    count: actions_value.len(),
+                },
             ));
         }
         let mut patterns: Vec<ActionPattern> = Vec::new();
@@ -606,12 +621,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         for (ai, a) in actions_value.iter().enumerate() {
             let path = format!("{at}.Action[{ai}]");
             let Value::String(raw) = a else {
-                findings.push(finding(
-                    Severity::Error,
-                    path,
-                    "an action must be a string",
-                    "授权项必须是字符串",
-                ));
+                findings.push(finding(Severity::Error, path, FindingKind::ActionNotString));
                 continue;
             };
             let pattern = match ActionPattern::parse(raw, question_mark) {
@@ -620,14 +630,10 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                     findings.push(finding(
                         Severity::Error,
                         path,
-                        format!(
-                            "malformed action \"{}\": {why}",
-                            escape_controls(&crate::text::shorten(raw, 80))
-                        ),
-                        format!(
-                            "授权项格式错误 \"{}\"：{why}",
-                            escape_controls(&crate::text::shorten(raw, 80))
-                        ),
+                        FindingKind::MalformedAction {
+                            action: escape_controls(&crate::text::shorten(raw, 80)),
+                            why,
+                        },
                     ));
                     continue;
                 }
@@ -639,8 +645,9 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             findings.push(finding(
                 Severity::Info,
                 format!("{at}.Action"),
-                format!("more than {WILDCARDS_CHECKED} different wildcards: only the first {WILDCARDS_CHECKED} were checked for actions they already cover"),
-                format!("超过 {WILDCARDS_CHECKED} 个不同的通配符：仅检查了前 {WILDCARDS_CHECKED} 个是否已覆盖其他授权项"),
+                FindingKind::WildcardsNotAllChecked {
+                    checked: WILDCARDS_CHECKED,
+                },
             ));
         }
         statements.push(ReadStatement {
@@ -684,14 +691,7 @@ fn unknown_keys(
             })
             .filter(|(score, _)| *score > 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k);
-        let (hint, hint_zh) = match nearest {
-            Some(k) => (
-                format!(" (did you mean \"{k}\"?)"),
-                format!("（是否想用 \"{k}\"？）"),
-            ),
-            None => (String::new(), String::new()),
-        };
+            .map(|(_, k)| k.to_string());
         let path = if at.is_empty() {
             shown.clone()
         } else {
@@ -700,8 +700,10 @@ fn unknown_keys(
         findings.push(finding(
             Severity::Warning,
             path,
-            format!("unknown key \"{shown}\"{hint}: not part of a policy, so it has no effect here; IAM may refuse the document"),
-            format!("未知的键 \"{shown}\"{hint_zh}：不属于策略语法，此处不起作用；IAM 可能拒绝该文档"),
+            FindingKind::UnknownKey {
+                key: shown,
+                nearest,
+            },
         ));
     }
 }
@@ -866,8 +868,7 @@ fn check_action(
         findings.push(finding(
             Severity::Warning,
             path,
-            format!("duplicate of \"{dup}\" in the same statement"),
-            format!("与同一语句中的 \"{dup}\" 重复"),
+            FindingKind::Duplicate { of: dup.clone() },
         ));
         return;
     }
@@ -882,11 +883,10 @@ fn check_action(
         findings.push(finding(
             Severity::Warning,
             path,
-            format!(
-                "\"{}\" is already covered by \"{}\" in the same statement",
-                pattern.raw, wide.raw
-            ),
-            format!("\"{}\" 已被同一语句中的 \"{}\" 覆盖", pattern.raw, wide.raw),
+            FindingKind::Covered {
+                action: pattern.raw.clone(),
+                by: wide.raw.clone(),
+            },
         ));
     }
     // Every service an action of the loaded catalogs names counts (ECS operations need `vpc:`
@@ -899,14 +899,10 @@ fn check_action(
         findings.push(finding(
             Severity::Info,
             path,
-            format!(
-                "\"{}\": service `{}` is not in the loaded catalogs; noted, not evaluated",
-                pattern.raw, pattern.service
-            ),
-            format!(
-                "\"{}\"：服务 `{}` 不在已加载的目录中；仅记录，不评估",
-                pattern.raw, pattern.service
-            ),
+            FindingKind::OtherService {
+                action: pattern.raw.clone(),
+                service: pattern.service.clone(),
+            },
         ));
         return;
     }
@@ -917,23 +913,13 @@ fn check_action(
     // on both sides, the rest compares case-insensitively, as `matches` does).
     if linter.catalog.with_action(&pattern.raw).is_empty() {
         let nearest = linter.nearest(&pattern.raw);
-        let hint = nearest
-            .map(|k| format!("; did you mean \"{k}\"?"))
-            .unwrap_or_default();
-        let hint_zh = nearest
-            .map(|k| format!("；是否想用 \"{k}\"？"))
-            .unwrap_or_default();
         findings.push(finding(
             Severity::Warning,
             path,
-            format!(
-                "unknown action \"{}\": no operation in the loaded catalogs needs it{hint}",
-                pattern.raw
-            ),
-            format!(
-                "未知授权项 \"{}\"：已加载目录中没有操作需要它{hint_zh}",
-                pattern.raw
-            ),
+            FindingKind::UnknownAction {
+                action: pattern.raw.clone(),
+                nearest: nearest.map(str::to_string),
+            },
         ));
     }
 }
@@ -980,24 +966,15 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
                     .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
                     .filter(|a| p.matches(a))
                     .collect();
-                let count = matched.len();
-                let matched = matched.into_iter().collect::<Vec<_>>().join(", ");
+                let matched: Vec<String> = matched.into_iter().map(str::to_string).collect();
                 findings.push(finding(
                     Severity::Warning,
                     format!("Statement[{si}].Action[{ai}]"),
-                    format!(
-                        "wildcard \"{}\" matches {count} ({matched}) and grants {} operation{} beyond the explicit actions: {}; it will also match actions added later",
-                        p.raw,
-                        extra.len(),
-                        if extra.len() == 1 { "" } else { "s" },
-                        extra.join(", ")
-                    ),
-                    format!(
-                        "通配符 \"{}\" 匹配 {count} 个授权项（{matched}），比显式授权项多授予 {} 个操作：{}；它也会匹配以后新增的授权项",
-                        p.raw,
-                        extra.len(),
-                        extra.join(", ")
-                    ),
+                    FindingKind::BroadWildcard {
+                        wildcard: p.raw.clone(),
+                        matched,
+                        operations: extra,
+                    },
                 ));
             }
         }
@@ -1019,6 +996,11 @@ fn unreadable(findings: Vec<Finding>) -> Review {
         operations: Vec::new(),
         findings,
     }
+}
+
+/// What statements already read grant, operation by operation (`--compact` compares these).
+pub fn evaluate_statements(catalog: &Catalog, statements: Vec<ReadStatement>) -> Review {
+    evaluate(catalog, Format::FineGrained, statements, Vec::new())
 }
 
 fn evaluate(
@@ -1087,131 +1069,6 @@ fn evaluate(
     }
 }
 
-/// The readable report.
-pub fn report_text(catalog: &Catalog, review: &Review, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    let mut out = String::new();
-    let count = |s: Status| review.count(s);
-    if !review.evaluated {
-        out.push_str(if zh {
-            "操作：未评估（无法读取该文档）\n"
-        } else {
-            "Operations: not evaluated (the document could not be read)\n"
-        });
-    }
-    let listing = if !review.evaluated {
-        String::new()
-    } else if zh {
-        format!(
-            "操作：{} 允许，{} 部分，{} 拒绝，{} 未授权（共 {}）\n",
-            count(Status::Allowed),
-            count(Status::Partial),
-            count(Status::Denied),
-            count(Status::NotGranted),
-            review.operations.len()
-        )
-    } else {
-        format!(
-            "Operations: {} allowed, {} partial, {} denied, {} not granted (of {})\n",
-            count(Status::Allowed),
-            count(Status::Partial),
-            count(Status::Denied),
-            count(Status::NotGranted),
-            review.operations.len()
-        )
-    };
-    out.push_str(&listing);
-    let width = review
-        .operations
-        .iter()
-        .map(|o| o.method.len() + 1 + o.path.len())
-        .max()
-        .unwrap_or(0);
-    for o in &review.operations {
-        let op = &catalog.operations()[o.index];
-        let route = format!("{} {}", o.method, o.path);
-        let mut line = format!(
-            "  {}  {}  {}",
-            crate::text::pad(o.status.label(lang), 11),
-            crate::text::pad(&route, width),
-            o.id
-        );
-        match o.status {
-            Status::Denied => line.push_str(&format!(
-                "  ({} {})",
-                if zh { "被拒绝：" } else { "denied by" },
-                o.denied_by.join(", ")
-            )),
-            Status::Partial => {
-                line.push_str(&format!(
-                    "  ({} {})",
-                    if zh { "缺少" } else { "missing" },
-                    o.missing.join(", ")
-                ));
-            }
-            _ => {}
-        }
-        if op.all_conditional() && o.status == Status::Partial {
-            let cases: Vec<&str> = o
-                .conditional_covered
-                .iter()
-                .map(|(_, c)| c.get(lang))
-                .collect();
-            line.push_str(&format!(
-                "  [{}: {}]",
-                if zh { "仅" } else { "only" },
-                cases.join("; ")
-            ));
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    let covered: Vec<String> = review
-        .operations
-        .iter()
-        .filter(|o| !catalog.operations()[o.index].all_conditional())
-        .flat_map(|o| {
-            o.conditional_covered
-                .iter()
-                .map(move |(a, c)| format!("  {}: {} ({})", o.id, a, c.get(lang)))
-        })
-        .collect();
-    if !covered.is_empty() {
-        out.push_str(if zh {
-            "覆盖的条件授权项：\n"
-        } else {
-            "Conditional actions covered:\n"
-        });
-        for c in covered {
-            out.push_str(&c);
-            out.push('\n');
-        }
-    }
-    if review.findings.is_empty() {
-        out.push_str(if zh {
-            "未发现问题。\n"
-        } else {
-            "No findings.\n"
-        });
-    } else {
-        out.push_str(if zh { "发现：\n" } else { "Findings:\n" });
-        for f in &review.findings {
-            let sev = f.severity.label(lang);
-            let path = if f.path.is_empty() {
-                String::new()
-            } else {
-                format!("{}: ", f.path)
-            };
-            out.push_str(&format!(
-                "  {}  {path}{}\n",
-                crate::text::pad(sev, 7),
-                f.text(lang)
-            ));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1227,7 +1084,7 @@ mod tests {
     fn messages(r: &Review) -> Vec<String> {
         r.findings
             .iter()
-            .map(|f| format!("{:?} {} {}", f.severity, f.path, f.message))
+            .map(|f| format!("{:?} {} {}", f.severity, f.path, f.text(Lang::En)))
             .collect()
     }
 
@@ -1295,7 +1152,7 @@ mod tests {
             r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:dataImages:create"]}]}"#,
         );
         assert_eq!(status(&r, "quick-import-image"), Status::Partial);
-        let text = report_text(&Catalog::builtin().unwrap(), &r, Lang::En);
+        let text = crate::present::review_report(&Catalog::builtin().unwrap(), &r, Lang::En);
         assert!(
             text.contains("[only: only for importing a data disk image]"),
             "{text}"
@@ -1310,7 +1167,7 @@ mod tests {
             .unwrap();
         assert_eq!(o.status, Status::Allowed);
         assert_eq!(o.conditional_covered[0].0, "ims:serverImages:create");
-        let text = report_text(&Catalog::builtin().unwrap(), &r, Lang::En);
+        let text = crate::present::review_report(&Catalog::builtin().unwrap(), &r, Lang::En);
         assert!(text.contains("update-image: ims:serverImages:create (only for migrating the image to an enterprise project)"), "{text}");
     }
 
@@ -1376,7 +1233,7 @@ mod tests {
         assert_eq!(r.findings[0].severity, Severity::Error);
         assert!(
             r.findings[0]
-                .message
+                .text(Lang::En)
                 .starts_with("invalid JSON at line 2 column 16"),
             "{:?}",
             r.findings

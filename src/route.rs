@@ -1,9 +1,19 @@
-//! Route matching: which catalog operation an API call (`GET https://host/v2/images/ab12?x=1`)
-//! is. Literal path segments beat `{param}` segments.
+//! Routes: HTTP methods, route templates (`/v2/images/{image_id}/file`) and API calls as users
+//! write them (`GET https://host/v2/images/ab12?x=1`). A leaf: it knows nothing of catalogs
+//! (finding the operation a call is lives in [`crate::resolve`]).
 
-use std::cmp::Ordering;
+/// HTTP methods an operation may have.
+pub const HTTP_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+];
 
-use crate::catalog::{Catalog, HTTP_METHODS};
+/// A path's segments with parameter names dropped: `None` for `{param}`, so `{id}` and
+/// `{image_id}` are the same segment. The one normaliser of routes (catalog indexes, lookups).
+pub fn normalised_segments(path: &str) -> impl Iterator<Item = Option<&str>> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| if s.starts_with('{') { None } else { Some(s) })
+}
 
 /// One segment of a route template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +92,11 @@ impl RoutePattern {
                 Segment::Param(_) => "/{}".to_string(),
             })
             .collect()
+    }
+
+    /// Whether two templates are the same route (parameter names aside).
+    pub fn same_route(a: &str, b: &str) -> bool {
+        normalised_segments(a).eq(normalised_segments(b))
     }
 
     /// Whether a request path matches, and how specifically: one flag a segment, `true` where a
@@ -185,81 +200,9 @@ fn split_target(target: &str) -> Result<(Option<String>, &str), String> {
     ))
 }
 
-/// The operations a request matches, best first: by specificity (literal segments beat
-/// parameters, leftmost first), then catalog order.
-pub fn lookup(catalog: &Catalog, request: &Request) -> Vec<usize> {
-    let service = request.service_from_host(&catalog.services());
-    let mut hits: Vec<(usize, Vec<bool>)> = catalog
-        .operations()
-        .iter()
-        .enumerate()
-        .filter(|(_, op)| op.method == request.method)
-        .filter(|(_, op)| service.is_none_or(|s| op.service == s))
-        .filter_map(|(i, op)| {
-            let pattern = RoutePattern::parse(&op.path).ok()?;
-            pattern.specificity(&request.segments).map(|s| (i, s))
-        })
-        .collect();
-    hits.sort_by(|(ia, a), (ib, b)| b.cmp(a).then(ia.cmp(ib)));
-    hits.into_iter().map(|(i, _)| i).collect()
-}
-
-/// The `n` operations whose routes look most like the request, for "did you mean" hints.
-pub fn closest(catalog: &Catalog, request: &Request, n: usize) -> Vec<usize> {
-    let mut scored: Vec<(f64, usize)> = catalog
-        .operations()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, op)| {
-            let pattern = RoutePattern::parse(&op.path).ok()?;
-            let mut score = path_similarity(&pattern, &request.segments);
-            if op.method == request.method {
-                score += 0.25;
-            }
-            Some((score, i))
-        })
-        .collect();
-    scored.sort_by(|a, b| {
-        b.0.partial_cmp(&a.0)
-            .unwrap_or(Ordering::Equal)
-            .then(a.1.cmp(&b.1))
-    });
-    scored.into_iter().take(n).map(|(_, i)| i).collect()
-}
-
-/// 0..=1: how alike a request path is to a pattern, segment by segment (a parameter is alike
-/// anything).
-fn path_similarity(pattern: &RoutePattern, request: &[String]) -> f64 {
-    let longest = pattern.segments.len().max(request.len());
-    if longest == 0 {
-        return 1.0;
-    }
-    let sum: f64 = pattern
-        .segments
-        .iter()
-        .zip(request)
-        .map(|(p, r)| match p {
-            Segment::Param(_) => 1.0,
-            Segment::Literal(l) => strsim::normalized_levenshtein(l, r),
-        })
-        .sum();
-    sum / longest as f64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(catalog: &Catalog, hits: &[usize]) -> Vec<String> {
-        hits.iter()
-            .map(|&i| catalog.operations()[i].id.clone())
-            .collect()
-    }
-
-    fn look(input: &str) -> Vec<String> {
-        let c = Catalog::builtin().unwrap();
-        ids(&c, &lookup(&c, &Request::parse(input).unwrap()))
-    }
 
     #[test]
     fn parses_templates() {
@@ -310,83 +253,5 @@ mod tests {
         assert!(Request::parse("GET v2/images").is_err());
         assert!(Request::parse("GET /a /b").is_err());
         assert!(Request::parse("").is_err());
-    }
-
-    #[test]
-    fn looks_up_concrete_and_template_paths() {
-        assert_eq!(
-            look("get https://ims.example.com/v2/images/ab12?x=1"),
-            ["show-image-native"]
-        );
-        assert_eq!(look("GET /v2/images/{image_id}"), ["show-image-native"]);
-        assert_eq!(look("PUT /v2/images/3f1c/file"), ["upload-image-native"]);
-        assert_eq!(look("GET /v2/cloudimages/"), ["list-images"]);
-        assert_eq!(look("GET /"), ["list-versions-native"]);
-        assert_eq!(look("head /v1/images/x"), ["show-image-metadata-v1"]);
-        assert!(look("POST /v2/images/x").is_empty());
-        // A template segment in the request never matches a literal.
-        assert!(look("GET /v2/{x}").is_empty());
-    }
-
-    #[test]
-    fn literal_beats_parameter() {
-        let p_param = RoutePattern::parse("/v1/cloudimages/{image_id}").unwrap();
-        let p_lit = RoutePattern::parse("/v1/cloudimages/os_version").unwrap();
-        let req = Request::parse("GET /v1/cloudimages/os_version").unwrap();
-        assert!(p_lit.specificity(&req.segments) > p_param.specificity(&req.segments));
-        let mut c = Catalog::builtin().unwrap();
-        let extra = r#"{"service": "ims", "source": {"title": "t"}, "operations": [
-          {"id": "get-cloud-image", "name": {"en": "Get"}, "method": "GET", "path": "/v1/cloudimages/{image_id}",
-           "description": {}, "actions": [{"action": "ims:images:get", "condition": null}],
-           "scopes": {"project": true, "enterprise_project": false}, "prerequisites": [], "deprecated": false, "openstack_native": false},
-          {"id": "os-version", "name": {"en": "OS"}, "method": "GET", "path": "/v1/cloudimages/os_version",
-           "description": {}, "actions": [{"action": "ims:images:list", "condition": null}],
-           "scopes": {"project": true, "enterprise_project": false}, "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
-        c.add(crate::catalog::parse("x.json", extra).unwrap())
-            .unwrap();
-        let hits = lookup(
-            &c,
-            &Request::parse("GET /v1/cloudimages/os_version").unwrap(),
-        );
-        assert_eq!(ids(&c, &hits), ["os-version", "get-cloud-image"]);
-    }
-
-    #[test]
-    fn the_host_picks_the_service() {
-        let mut c = Catalog::builtin().unwrap();
-        let other = r#"{"service": "evs", "source": {"title": "t"}, "operations": [
-          {"id": "list-volumes", "name": {"en": "List"}, "method": "GET", "path": "/v2/images",
-           "description": {}, "actions": [{"action": "evs:volumes:list", "condition": null}],
-           "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
-        c.add(crate::catalog::parse("evs.json", other).unwrap())
-            .unwrap();
-        let ids = |input: &str| -> Vec<String> {
-            let hits = lookup(&c, &Request::parse(input).unwrap());
-            hits.iter()
-                .map(|&i| format!("{}:{}", c.operations()[i].service, c.operations()[i].id))
-                .collect()
-        };
-        assert_eq!(
-            ids("GET https://evs.cn-north-4.myhuaweicloud.com/v2/images"),
-            ["evs:list-volumes"]
-        );
-        assert_eq!(
-            ids("GET https://ims.cn-north-4.myhuaweicloud.com/v2/images"),
-            ["ims:list-images-native"]
-        );
-        assert_eq!(
-            ids("GET /v2/images"),
-            ["ims:list-images-native", "evs:list-volumes"]
-        );
-        assert_eq!(ids("GET https://example.com/v2/images").len(), 2);
-    }
-
-    #[test]
-    fn closest_prefers_same_shape() {
-        let c = Catalog::builtin().unwrap();
-        let near = closest(&c, &Request::parse("GET /v2/imagez/abc").unwrap(), 3);
-        assert_eq!(c.operations()[near[0]].id, "show-image-native");
-        let near = closest(&c, &Request::parse("POST /v2/cloudimage").unwrap(), 3);
-        assert_eq!(c.operations()[near[0]].path, "/v2/cloudimages");
     }
 }

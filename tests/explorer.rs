@@ -4,7 +4,7 @@
 use ims_perms::catalog::Catalog;
 use ims_perms::lang::Lang;
 use ims_perms::policy::{ComposeOptions, compose};
-use ims_perms::tui::app::{App, Focus, Overlay};
+use ims_perms::tui::app::{Action, App, Focus, Overlay};
 use ims_perms::tui::keymap::KEYMAP;
 use ims_perms::tui::ui::{self, Theme};
 use ratatui::Terminal;
@@ -40,12 +40,7 @@ fn keys(app: &mut App, seq: &[&str]) {
 }
 
 fn draw(app: &mut App, width: u16, height: u16) -> String {
-    let areas = ui::areas(
-        ratatui::layout::Rect::new(0, 0, width, height),
-        app.focus,
-        app.loaded.is_some(),
-    );
-    app.set_table_rows(areas.table_rows());
+    app.sync_view(ratatui::layout::Rect::new(0, 0, width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|f| ui::render(app, Theme { color: false }, f))
@@ -71,14 +66,14 @@ fn draw(app: &mut App, width: u16, height: u16) -> String {
 }
 
 fn ids(app: &App) -> Vec<String> {
-    app.selected
+    app.selected()
         .iter()
-        .map(|&i| app.catalog.operations()[i].id.clone())
+        .map(|&i| app.catalog().operations()[i].id.clone())
         .collect()
 }
 
 fn cli_policy(app: &App, ids: &[&str], with: &[&str]) -> String {
-    let c = &app.catalog;
+    let c = &app.catalog();
     let chosen: Vec<usize> = ids.iter().map(|id| c.find_id(id)[0]).collect();
     let options = ComposeOptions {
         with: with.iter().map(|s| s.to_string()).collect(),
@@ -95,9 +90,9 @@ fn cli_policy(app: &App, ids: &[&str], with: &[&str]) -> String {
 fn search_enter_space_selects_the_best_match() {
     let mut a = app(Lang::En);
     keys(&mut a, &["/", "upload", "<Enter>"]);
-    assert_eq!(a.focus, Focus::Table);
-    assert_eq!(a.query, "upload");
-    assert_eq!(a.hits.len(), 2);
+    assert_eq!(a.focus(), Focus::Table);
+    assert_eq!(a.query(), "upload");
+    assert_eq!(a.hits().len(), 2);
     keys(&mut a, &[" "]);
     assert_eq!(ids(&a), ["upload-image-native"]);
     assert_eq!(
@@ -105,7 +100,7 @@ fn search_enter_space_selects_the_best_match() {
         cli_policy(&a, &["upload-image-native"], &[])
     );
     keys(&mut a, &[" "]);
-    assert!(a.selected.is_empty(), "Space again unselects");
+    assert!(a.selected().is_empty(), "Space again unselects");
     assert_eq!(a.policy_json(), None);
 }
 
@@ -113,57 +108,64 @@ fn search_enter_space_selects_the_best_match() {
 fn typing_moves_the_highlight_to_the_best_match() {
     let mut a = app(Lang::En);
     keys(&mut a, &["jjj"]);
-    assert_eq!(a.cursor, 3);
+    assert_eq!(a.cursor(), 3);
     keys(&mut a, &["/", "export"]);
-    assert_eq!(a.cursor, 0);
+    assert_eq!(a.cursor(), 0);
     assert_eq!(
-        a.catalog.operations()[a.current().unwrap()].id,
+        a.catalog().operations()[a.current().unwrap()].id,
         "export-image"
     );
     keys(&mut a, &["<Esc>"]);
-    assert!(a.query.is_empty());
-    assert_eq!(a.hits.len(), 18);
-    assert_eq!(a.focus, Focus::Table);
+    assert!(a.query().is_empty());
+    assert_eq!(a.hits().len(), 18);
+    assert_eq!(a.focus(), Focus::Table);
 }
 
 #[test]
 fn a_bad_query_keeps_the_previous_results() {
     let mut a = app(Lang::En);
     keys(&mut a, &["/", "m"]);
-    let before = a.hits.clone();
+    let before = a.hits().to_vec();
     keys(&mut a, &[":del"]);
-    assert!(a.query_error.as_deref().unwrap().contains("unknown method"));
-    assert_eq!(a.hits, before);
+    assert!(a.query_error().unwrap().contains("unknown method"));
+    assert_eq!(a.hits(), before);
     keys(&mut a, &["ete"]);
-    assert_eq!(a.query_error, None);
-    assert_eq!(a.hits.len(), 2);
+    assert_eq!(a.query_error(), None);
+    assert_eq!(a.hits().len(), 2);
 }
 
 #[test]
 fn movement_keys() {
     let mut a = app(Lang::En);
     keys(&mut a, &["G"]);
-    assert_eq!(a.cursor, 17);
+    assert_eq!(a.cursor(), 17);
     keys(&mut a, &["g"]);
-    assert_eq!(a.cursor, 0);
+    assert_eq!(a.cursor(), 0);
     keys(&mut a, &["<End>", "<Up>", "k"]);
-    assert_eq!(a.cursor, 15);
-    a.set_table_rows(5);
+    assert_eq!(a.cursor(), 15);
+    // A screen 13 rows high leaves the table 5 rows (border, header, border aside).
+    a.sync_view(ratatui::layout::Rect::new(0, 0, 120, 13));
+    assert_eq!(a.table_rows(), 5);
     keys(&mut a, &["g", "<PgDn>"]);
-    assert_eq!(a.cursor, 5);
-    assert!(a.scroll >= 1, "the highlight stays visible");
-    a.click_row(2);
-    assert_eq!(a.cursor, a.scroll + 2);
-    a.scroll_by(100);
-    assert_eq!(a.scroll, 13);
-    assert!(a.cursor >= 13);
+    assert_eq!(a.cursor(), 5);
+    assert!(a.scroll() >= 1, "the highlight stays visible");
+    // The table's border is screen row 3 and its header row 4: row 7 is the third row shown.
+    a.update(Action::ClickAt { column: 5, row: 7 });
+    assert_eq!(a.cursor(), a.scroll() + 2);
+    a.update(Action::ScrollAt {
+        column: 5,
+        row: 7,
+        delta: 100,
+    });
+    assert_eq!(a.scroll(), 13);
+    assert!(a.cursor() >= 13);
 }
 
 #[test]
 fn select_all_shown_and_clear() {
     let mut a = app(Lang::En);
     keys(&mut a, &["/", "is:deprecated", "<Enter>", "a"]);
-    assert_eq!(a.selected.len(), 3);
+    assert_eq!(a.selected().len(), 3);
     assert_eq!(
         a.policy_json().unwrap(),
         cli_policy(
@@ -177,7 +179,7 @@ fn select_all_shown_and_clear() {
         )
     );
     keys(&mut a, &["x"]);
-    assert!(a.selected.is_empty());
+    assert!(a.selected().is_empty());
 }
 
 #[test]
@@ -185,13 +187,16 @@ fn composer_toggles_conditional_actions_like_with() {
     let mut a = app(Lang::En);
     keys(&mut a, &["/", "a:images:update", "<Enter>"]);
     let row = a
-        .hits
+        .hits()
         .iter()
-        .position(|h| a.catalog.operations()[h.index].id == "update-image")
+        .position(|h| a.catalog().operations()[h.index].id == "update-image")
         .unwrap();
-    a.cursor = row;
+    for _ in 0..row {
+        keys(&mut a, &["<Down>"]);
+    }
+    assert_eq!(a.cursor(), row);
     keys(&mut a, &[" ", "<Tab>"]);
-    assert_eq!(a.focus, Focus::Composer);
+    assert_eq!(a.focus(), Focus::Composer);
     assert_eq!(a.toggles().len(), 1);
     assert!(!a.toggles()[0].included);
     keys(&mut a, &[" "]);
@@ -220,7 +225,7 @@ fn quick_import_toggles_pick_one_case_but_never_none() {
         cli_policy(&a, &["quick-import-image"], &["ims:dataImages:create"])
     );
     keys(&mut a, &["<Down>", " "]); // dataImages off: refused, one must stay
-    assert!(a.status.as_deref().unwrap().contains("at least one"));
+    assert!(a.status().as_deref().unwrap().contains("at least one"));
     assert!(a.toggles()[1].included);
 }
 
@@ -232,7 +237,12 @@ fn copy_and_write_are_effects() {
         a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE))
             .is_empty()
     );
-    assert!(a.status.as_deref().unwrap().starts_with("Nothing selected"));
+    assert!(
+        a.status()
+            .as_deref()
+            .unwrap()
+            .starts_with("Nothing selected")
+    );
     keys(&mut a, &[" "]);
     let effects = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
     assert_eq!(
@@ -244,7 +254,7 @@ fn copy_and_write_are_effects() {
     );
     keys(&mut a, &["w"]);
     assert_eq!(
-        a.overlay,
+        a.overlay().cloned(),
         Some(Overlay::Prompt {
             path: "ims-policy.json".into()
         })
@@ -259,7 +269,7 @@ fn copy_and_write_are_effects() {
             overwrite: false
         }]
     );
-    a.ask_overwrite("ims-policy.txt".into());
+    a.update(Action::FileExists("ims-policy.txt".into()));
     let effects = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
     assert!(matches!(
         &effects[..],
@@ -276,24 +286,25 @@ fn copy_and_write_are_effects() {
 fn help_lists_every_binding_from_the_keymap() {
     let mut a = app(Lang::En);
     keys(&mut a, &["?"]);
-    assert_eq!(a.overlay, Some(Overlay::Help));
+    assert_eq!(a.overlay().cloned(), Some(Overlay::Help));
     let screen = draw(&mut a, 120, 60);
     assert!(screen.contains(" Help "));
     for b in KEYMAP {
-        assert!(screen.contains(b.en), "help is missing {:?}", b.en);
+        let said = b.describe(Lang::En);
+        assert!(screen.contains(said), "help is missing {said:?}");
     }
     keys(&mut a, &["<Esc>"]);
-    assert_eq!(a.overlay, None);
+    assert_eq!(a.overlay().cloned(), None);
 }
 
 #[test]
 fn language_switches_with_l() {
     let mut a = app(Lang::En);
     keys(&mut a, &["L"]);
-    assert_eq!(a.lang, Lang::Zh);
+    assert_eq!(a.lang(), Lang::Zh);
     assert!(draw(&mut a, 120, 40).contains("查询镜像列表"));
     keys(&mut a, &["L"]);
-    assert_eq!(a.lang, Lang::En);
+    assert_eq!(a.lang(), Lang::En);
 }
 
 #[test]
@@ -355,14 +366,13 @@ fn snapshot_help_chinese() {
 
 #[test]
 fn show_keys_lists_the_last_keys_in_the_footer() {
-    let mut a = app(Lang::En);
-    a.show_keys = true;
+    let mut a = app(Lang::En).showing_keys();
     keys(&mut a, &["j", "j", " ", "<Tab>"]);
-    assert_eq!(a.last_keys, ["j", "j", "Space", "Tab"]);
+    assert_eq!(a.last_keys(), ["j", "j", "Space", "Tab"]);
     let screen = draw(&mut a, 160, 40);
     assert!(screen.contains("⌨ j j Space Tab"), "{screen}");
     keys(&mut a, &["kkkkkkk"]);
-    assert_eq!(a.last_keys.len(), 6, "only the last few");
+    assert_eq!(a.last_keys().len(), 6, "only the last few");
 }
 
 #[test]
@@ -405,7 +415,7 @@ fn the_composer_scrolls_to_the_end_of_a_long_policy() {
     for _ in 0..10 {
         keys(&mut a, &["<PgUp>"]);
     }
-    assert_eq!(a.composer_scroll, 0);
+    assert_eq!(a.composer_scroll(), 0);
     assert_eq!(draw(&mut a, 80, 24), first);
 }
 
@@ -418,9 +428,9 @@ fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
     use ims_perms::review::Status;
     let mut a = app(Lang::En);
     a.load_policy("readonly.json", READ_ONLY_WITH_DENY);
-    let loaded = a.loaded.as_ref().unwrap();
+    let loaded = a.loaded().unwrap();
     let status = |id: &str| {
-        let i = a.catalog.find_id(id)[0];
+        let i = a.catalog().find_id(id)[0];
         loaded.review.operations[i].status
     };
     assert_eq!(status("list-images"), Status::Allowed);
@@ -440,7 +450,7 @@ fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
     );
     assert_eq!(a.policy_difference(), Some((vec![], vec![])));
     assert!(
-        a.status
+        a.status()
             .as_deref()
             .unwrap()
             .starts_with("Reviewed readonly.json: 6 allowed, 1 partial, 2 denied, 9 not granted")
@@ -478,7 +488,7 @@ fn o_opens_a_policy_and_t_switches_the_export() {
     let mut a = app(Lang::En);
     keys(&mut a, &["o", "p.json"]);
     assert_eq!(
-        a.overlay,
+        a.overlay().cloned(),
         Some(Overlay::Open {
             path: "p.json".into()
         })
@@ -495,15 +505,15 @@ fn o_opens_a_policy_and_t_switches_the_export() {
     let [Effect::Copy { text, .. }] = &effects[..] else {
         panic!("{effects:?}")
     };
-    let chosen = vec![a.catalog.find_id("list-images")[0]];
-    let policy = compose(&a.catalog, &chosen, &ComposeOptions::default())
+    let chosen = vec![a.catalog().find_id("list-images")[0]];
+    let policy = compose(a.catalog(), &chosen, &ComposeOptions::default())
         .unwrap()
         .policy
         .unwrap();
     assert_eq!(
         *text,
         ims_perms::export::terraform(
-            &a.catalog,
+            a.catalog(),
             &chosen,
             &policy,
             ims_perms::export::DEFAULT_ROLE_NAME
@@ -511,7 +521,7 @@ fn o_opens_a_policy_and_t_switches_the_export() {
     );
     keys(&mut a, &["w"]);
     assert_eq!(
-        a.overlay,
+        a.overlay().cloned(),
         Some(Overlay::Prompt {
             path: "ims-policy.tf".into()
         })
@@ -563,11 +573,11 @@ fn backspace_and_narrowing_give_what_a_fresh_search_gives() {
     );
     let mut fresh = App::new(ims_perms::synthetic::catalog(5000), Lang::En);
     keys(&mut fresh, &["/", "delete"]);
-    assert_eq!(a.query, "delete");
-    assert_eq!(a.hits, fresh.hits);
+    assert_eq!(a.query(), "delete");
+    assert_eq!(a.hits(), fresh.hits());
     keys(&mut a, &[" v"]);
     keys(&mut fresh, &[" v"]);
-    assert_eq!(a.hits, fresh.hits);
+    assert_eq!(a.hits(), fresh.hits());
 }
 
 #[test]
@@ -589,14 +599,14 @@ fn large_catalogs_search_in_the_background_with_the_same_results() {
     keys(&mut a, &["elete"]);
     a.wait_for_search();
     assert!(!a.searching());
-    assert_eq!(a.hits, expected("delete"));
+    assert_eq!(a.hits(), expected("delete"));
     keys(&mut a, &[" vol"]);
     a.wait_for_search();
-    assert_eq!(a.hits, expected("delete vol"));
+    assert_eq!(a.hits(), expected("delete vol"));
     // Back to a query seen before: answered from memory, at once.
     keys(&mut a, &["<Bksp>", "<Bksp>", "<Bksp>", "<Bksp>"]);
     assert!(!a.searching());
-    assert_eq!(a.hits, expected("delete"));
+    assert_eq!(a.hits(), expected("delete"));
     // The screen says a search is running.
     keys(&mut a, &["<Esc>", "/", "x"]);
     if a.searching() {
@@ -627,7 +637,7 @@ fn an_unreadable_policy_keeps_the_session_and_draws_at_every_size() {
                 "{text:?} at {w}x{h}:\n{screen}"
             );
         }
-        let status = app.status.clone().unwrap_or_default();
+        let status = app.status().clone().unwrap_or_default();
         assert!(status.starts_with("Cannot review p.json: "), "{status}");
     }
 }
@@ -637,16 +647,18 @@ fn alt_keys_are_not_their_letters_and_pastes_are_bounded() {
     let mut app = app(Lang::En);
     app.handle_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
     app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
-    assert!(app.query.is_empty());
+    assert!(app.query().is_empty());
     keys(&mut app, &["/"]);
-    app.paste("GET /v2/cloudimages\nline two\u{1b}[2J\u{202e}");
-    assert_eq!(app.query, "GET /v2/cloudimages line two[2J");
-    app.paste(&"x".repeat(100_000));
+    app.update(Action::Paste(
+        "GET /v2/cloudimages\nline two\u{1b}[2J\u{202e}".into(),
+    ));
+    assert_eq!(app.query(), "GET /v2/cloudimages line two[2J");
+    app.update(Action::Paste("x".repeat(100_000)));
     assert_eq!(
-        app.query.chars().count(),
+        app.query().chars().count(),
         ims_perms::tui::app::MAX_QUERY_CHARS
     );
-    assert!(app.status.as_deref().unwrap_or("").contains("cut at 512"));
+    assert!(app.status().as_deref().unwrap_or("").contains("cut at 512"));
 }
 
 #[test]

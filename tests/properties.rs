@@ -4,8 +4,9 @@
 use ims_perms::catalog::{self, Catalog};
 use ims_perms::policy::{ComposeOptions, compose};
 use ims_perms::query::{Query, SearchIndex};
+use ims_perms::resolve;
 use ims_perms::resolve::resolve_operation;
-use ims_perms::route::{self, Request};
+use ims_perms::route::Request;
 use proptest::prelude::*;
 
 /// Words that exercise the grammar: prefixes, negation, CJK, full-width forms, punctuation.
@@ -78,11 +79,11 @@ proptest! {
         let catalog = Catalog::builtin().unwrap();
         let input = format!("{method} {path}");
         if let Ok(request) = Request::parse(&input) {
-            let hits = route::lookup(&catalog, &request);
+            let hits = resolve::lookup(&catalog, &request);
             for &i in &hits {
                 prop_assert_eq!(&catalog.operations()[i].method, &request.method);
             }
-            let _ = route::closest(&catalog, &request, 3);
+            let _ = resolve::closest(&catalog, &request, 3);
         }
         let _ = resolve_operation(&catalog, &input);
         let _ = resolve_operation(&catalog, &path);
@@ -129,7 +130,7 @@ proptest! {
         // Unreadable documents list no operations; readable ones list every operation.
         prop_assert!(review.operations.is_empty() || review.operations.len() == catalog.len());
         prop_assert!(review.evaluated || review.has_errors());
-        let _ = ims_perms::review::report_text(&catalog, &review, ims_perms::Lang::Zh);
+        let _ = ims_perms::present::review_report(&catalog, &review, ims_perms::Lang::Zh);
         let mut at = cut.min(text.len());
         while !text.is_char_boundary(at) {
             at -= 1;

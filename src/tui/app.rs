@@ -1,6 +1,9 @@
 //! The explorer's model: query, results, highlight, selection, conditional toggles, focus.
-//! `update` turns an [`Action`] into changes of the model and [`Effect`]s for the loop to carry
-//! out; it never touches a terminal, so tests drive it with plain key sequences.
+//! Every input is an [`Action`]: keys (through the keymap), typed and pasted text, mouse clicks
+//! and wheel turns, and the results of effects fed back (`Wrote`, `FileExists`, `Copied`...).
+//! `update` turns an action into changes of the model and [`Effect`]s for the loop to carry out;
+//! it never touches a terminal, so tests drive it with the same actions the loop sends. The
+//! model's state is private to the explorer; tests read it through accessors.
 
 use std::collections::VecDeque;
 
@@ -14,9 +17,11 @@ use crate::catalog::Catalog;
 use crate::export::{self, ExportFormat};
 use crate::lang::Lang;
 use crate::policy::{ComposeOptions, Composition, Effect as PolicyEffect, compose};
+use crate::present::{CopyOutcome, Notice};
 use crate::query::{Highlights, Hit, Query, SearchIndex};
 use crate::review::{Review, Status, explain};
-use crate::tui::keymap::{self, Action, Mode};
+use crate::tui::keymap::{self, Command, Mode};
+use crate::tui::ui::{self, Areas};
 
 /// The longest query: a URL or a long route fits; a 100 KB paste is cut, not searched.
 pub const MAX_QUERY_CHARS: usize = 512;
@@ -36,6 +41,52 @@ struct PendingSearch {
     query: Query,
     cancel: Arc<AtomicBool>,
     results: mpsc::Receiver<Option<Vec<Hit>>>,
+}
+
+/// Everything the model takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// A key from the terminal: recorded for `--show-keys`, then looked up in the keymap for
+    /// the current mode, or typed.
+    Pressed(KeyEvent),
+    /// What a key means in the current mode (from the keymap).
+    Key(Command),
+    /// A character typed into the search line or a prompt.
+    Type(char),
+    /// Text pasted (bracketed paste).
+    Paste(String),
+    /// A left click on the screen.
+    ClickAt {
+        column: u16,
+        row: u16,
+    },
+    /// The mouse wheel over the screen (`delta` rows, negative up).
+    ScrollAt {
+        column: u16,
+        row: u16,
+        delta: isize,
+    },
+    /// Results of effects, fed back by the loop.
+    Copied {
+        outcome: CopyOutcome,
+        actions: usize,
+        bytes: usize,
+    },
+    Wrote {
+        path: String,
+        bytes: usize,
+    },
+    WriteFailed {
+        path: String,
+        error: String,
+    },
+    /// The file exists: ask before overwriting.
+    FileExists(String),
+    PolicyRead {
+        source: String,
+        text: String,
+    },
+    ReadFailed(String),
 }
 
 /// Something for the event loop to do outside the model.
@@ -104,7 +155,7 @@ pub struct LoadedPolicy {
 
 pub struct App {
     /// Shared with the background search (see [`App::poll_search`]).
-    pub catalog: Arc<Catalog>,
+    pub(super) catalog: Arc<Catalog>,
     index: Arc<SearchIndex>,
     /// A search running on another thread, for catalogs too large to search between two keys.
     pending: Option<PendingSearch>,
@@ -112,37 +163,44 @@ pub struct App {
     parsed: Option<Query>,
     /// Recent queries and their results, newest last, so Backspace is instant.
     recent: VecDeque<(Query, Vec<Hit>)>,
-    pub lang: Lang,
-    pub query: String,
+    pub(super) lang: Lang,
+    pub(super) query: String,
     /// Why the query cannot be read; the previous results stay.
-    pub query_error: Option<String>,
-    pub hits: Vec<Hit>,
+    pub(super) query_error: Option<String>,
+    pub(super) hits: Vec<Hit>,
     /// Highlighted row, an index into `hits`.
-    pub cursor: usize,
+    pub(super) cursor: usize,
     /// First visible row of the table.
-    pub scroll: usize,
-    /// Rows the table shows, as last drawn (for paging and scrolling).
-    pub table_rows: usize,
+    pub(super) scroll: usize,
     /// Chosen operations, in the order chosen.
-    pub selected: Vec<usize>,
+    pub(super) selected: Vec<usize>,
     /// Conditional actions switched on (`--with`).
-    pub with: Vec<String>,
-    pub composer_cursor: usize,
+    with: Vec<String>,
+    pub(super) composer_cursor: usize,
     /// First line of the composer pane shown (its text can be longer than the pane).
-    pub composer_scroll: usize,
-    /// The furthest the composer can scroll, as found by the last drawing (view state).
-    pub composer_max_scroll: std::cell::Cell<usize>,
-    pub focus: Focus,
-    pub overlay: Option<Overlay>,
-    pub help_scroll: usize,
-    pub status: Option<String>,
-    pub show_keys: bool,
-    pub last_keys: VecDeque<String>,
-    pub composition: Option<Composition>,
+    pub(super) composer_scroll: usize,
+    pub(super) focus: Focus,
+    pub(super) overlay: Option<Overlay>,
+    pub(super) help_scroll: usize,
+    /// What the status line says, as a fact: worded when drawn, in the language of the moment.
+    pub(super) notice: Option<Notice>,
+    pub(super) show_keys: bool,
+    pub(super) last_keys: VecDeque<String>,
+    pub(super) composition: Option<Composition>,
     /// The policy being reviewed, if any.
-    pub loaded: Option<LoadedPolicy>,
+    pub(super) loaded: Option<LoadedPolicy>,
     /// How `y` and `w` write the policy.
-    pub export: ExportFormat,
+    pub(super) export: ExportFormat,
+    /// The screen as last synchronised ([`App::sync_view`]): panes, table rows, how far the
+    /// composer can scroll.
+    view: View,
+}
+
+/// What the model knows of the screen, set by [`App::sync_view`] before each frame.
+#[derive(Debug, Clone, Copy, Default)]
+struct View {
+    areas: Areas,
+    composer_max_scroll: usize,
 }
 
 impl App {
@@ -161,32 +219,103 @@ impl App {
             hits: Vec::new(),
             cursor: 0,
             scroll: 0,
-            table_rows: 10,
             selected: Vec::new(),
             with: Vec::new(),
             composer_cursor: 0,
             composer_scroll: 0,
-            composer_max_scroll: std::cell::Cell::new(usize::MAX),
             focus: Focus::Table,
             overlay: None,
             help_scroll: 0,
-            status: None,
+            notice: None,
             show_keys: false,
             last_keys: VecDeque::new(),
             composition: None,
             loaded: None,
             export: ExportFormat::Json,
+            view: View::default(),
         };
         app.refilter();
         app.recompose();
+        // A usual screen until the first frame says otherwise.
+        app.sync_view(ratatui::layout::Rect::new(0, 0, 120, 40));
         app
+    }
+
+    /// Shows the last keys pressed in the footer (`--show-keys`).
+    pub fn showing_keys(mut self) -> App {
+        self.show_keys = true;
+        self
+    }
+
+    /// Lays the screen out for `size` (before every frame, and whenever a test draws): the
+    /// panes for mouse clicks, the table's rows for paging, how far the composer scrolls.
+    pub fn sync_view(&mut self, size: ratatui::layout::Rect) {
+        let areas = ui::areas(size, self.focus, self.loaded.is_some());
+        self.view.areas = areas;
+        self.view.composer_max_scroll =
+            areas.composer.map_or(0, |r| ui::composer_overflow(self, r));
+        self.composer_scroll = self.composer_scroll.min(self.view.composer_max_scroll);
+        self.keep_cursor_visible();
+    }
+
+    // Read-only views of the model, for drawing and for tests.
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+    pub fn query_error(&self) -> Option<&str> {
+        self.query_error.as_deref()
+    }
+    pub fn hits(&self) -> &[Hit] {
+        &self.hits
+    }
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+    pub fn selected(&self) -> &[usize] {
+        &self.selected
+    }
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
+    }
+    pub fn composer_scroll(&self) -> usize {
+        self.composer_scroll
+    }
+    pub fn last_keys(&self) -> Vec<&str> {
+        self.last_keys.iter().map(String::as_str).collect()
+    }
+    pub fn loaded(&self) -> Option<&LoadedPolicy> {
+        self.loaded.as_ref()
+    }
+    /// The status line, in the current language.
+    pub fn status(&self) -> Option<String> {
+        self.notice
+            .as_ref()
+            .map(|n| crate::present::notice(n, self.lang))
+    }
+    /// Rows the table shows.
+    pub fn table_rows(&self) -> usize {
+        self.view.areas.table_rows().max(1)
     }
 
     /// What the keyboard is talking to now.
     pub fn mode(&self) -> Mode {
         match (&self.overlay, self.focus) {
             (Some(Overlay::Help), _) => Mode::Help,
-            (Some(Overlay::Prompt { .. }) | Some(Overlay::Open { .. }), _) => Mode::Prompt,
+            (Some(Overlay::Prompt { .. }), _) => Mode::Prompt,
+            (Some(Overlay::Open { .. }), _) => Mode::Open,
             (Some(Overlay::Confirm { .. }), _) => Mode::Confirm,
             (None, Focus::Table) => Mode::Table,
             (None, Focus::Search) => Mode::Search,
@@ -224,19 +353,15 @@ impl App {
     }
 
     /// Reviews a policy document: marks every row, and starts the composer from the operations
-    /// the policy fully allows (with the conditional actions it covers).
+    /// the policy fully allows (with the conditional actions it covers). `--policy` at start-up
+    /// and [`Action::PolicyRead`] come here.
     pub fn load_policy(&mut self, source: &str, text: &str) {
         let review = explain(&self.catalog, text);
         if !review.evaluated {
             // Nothing to mark and nothing to start from: show why, keep the selection.
-            let first = review
-                .findings
-                .first()
-                .map(|f| f.text(self.lang).to_string())
-                .unwrap_or_default();
-            self.status = Some(match self.lang {
-                Lang::En => format!("Cannot review {source}: {first}"),
-                Lang::Zh => format!("无法审查 {source}：{first}"),
+            self.notice = Some(Notice::CannotReview {
+                source: source.to_string(),
+                first: review.findings.first().map(|f| f.kind.clone()),
             });
             self.loaded = Some(LoadedPolicy {
                 source: source.to_string(),
@@ -270,24 +395,13 @@ impl App {
             .map(|a| a.to_ascii_lowercase())
             .collect();
         let count = |s: Status| review.count(s);
-        self.status = Some(match self.lang {
-            Lang::En => format!(
-                "Reviewed {source}: {} allowed, {} partial, {} denied, {} not granted; {} finding{}",
-                count(Status::Allowed),
-                count(Status::Partial),
-                count(Status::Denied),
-                count(Status::NotGranted),
-                review.findings.len(),
-                if review.findings.len() == 1 { "" } else { "s" }
-            ),
-            Lang::Zh => format!(
-                "已审查 {source}：{} 允许，{} 部分，{} 拒绝，{} 未授权；{} 条发现",
-                count(Status::Allowed),
-                count(Status::Partial),
-                count(Status::Denied),
-                count(Status::NotGranted),
-                review.findings.len()
-            ),
+        self.notice = Some(Notice::Reviewed {
+            source: source.to_string(),
+            allowed: count(Status::Allowed),
+            partial: count(Status::Partial),
+            denied: count(Status::Denied),
+            not_granted: count(Status::NotGranted),
+            findings: review.findings.len(),
         });
         self.loaded = Some(LoadedPolicy {
             source: source.to_string(),
@@ -352,31 +466,29 @@ impl App {
         out
     }
 
-    /// A key from the terminal: looked up in the keymap, or typed into a text field.
+    /// A key from the terminal (tests' shorthand for [`Action::Pressed`]).
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if self.show_keys {
-            self.last_keys.push_back(keymap::key_name(&key));
-            while self.last_keys.len() > 6 {
-                self.last_keys.pop_front();
-            }
+        self.update(Action::Pressed(key))
+    }
+
+    /// What a key means in a mode: its keymap command, or a typed character. Alt+key and
+    /// Ctrl+key are never text (and mean nothing unless the keymap says so).
+    fn action_for(mode: Mode, key: &KeyEvent) -> Option<Action> {
+        if let Some(command) = keymap::lookup(mode, key) {
+            return Some(Action::Key(command));
         }
-        let mode = self.mode();
-        if let Some(action) = keymap::lookup(mode, &key) {
-            return self.update(action);
-        }
-        // Alt+key and Ctrl+key are never text (and mean nothing unless the keymap says so).
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if let (KeyCode::Char(c), true) = (key.code, plain) {
-            self.type_text(&c.to_string());
+        match (key.code, plain) {
+            (KeyCode::Char(c), true) => Some(Action::Type(c)),
+            _ => None,
         }
-        Vec::new()
     }
 
     /// Text pasted: line breaks and tabs become spaces (a multi-line paste is one query), other
     /// control characters are dropped.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         let flat: String = text
             .chars()
             .map(|c| {
@@ -393,7 +505,7 @@ impl App {
     /// Text typed or pasted into the search line or the file prompt. Control and bidi characters
     /// are dropped: they have no place in either. Past the field's limit the rest is cut, and
     /// the status line says so.
-    pub fn type_text(&mut self, text: &str) {
+    fn type_text(&mut self, text: &str) {
         let clean = text.chars().filter(|&c| !crate::text::is_unsafe_char(c));
         let (field, limit) = match (&mut self.overlay, self.focus) {
             (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
@@ -412,23 +524,75 @@ impl App {
             field.push(c);
         }
         if cut {
-            self.status = Some(match self.lang {
-                Lang::En => format!("Too long: cut at {limit} characters."),
-                Lang::Zh => format!("过长：已截断为 {limit} 个字符。"),
-            });
+            self.notice = Some(Notice::TooLong { limit });
         }
         if self.overlay.is_none() {
             self.refilter();
         }
     }
 
+    /// Takes one action: changes the model, and says what the loop must do outside it.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Quit => return vec![Effect::Quit],
-            Action::Suspend => return vec![Effect::Suspend],
-            Action::FocusSearch => self.focus = Focus::Search,
-            Action::LeaveSearch => self.focus = Focus::Table,
-            Action::Escape => match self.overlay {
+            Action::Pressed(key) => {
+                if self.show_keys {
+                    self.last_keys.push_back(keymap::key_name(&key));
+                    while self.last_keys.len() > 6 {
+                        self.last_keys.pop_front();
+                    }
+                }
+                if let Some(action) = Self::action_for(self.mode(), &key) {
+                    return self.update(action);
+                }
+            }
+            Action::Key(command) => return self.command(command),
+            Action::Type(c) => self.type_text(c.encode_utf8(&mut [0; 4])),
+            Action::Paste(text) => self.paste(&text),
+            Action::ClickAt { column, row } => {
+                if self.overlay.is_none()
+                    && let Some(row) = self.view.areas.table_row_at(column, row)
+                {
+                    self.click_row(row);
+                }
+            }
+            Action::ScrollAt { column, row, delta } => {
+                let at = ratatui::layout::Position::new(column, row);
+                if self.view.areas.composer.is_some_and(|r| r.contains(at)) {
+                    self.scroll_composer(delta);
+                } else {
+                    self.scroll_by(delta);
+                }
+            }
+            Action::Copied {
+                outcome,
+                actions,
+                bytes,
+            } => {
+                self.notice = Some(Notice::Copied {
+                    outcome,
+                    actions,
+                    bytes,
+                })
+            }
+            Action::Wrote { path, bytes } => self.notice = Some(Notice::Wrote { bytes, path }),
+            Action::WriteFailed { path, error } => {
+                self.notice = Some(Notice::WriteFailed { path, error })
+            }
+            Action::FileExists(path) => self.overlay = Some(Overlay::Confirm { path }),
+            Action::PolicyRead { source, text } => self.load_policy(&source, &text),
+            Action::ReadFailed(message) => self.notice = Some(Notice::ReadFailed(message)),
+        }
+        Vec::new()
+    }
+
+    /// What a key asked for.
+    fn command(&mut self, command: Command) -> Vec<Effect> {
+        match command {
+            Command::Quit => return vec![Effect::Quit],
+            Command::Suspend => return vec![Effect::Suspend],
+            Command::FocusSearch => self.focus = Focus::Search,
+            Command::LeaveSearch => self.focus = Focus::Table,
+            Command::Escape => match self.overlay {
                 Some(_) => self.overlay = None,
                 None if self.focus == Focus::Search || !self.query.is_empty() => {
                     self.query.clear();
@@ -437,22 +601,22 @@ impl App {
                 }
                 None => self.focus = Focus::Table,
             },
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp | Action::PageDown if self.mode() == Mode::Composer => {
-                let page = self.table_rows.max(1) as isize;
-                let delta = if action == Action::PageUp {
+            Command::Up => self.move_by(-1),
+            Command::Down => self.move_by(1),
+            Command::PageUp | Command::PageDown if self.mode() == Mode::Composer => {
+                let page = self.table_rows() as isize;
+                let delta = if command == Command::PageUp {
                     -page
                 } else {
                     page
                 };
                 self.scroll_composer(delta);
             }
-            Action::PageUp => self.move_by(-(self.table_rows.max(1) as isize)),
-            Action::PageDown => self.move_by(self.table_rows.max(1) as isize),
-            Action::Top => self.move_to(0),
-            Action::Bottom => self.move_to(self.hits.len().saturating_sub(1)),
-            Action::ToggleSelect => match self.focus {
+            Command::PageUp => self.move_by(-(self.table_rows() as isize)),
+            Command::PageDown => self.move_by(self.table_rows() as isize),
+            Command::Top => self.move_to(0),
+            Command::Bottom => self.move_to(self.hits.len().saturating_sub(1)),
+            Command::ToggleSelect => match self.focus {
                 Focus::Composer => self.toggle_conditional(),
                 _ => {
                     if let Some(i) = self.current() {
@@ -466,7 +630,7 @@ impl App {
                     }
                 }
             },
-            Action::SelectAllShown => {
+            Command::SelectAllShown => {
                 for h in &self.hits {
                     if !self.selected.contains(&h.index) {
                         self.selected.push(h.index);
@@ -474,54 +638,45 @@ impl App {
                 }
                 self.recompose();
             }
-            Action::ClearSelection => {
+            Command::ClearSelection => {
                 self.selected.clear();
                 self.with.clear();
                 self.recompose();
             }
-            Action::SwitchFocus => {
+            Command::SwitchFocus => {
                 self.focus = match self.focus {
                     Focus::Composer => Focus::Table,
                     _ => Focus::Composer,
                 }
             }
-            Action::Copy => return self.copy(),
-            Action::OpenPolicy => {
+            Command::Copy => return self.copy(),
+            Command::OpenPolicy => {
                 self.overlay = Some(Overlay::Open {
                     path: String::new(),
                 });
             }
-            Action::ToggleExport => {
+            Command::ToggleExport => {
                 self.export = match self.export {
                     ExportFormat::Json => ExportFormat::Terraform,
                     ExportFormat::Terraform => ExportFormat::Json,
                 };
-                self.status = Some(match (self.export, self.lang) {
-                    (ExportFormat::Json, Lang::En) => "y and w now give the policy JSON".into(),
-                    (ExportFormat::Terraform, Lang::En) => {
-                        "y and w now give Terraform (huaweicloud_identity_role)".into()
-                    }
-                    (ExportFormat::Json, Lang::Zh) => "y 与 w 现在输出策略 JSON".into(),
-                    (ExportFormat::Terraform, Lang::Zh) => {
-                        "y 与 w 现在输出 Terraform（huaweicloud_identity_role）".into()
-                    }
-                });
+                self.notice = Some(Notice::ExportIs(self.export));
             }
-            Action::Write => {
+            Command::Write => {
                 if self.policy_json().is_some() {
                     self.overlay = Some(Overlay::Prompt {
                         path: self.export.default_file().into(),
                     });
                 } else {
-                    self.status = Some(self.no_policy_message());
+                    self.notice = Some(self.no_policy_notice());
                 }
             }
-            Action::ToggleLang => self.lang = self.lang.other(),
-            Action::Help => {
+            Command::ToggleLang => self.lang = self.lang.other(),
+            Command::Help => {
                 self.help_scroll = 0;
                 self.overlay = Some(Overlay::Help);
             }
-            Action::Backspace => match (&mut self.overlay, self.focus) {
+            Command::Backspace => match (&mut self.overlay, self.focus) {
                 (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
                     path.pop();
                 }
@@ -531,7 +686,7 @@ impl App {
                 }
                 _ => {}
             },
-            Action::Submit => {
+            Command::Submit => {
                 if let Some(Overlay::Open { path }) = &self.overlay {
                     let path = path.trim().to_string();
                     if path.is_empty() {
@@ -549,25 +704,17 @@ impl App {
                     return self.write(path, false);
                 }
             }
-            Action::ConfirmYes => {
+            Command::ConfirmYes => {
                 if let Some(Overlay::Confirm { path }) = self.overlay.take() {
                     return self.write(path, true);
                 }
             }
-            Action::ConfirmNo => {
+            Command::ConfirmNo => {
                 self.overlay = None;
-                self.status = Some(match self.lang {
-                    Lang::En => "Not written.".into(),
-                    Lang::Zh => "未写入。".into(),
-                });
+                self.notice = Some(Notice::NotWritten);
             }
         }
         Vec::new()
-    }
-
-    /// The loop found the file exists: ask before overwriting.
-    pub fn ask_overwrite(&mut self, path: String) {
-        self.overlay = Some(Overlay::Confirm { path });
     }
 
     fn write(&mut self, path: String, overwrite: bool) -> Vec<Effect> {
@@ -588,18 +735,17 @@ impl App {
                 actions: c.policy.as_ref().map_or(0, |p| p.action_count()),
             }],
             _ => {
-                self.status = Some(self.no_policy_message());
+                self.notice = Some(self.no_policy_notice());
                 Vec::new()
             }
         }
     }
 
-    fn no_policy_message(&self) -> String {
-        match (self.selected.is_empty(), self.lang) {
-            (true, Lang::En) => "Nothing selected: press Space on a row first.".into(),
-            (true, Lang::Zh) => "尚未选择：先在某行按空格。".into(),
-            (false, Lang::En) => "No policy: the selected operations need no IAM action.".into(),
-            (false, Lang::Zh) => "无策略：所选操作不需要任何授权项。".into(),
+    fn no_policy_notice(&self) -> Notice {
+        if self.selected.is_empty() {
+            Notice::NothingSelected
+        } else {
+            Notice::NoPolicy
         }
     }
 
@@ -626,7 +772,7 @@ impl App {
     }
 
     fn keep_cursor_visible(&mut self) {
-        let rows = self.table_rows.max(1);
+        let rows = self.table_rows();
         if self.cursor < self.scroll {
             self.scroll = self.cursor;
         } else if self.cursor >= self.scroll + rows {
@@ -636,14 +782,8 @@ impl App {
         self.scroll = self.scroll.min(max_scroll);
     }
 
-    /// The table was drawn with `rows` rows.
-    pub fn set_table_rows(&mut self, rows: usize) {
-        self.table_rows = rows;
-        self.keep_cursor_visible();
-    }
-
     /// A click on the table's `row`-th visible row.
-    pub fn click_row(&mut self, row: usize) {
+    fn click_row(&mut self, row: usize) {
         let target = self.scroll + row;
         if target < self.hits.len() {
             self.focus = Focus::Table;
@@ -652,10 +792,10 @@ impl App {
     }
 
     /// The mouse wheel: scroll the table, keeping the highlight on screen.
-    pub fn scroll_by(&mut self, delta: isize) {
-        let max_scroll = self.hits.len().saturating_sub(self.table_rows.max(1));
+    fn scroll_by(&mut self, delta: isize) {
+        let max_scroll = self.hits.len().saturating_sub(self.table_rows());
         self.scroll = ((self.scroll as isize + delta).max(0) as usize).min(max_scroll);
-        let rows = self.table_rows.max(1);
+        let rows = self.table_rows();
         if self.cursor < self.scroll {
             self.cursor = self.scroll;
         } else if self.cursor >= self.scroll + rows {
@@ -663,9 +803,9 @@ impl App {
         }
     }
 
-    /// Scrolls the composer pane (keys or the wheel); the drawing clamps it to the text.
-    pub fn scroll_composer(&mut self, delta: isize) {
-        let max = self.composer_max_scroll.get();
+    /// Scrolls the composer pane (keys or the wheel), never past its text.
+    fn scroll_composer(&mut self, delta: isize) {
+        let max = self.view.composer_max_scroll;
         self.composer_scroll = ((self.composer_scroll as isize + delta).max(0) as usize).min(max);
     }
 
@@ -686,10 +826,7 @@ impl App {
                 .map(|x| x.action.to_ascii_lowercase())
                 .collect();
             if others.is_empty() {
-                self.status = Some(match self.lang {
-                    Lang::En => "This operation needs at least one of its actions.".into(),
-                    Lang::Zh => "该操作至少需要其中一个授权项。".into(),
-                });
+                self.notice = Some(Notice::NeedsOneAction);
                 return;
             }
             self.with.retain(|w| *w != key);

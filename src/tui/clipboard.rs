@@ -5,10 +5,10 @@ use std::io::Write;
 
 use base64::Engine;
 
-use crate::lang::Lang;
+use crate::present::CopyOutcome;
 
 /// How to copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClipboardMode {
     /// OSC 52 over SSH or without a display, else the system clipboard, falling back to OSC 52.
     Auto,
@@ -49,55 +49,22 @@ impl Clipboard {
         }
     }
 
-    /// Copies `text`; returns the status line to show.
-    pub fn copy(
-        &mut self,
-        text: &str,
-        actions: usize,
-        terminal: &mut dyn Write,
-        lang: Lang,
-    ) -> String {
-        let what = match lang {
-            Lang::En => format!(
-                "{actions} action{} ({} bytes)",
-                if actions == 1 { "" } else { "s" },
-                text.len()
-            ),
-            Lang::Zh => format!("{actions} 个授权项（{} 字节）", text.len()),
-        };
+    /// Copies `text`; says how it went.
+    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> CopyOutcome {
         let use_system = match self.mode {
-            ClipboardMode::None => {
-                return match lang {
-                    Lang::En => {
-                        "Clipboard is off (--clipboard none): use w to write a file.".into()
-                    }
-                    Lang::Zh => "剪贴板已关闭（--clipboard none）：按 w 写入文件。".into(),
-                };
-            }
+            ClipboardMode::None => return CopyOutcome::Off,
             ClipboardMode::Osc52 => false,
             ClipboardMode::System => true,
             ClipboardMode::Auto => !prefers_osc52(|k| std::env::var(k).ok()),
         };
-        let mut fallback_reason = None;
+        let mut fallback = None;
         if use_system {
             match self.copy_system(text) {
-                Ok(()) => {
-                    return match lang {
-                        Lang::En => format!("Copied {what} to the system clipboard"),
-                        Lang::Zh => format!("已复制 {what} 到系统剪贴板"),
-                    };
+                Ok(()) => return CopyOutcome::System,
+                Err(error) if self.mode == ClipboardMode::System => {
+                    return CopyOutcome::SystemFailed { error };
                 }
-                Err(e) if self.mode == ClipboardMode::System => {
-                    return match lang {
-                        Lang::En => format!(
-                            "System clipboard failed: {e}; try --clipboard osc52 or w to write a file"
-                        ),
-                        Lang::Zh => {
-                            format!("系统剪贴板失败：{e}；可用 --clipboard osc52 或按 w 写入文件")
-                        }
-                    };
-                }
-                Err(e) => fallback_reason = Some(e),
+                Err(error) => fallback = Some(error),
             }
         }
         let seq = osc52(text);
@@ -105,27 +72,14 @@ impl Clipboard {
             .write_all(seq.as_bytes())
             .and_then(|_| terminal.flush())
         {
-            return format!("OSC 52: {e}");
-        }
-        let mut status = match lang {
-            Lang::En => {
-                format!("Sent {what} via OSC 52: your terminal must allow clipboard writes")
-            }
-            Lang::Zh => format!("已通过 OSC 52 发送 {what}：终端须允许写剪贴板"),
-        };
-        if let Some(reason) = fallback_reason {
-            status = match lang {
-                Lang::En => format!("System clipboard failed ({reason}); {status}"),
-                Lang::Zh => format!("系统剪贴板失败（{reason}）；{status}"),
+            return CopyOutcome::Osc52Failed {
+                error: e.to_string(),
             };
         }
-        if text.len() > OSC52_WARN_BYTES {
-            status.push_str(match lang {
-                Lang::En => " — warning: over 74 KB, some terminals drop it",
-                Lang::Zh => " —— 警告：超过 74 KB，部分终端会丢弃",
-            });
+        CopyOutcome::Osc52 {
+            fallback,
+            large: text.len() > OSC52_WARN_BYTES,
         }
-        status
     }
 
     fn copy_system(&mut self, text: &str) -> Result<(), String> {
@@ -254,14 +208,24 @@ mod tests {
     fn osc52_mode_writes_the_sequence_and_says_so() {
         let mut c = Clipboard::new(ClipboardMode::Osc52);
         let mut out = Vec::new();
-        let status = c.copy("{}", 1, &mut out, Lang::En);
+        let outcome = c.copy("{}", &mut out);
         assert_eq!(out, osc52("{}").into_bytes());
+        let said = |outcome: CopyOutcome| {
+            crate::present::notice(
+                &crate::present::Notice::Copied {
+                    outcome,
+                    actions: 1,
+                    bytes: 2,
+                },
+                crate::lang::Lang::En,
+            )
+        };
         assert_eq!(
-            status,
+            said(outcome),
             "Sent 1 action (2 bytes) via OSC 52: your terminal must allow clipboard writes"
         );
         let big = "x".repeat(OSC52_WARN_BYTES + 1);
-        let status = c.copy(&big, 1, &mut Vec::new(), Lang::En);
-        assert!(status.ends_with("over 74 KB, some terminals drop it"));
+        let outcome = c.copy(&big, &mut Vec::new());
+        assert!(said(outcome).ends_with("over 74 KB, some terminals drop it"));
     }
 }

@@ -1,9 +1,11 @@
-//! The one keymap table: it drives dispatch, the footer and the help overlay, so the keys shown
-//! are always the keys that work.
+//! The one keymap table: it drives dispatch, the footer, the help overlay and the README's key
+//! table, so the keys shown are always the keys that work. Labels are made from each binding's
+//! keys (as gitui's `get_hint` does), never written by hand.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::lang::Lang;
+use crate::present::{self, Hint, Label};
 
 /// What the keyboard is talking to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,13 +20,42 @@ pub enum Mode {
     Help,
     /// Typing a file name to write the policy to.
     Prompt,
+    /// Typing the name of a policy file to review.
+    Open,
     /// Asking before overwriting a file.
     Confirm,
 }
 
+impl Mode {
+    pub const ALL: [Mode; 7] = [
+        Mode::Table,
+        Mode::Search,
+        Mode::Composer,
+        Mode::Help,
+        Mode::Prompt,
+        Mode::Open,
+        Mode::Confirm,
+    ];
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        present::label(
+            match self {
+                Mode::Table => Label::ModeTable,
+                Mode::Search => Label::ModeSearch,
+                Mode::Composer => Label::ModeComposer,
+                Mode::Help => Label::ModeHelp,
+                Mode::Prompt => Label::ModePrompt,
+                Mode::Open => Label::ModeOpen,
+                Mode::Confirm => Label::ModeConfirm,
+            },
+            lang,
+        )
+    }
+}
+
 /// Everything a key can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum Command {
     Quit,
     Suspend,
     FocusSearch,
@@ -83,350 +114,327 @@ const fn ctrl(c: char) -> Key {
     }
 }
 
+impl Key {
+    /// The key as people write it: `j`, `↓`, `PgDn`, `Space`, `Ctrl-C`.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
 /// One binding: where it works, its keys, what it does, and how help and the footer say it.
 pub struct Binding {
     pub modes: &'static [Mode],
     pub keys: &'static [Key],
-    /// The keys as shown (`j/k/↑/↓`).
-    pub label: &'static str,
-    pub action: Action,
-    pub en: &'static str,
-    pub zh: &'static str,
-    /// Shown in the footer (the rest only in help).
-    pub footer: bool,
+    pub command: Command,
+    /// What help says it does.
+    pub hint: Hint,
+    /// What the footer says, when it is shown there; bindings of one mode with the same footer
+    /// hint share one entry (`j/↓/k/↑ move`).
+    pub footer: Option<Hint>,
+}
+
+impl Binding {
+    /// The binding's keys as shown: `j/↓`.
+    pub fn label(&self) -> String {
+        self.keys
+            .iter()
+            .map(Key::label)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    pub fn describe(&self, lang: Lang) -> &'static str {
+        present::hint(self.hint, lang)
+    }
 }
 
 use Mode::*;
 
 const BROWSE: &[Mode] = &[Table, Composer];
 const ALL_BUT_TEXT: &[Mode] = &[Table, Composer, Help];
+const PROMPTS: &[Mode] = &[Prompt, Open];
+const EVERYWHERE: &[Mode] = &[Table, Composer, Search, Help, Prompt, Open, Confirm];
 
-pub const KEYMAP: &[Binding] = &[
+const fn bind(
+    modes: &'static [Mode],
+    keys: &'static [Key],
+    command: Command,
+    hint: Hint,
+    footer: Option<Hint>,
+) -> Binding {
     Binding {
-        modes: BROWSE,
-        keys: &[k('/')],
-        label: "/",
-        action: Action::FocusSearch,
-        en: "search",
-        zh: "搜索",
-        footer: true,
-    },
-    Binding {
-        modes: &[Search],
-        keys: &[code(KeyCode::Enter)],
-        label: "Enter",
-        action: Action::LeaveSearch,
-        en: "back to the table, keep the filter",
-        zh: "返回列表，保留筛选",
-        footer: true,
-    },
-    Binding {
-        modes: &[Search],
-        keys: &[code(KeyCode::Esc)],
-        label: "Esc",
-        action: Action::Escape,
-        en: "clear the search",
-        zh: "清除搜索",
-        footer: true,
-    },
-    Binding {
-        modes: &[Search],
-        keys: &[code(KeyCode::Backspace)],
-        label: "Backspace",
-        action: Action::Backspace,
-        en: "delete a character",
-        zh: "删除字符",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table, Composer, Search],
-        keys: &[code(KeyCode::Down), ctrl('n')],
-        label: "↓",
-        action: Action::Down,
-        en: "move down",
-        zh: "下移",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table, Composer, Search],
-        keys: &[code(KeyCode::Up), ctrl('p')],
-        label: "↑",
-        action: Action::Up,
-        en: "move up",
-        zh: "上移",
-        footer: false,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('j'), code(KeyCode::Down)],
-        label: "j/k/↑/↓",
-        action: Action::Down,
-        en: "move",
-        zh: "移动",
-        footer: true,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('k'), code(KeyCode::Up)],
-        label: "k",
-        action: Action::Up,
-        en: "move up",
-        zh: "上移",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table, Search, Help],
-        keys: &[code(KeyCode::PageDown)],
-        label: "PgDn",
-        action: Action::PageDown,
-        en: "page down",
-        zh: "下一页",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table, Search, Help],
-        keys: &[code(KeyCode::PageUp)],
-        label: "PgUp",
-        action: Action::PageUp,
-        en: "page up",
-        zh: "上一页",
-        footer: false,
-    },
-    Binding {
-        modes: &[Composer],
-        keys: &[code(KeyCode::PageDown)],
-        label: "PgDn/PgUp",
-        action: Action::PageDown,
-        en: "scroll the policy and report",
-        zh: "滚动策略与报告",
-        footer: true,
-    },
-    Binding {
-        modes: &[Composer],
-        keys: &[code(KeyCode::PageUp)],
-        label: "PgUp",
-        action: Action::PageUp,
-        en: "scroll back",
-        zh: "向上滚动",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table],
-        keys: &[k('g'), code(KeyCode::Home)],
-        label: "g/Home",
-        action: Action::Top,
-        en: "first row",
-        zh: "第一行",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table],
-        keys: &[k('G'), code(KeyCode::End)],
-        label: "G/End",
-        action: Action::Bottom,
-        en: "last row",
-        zh: "最后一行",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table],
-        keys: &[k(' ')],
-        label: "Space",
-        action: Action::ToggleSelect,
-        en: "select / unselect",
-        zh: "选择/取消",
-        footer: true,
-    },
-    Binding {
-        modes: &[Composer],
-        keys: &[k(' '), code(KeyCode::Enter)],
-        label: "Space",
-        action: Action::ToggleSelect,
-        en: "toggle the conditional action",
-        zh: "切换条件授权项",
-        footer: true,
-    },
-    Binding {
-        modes: &[Table],
-        keys: &[k('a')],
-        label: "a",
-        action: Action::SelectAllShown,
-        en: "select every row shown",
-        zh: "选择所有显示的行",
-        footer: false,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('x')],
-        label: "x",
-        action: Action::ClearSelection,
-        en: "clear the selection",
-        zh: "清空选择",
-        footer: false,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[code(KeyCode::Tab), code(KeyCode::BackTab)],
-        label: "Tab",
-        action: Action::SwitchFocus,
-        en: "table / composer",
-        zh: "列表/组合器",
-        footer: true,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('y')],
-        label: "y",
-        action: Action::Copy,
-        en: "copy the policy",
-        zh: "复制策略",
-        footer: true,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('w')],
-        label: "w",
-        action: Action::Write,
-        en: "write the policy to a file",
-        zh: "写入文件",
-        footer: true,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('t')],
-        label: "t",
-        action: Action::ToggleExport,
-        en: "JSON / Terraform for y and w",
-        zh: "y/w 输出 JSON 或 Terraform",
-        footer: false,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('o')],
-        label: "o",
-        action: Action::OpenPolicy,
-        en: "open a policy file to review",
-        zh: "打开策略文件审查",
-        footer: false,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('L')],
-        label: "L",
-        action: Action::ToggleLang,
-        en: "中文 / English",
-        zh: "中文/English",
-        footer: true,
-    },
-    Binding {
-        modes: ALL_BUT_TEXT,
-        keys: &[k('?')],
-        label: "?",
-        action: Action::Help,
-        en: "help",
-        zh: "帮助",
-        footer: true,
-    },
-    Binding {
-        modes: &[Table, Composer, Help],
-        keys: &[code(KeyCode::Esc)],
-        label: "Esc",
-        action: Action::Escape,
-        en: "clear the search / close",
-        zh: "清除搜索/关闭",
-        footer: false,
-    },
-    Binding {
-        modes: &[Help],
-        keys: &[k('q')],
-        label: "q",
-        action: Action::Escape,
-        en: "close help",
-        zh: "关闭帮助",
-        footer: true,
-    },
-    Binding {
-        modes: &[Prompt],
-        keys: &[code(KeyCode::Enter)],
-        label: "Enter",
-        action: Action::Submit,
-        en: "write",
-        zh: "写入",
-        footer: true,
-    },
-    Binding {
-        modes: &[Prompt],
-        keys: &[code(KeyCode::Backspace)],
-        label: "Backspace",
-        action: Action::Backspace,
-        en: "delete a character",
-        zh: "删除字符",
-        footer: false,
-    },
-    Binding {
-        modes: &[Prompt, Confirm],
-        keys: &[code(KeyCode::Esc)],
-        label: "Esc",
-        action: Action::Escape,
-        en: "cancel",
-        zh: "取消",
-        footer: true,
-    },
-    Binding {
-        modes: &[Confirm],
-        keys: &[k('y'), k('Y')],
-        label: "y",
-        action: Action::ConfirmYes,
-        en: "overwrite",
-        zh: "覆盖",
-        footer: true,
-    },
-    Binding {
-        modes: &[Confirm],
-        keys: &[k('n'), k('N')],
-        label: "n",
-        action: Action::ConfirmNo,
-        en: "keep the file",
-        zh: "保留原文件",
-        footer: true,
-    },
-    Binding {
-        modes: BROWSE,
-        keys: &[k('q')],
-        label: "q",
-        action: Action::Quit,
-        en: "quit",
-        zh: "退出",
-        footer: true,
-    },
-    Binding {
-        modes: &[Table, Composer, Search, Help, Prompt, Confirm],
-        keys: &[ctrl('z')],
-        label: "Ctrl-Z",
-        action: Action::Suspend,
-        en: "suspend (fg to come back)",
-        zh: "挂起（fg 返回）",
-        footer: false,
-    },
-    Binding {
-        modes: &[Table, Composer, Search, Help, Prompt, Confirm],
-        keys: &[ctrl('c')],
-        label: "Ctrl-C",
-        action: Action::Quit,
-        en: "quit",
-        zh: "退出",
-        footer: false,
-    },
-];
-
-impl Binding {
-    pub fn describe(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.en,
-            Lang::Zh => self.zh,
-        }
+        modes,
+        keys,
+        command,
+        hint,
+        footer,
     }
 }
+
+pub const KEYMAP: &[Binding] = &[
+    bind(
+        BROWSE,
+        &[k('/')],
+        Command::FocusSearch,
+        Hint::Search,
+        Some(Hint::Search),
+    ),
+    bind(
+        &[Search],
+        &[code(KeyCode::Enter)],
+        Command::LeaveSearch,
+        Hint::BackToTable,
+        Some(Hint::BackToTable),
+    ),
+    bind(
+        &[Search],
+        &[code(KeyCode::Esc)],
+        Command::Escape,
+        Hint::ClearSearch,
+        Some(Hint::ClearSearch),
+    ),
+    bind(
+        &[Search],
+        &[code(KeyCode::Backspace)],
+        Command::Backspace,
+        Hint::DeleteChar,
+        None,
+    ),
+    bind(
+        &[Search],
+        &[code(KeyCode::Down), ctrl('n')],
+        Command::Down,
+        Hint::MoveDown,
+        None,
+    ),
+    bind(
+        &[Search],
+        &[code(KeyCode::Up), ctrl('p')],
+        Command::Up,
+        Hint::MoveUp,
+        None,
+    ),
+    bind(
+        BROWSE,
+        &[k('j'), code(KeyCode::Down)],
+        Command::Down,
+        Hint::MoveDown,
+        Some(Hint::Move),
+    ),
+    bind(
+        BROWSE,
+        &[k('k'), code(KeyCode::Up)],
+        Command::Up,
+        Hint::MoveUp,
+        Some(Hint::Move),
+    ),
+    bind(
+        &[Table, Search, Help],
+        &[code(KeyCode::PageDown)],
+        Command::PageDown,
+        Hint::PageDown,
+        None,
+    ),
+    bind(
+        &[Table, Search, Help],
+        &[code(KeyCode::PageUp)],
+        Command::PageUp,
+        Hint::PageUp,
+        None,
+    ),
+    bind(
+        &[Composer],
+        &[code(KeyCode::PageDown)],
+        Command::PageDown,
+        Hint::ScrollReport,
+        Some(Hint::ScrollReport),
+    ),
+    bind(
+        &[Composer],
+        &[code(KeyCode::PageUp)],
+        Command::PageUp,
+        Hint::ScrollBack,
+        Some(Hint::ScrollReport),
+    ),
+    bind(
+        &[Table],
+        &[k('g'), code(KeyCode::Home)],
+        Command::Top,
+        Hint::FirstRow,
+        None,
+    ),
+    bind(
+        &[Table],
+        &[k('G'), code(KeyCode::End)],
+        Command::Bottom,
+        Hint::LastRow,
+        None,
+    ),
+    bind(
+        &[Table],
+        &[k(' ')],
+        Command::ToggleSelect,
+        Hint::Select,
+        Some(Hint::Select),
+    ),
+    bind(
+        &[Composer],
+        &[k(' '), code(KeyCode::Enter)],
+        Command::ToggleSelect,
+        Hint::ToggleConditional,
+        Some(Hint::ToggleConditional),
+    ),
+    bind(
+        &[Table],
+        &[k('a')],
+        Command::SelectAllShown,
+        Hint::SelectAll,
+        None,
+    ),
+    bind(
+        BROWSE,
+        &[k('x')],
+        Command::ClearSelection,
+        Hint::ClearSelection,
+        None,
+    ),
+    bind(
+        BROWSE,
+        &[code(KeyCode::Tab), code(KeyCode::BackTab)],
+        Command::SwitchFocus,
+        Hint::SwitchPane,
+        Some(Hint::SwitchPane),
+    ),
+    bind(
+        BROWSE,
+        &[k('y')],
+        Command::Copy,
+        Hint::Copy,
+        Some(Hint::Copy),
+    ),
+    bind(
+        BROWSE,
+        &[k('w')],
+        Command::Write,
+        Hint::Write,
+        Some(Hint::Write),
+    ),
+    bind(
+        BROWSE,
+        &[k('t')],
+        Command::ToggleExport,
+        Hint::ExportFormat,
+        None,
+    ),
+    bind(BROWSE, &[k('o')], Command::OpenPolicy, Hint::Open, None),
+    bind(
+        BROWSE,
+        &[k('L')],
+        Command::ToggleLang,
+        Hint::Language,
+        Some(Hint::Language),
+    ),
+    bind(
+        ALL_BUT_TEXT,
+        &[k('?')],
+        Command::Help,
+        Hint::Help,
+        Some(Hint::Help),
+    ),
+    bind(
+        &[Table, Composer, Help],
+        &[code(KeyCode::Esc)],
+        Command::Escape,
+        Hint::ClearOrClose,
+        None,
+    ),
+    bind(
+        &[Help],
+        &[k('q')],
+        Command::Escape,
+        Hint::CloseHelp,
+        Some(Hint::CloseHelp),
+    ),
+    bind(
+        &[Prompt],
+        &[code(KeyCode::Enter)],
+        Command::Submit,
+        Hint::WriteFile,
+        Some(Hint::WriteFile),
+    ),
+    bind(
+        &[Open],
+        &[code(KeyCode::Enter)],
+        Command::Submit,
+        Hint::OpenFile,
+        Some(Hint::OpenFile),
+    ),
+    bind(
+        PROMPTS,
+        &[code(KeyCode::Backspace)],
+        Command::Backspace,
+        Hint::DeleteChar,
+        None,
+    ),
+    bind(
+        &[Prompt, Open, Confirm],
+        &[code(KeyCode::Esc)],
+        Command::Escape,
+        Hint::Cancel,
+        Some(Hint::Cancel),
+    ),
+    bind(
+        &[Confirm],
+        &[k('y'), k('Y')],
+        Command::ConfirmYes,
+        Hint::OverwriteYes,
+        Some(Hint::OverwriteYes),
+    ),
+    bind(
+        &[Confirm],
+        &[k('n'), k('N')],
+        Command::ConfirmNo,
+        Hint::KeepFile,
+        Some(Hint::KeepFile),
+    ),
+    bind(
+        BROWSE,
+        &[k('q')],
+        Command::Quit,
+        Hint::Quit,
+        Some(Hint::Quit),
+    ),
+    bind(
+        EVERYWHERE,
+        &[ctrl('z')],
+        Command::Suspend,
+        Hint::Suspend,
+        None,
+    ),
+    bind(EVERYWHERE, &[ctrl('c')], Command::Quit, Hint::Quit, None),
+];
 
 fn key_of(event: &KeyEvent) -> Key {
     // Shifted letters arrive as upper-case chars; SHIFT itself is not part of a binding.
@@ -437,47 +445,69 @@ fn key_of(event: &KeyEvent) -> Key {
     }
 }
 
-/// The action a key means in a mode, if any.
-pub fn lookup(mode: Mode, event: &KeyEvent) -> Option<Action> {
+/// The command a key means in a mode, if any.
+pub fn lookup(mode: Mode, event: &KeyEvent) -> Option<Command> {
     let key = key_of(event);
     KEYMAP
         .iter()
         .find(|b| b.modes.contains(&mode) && b.keys.contains(&key))
-        .map(|b| b.action)
+        .map(|b| b.command)
 }
 
-/// The footer's bindings for a mode, in table order, one per label.
-pub fn footer(mode: Mode) -> impl Iterator<Item = &'static Binding> {
-    KEYMAP
-        .iter()
-        .filter(move |b| b.footer && b.modes.contains(&mode))
+/// One entry of the footer: the keys of every binding of the mode that shares the hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FooterEntry {
+    pub keys: String,
+    pub hint: Hint,
+    pub command: Command,
+}
+
+/// The footer's entries for a mode, in table order.
+pub fn footer(mode: Mode) -> Vec<FooterEntry> {
+    let mut out: Vec<FooterEntry> = Vec::new();
+    for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
+        let Some(hint) = b.footer else { continue };
+        match out.iter_mut().find(|e| e.hint == hint) {
+            Some(e) => {
+                e.keys.push('/');
+                e.keys.push_str(&b.label());
+            }
+            None => out.push(FooterEntry {
+                keys: b.label(),
+                hint,
+                command: b.command,
+            }),
+        }
+    }
+    out
 }
 
 /// A key as text, for `--show-keys`.
 pub fn key_name(event: &KeyEvent) -> String {
-    let base = match event.code {
-        KeyCode::Char(' ') => "Space".to_string(),
-        KeyCode::Char(c) => c.to_string(),
-        KeyCode::Enter => "Enter".into(),
-        KeyCode::Esc => "Esc".into(),
-        KeyCode::Tab => "Tab".into(),
+    let key = key_of(event);
+    match key.code {
         KeyCode::BackTab => "S-Tab".into(),
         KeyCode::Backspace => "Bksp".into(),
-        KeyCode::Up => "↑".into(),
-        KeyCode::Down => "↓".into(),
-        KeyCode::Left => "←".into(),
-        KeyCode::Right => "→".into(),
-        KeyCode::PageUp => "PgUp".into(),
-        KeyCode::PageDown => "PgDn".into(),
-        KeyCode::Home => "Home".into(),
-        KeyCode::End => "End".into(),
-        other => format!("{other:?}"),
-    };
-    if event.modifiers.contains(KeyModifiers::CONTROL) {
-        format!("C-{base}")
-    } else {
-        base
+        _ if key.ctrl => format!("C-{}", Key { ctrl: false, ..key }.label()),
+        _ => key.label(),
     }
+}
+
+/// The keymap as the README's Markdown table (English), so a test can check the README says
+/// what the keys do.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| keys | where | does |\n|---|---|---|\n");
+    for b in KEYMAP {
+        let keys: Vec<String> = b.keys.iter().map(|k| format!("`{}`", k.label())).collect();
+        let modes: Vec<&str> = b.modes.iter().map(|m| m.name(Lang::En)).collect();
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            keys.join(" "),
+            modes.join(", ").to_lowercase(),
+            b.describe(Lang::En)
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -490,14 +520,16 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_mode() {
-        for mode in [Table, Search, Composer, Help, Prompt, Confirm] {
-            let mut seen: Vec<(Key, Action)> = Vec::new();
+        for mode in Mode::ALL {
+            let mut seen: Vec<(Key, Command)> = Vec::new();
             for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
                 for key in b.keys {
-                    if let Some((_, other)) = seen.iter().find(|(k, _)| k == key) {
-                        assert_eq!(*other, b.action, "{mode:?} {key:?}");
-                    }
-                    seen.push((*key, b.action));
+                    assert!(
+                        !seen.iter().any(|(k, _)| k == key),
+                        "{mode:?}: {} is bound twice",
+                        key.label()
+                    );
+                    seen.push((*key, b.command));
                 }
             }
         }
@@ -507,7 +539,7 @@ mod tests {
     fn dispatch_follows_the_table() {
         assert_eq!(
             lookup(Table, &press(KeyCode::Char('/'))),
-            Some(Action::FocusSearch)
+            Some(Command::FocusSearch)
         );
         assert_eq!(
             lookup(Search, &press(KeyCode::Char('q'))),
@@ -516,23 +548,46 @@ mod tests {
         );
         assert_eq!(
             lookup(Table, &press(KeyCode::Char('q'))),
-            Some(Action::Quit)
+            Some(Command::Quit)
         );
         assert_eq!(
             lookup(
                 Search,
                 &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
             ),
-            Some(Action::Quit)
+            Some(Command::Quit)
         );
         assert_eq!(
             lookup(Composer, &press(KeyCode::Char(' '))),
-            Some(Action::ToggleSelect)
+            Some(Command::ToggleSelect)
         );
         assert_eq!(
             lookup(Table, &KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT)),
             None,
             "Alt+q is not q"
         );
+    }
+
+    #[test]
+    fn footer_labels_are_the_bindings_keys() {
+        let table = footer(Table);
+        let moving = table.iter().find(|e| e.hint == Hint::Move).unwrap();
+        assert_eq!(moving.keys, "j/↓/k/↑");
+        // Every key named in the footer works in that mode, with that entry's meaning.
+        for mode in Mode::ALL {
+            for entry in footer(mode) {
+                for b in KEYMAP
+                    .iter()
+                    .filter(|b| b.modes.contains(&mode) && b.footer == Some(entry.hint))
+                {
+                    for key in b.keys {
+                        assert!(entry.keys.contains(&key.label()), "{mode:?} {:?}", entry);
+                    }
+                }
+            }
+        }
+        let open = footer(Open);
+        assert!(open.iter().any(|e| e.hint == Hint::OpenFile));
+        assert!(!open.iter().any(|e| e.hint == Hint::WriteFile));
     }
 }

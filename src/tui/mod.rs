@@ -27,7 +27,7 @@ use crate::catalog::Catalog;
 use crate::input::{ReadOptions, Source, read_text};
 use crate::lang::Lang;
 use crate::output::WriteError;
-use app::{App, Effect};
+use app::{Action, App, Effect};
 use clipboard::{Clipboard, ClipboardMode};
 use ui::Theme;
 
@@ -114,22 +114,19 @@ fn event_loop(
     let mut control_tty = tty.try_clone()?;
     let mut osc_out = tty;
     let mut app = App::new(catalog, options.lang);
+    if options.show_keys {
+        app = app.showing_keys();
+    }
     if let Some((source, text)) = &options.policy {
         app.load_policy(source, text);
     }
-    app.show_keys = options.show_keys;
     let theme = Theme {
         color: !options.no_color,
     };
     let mut clipboard = Clipboard::new(options.clipboard);
     loop {
         let size = terminal.size()?;
-        let areas = ui::areas(
-            Rect::new(0, 0, size.width, size.height),
-            app.focus,
-            app.loaded.is_some(),
-        );
-        app.set_table_rows(areas.table_rows());
+        app.sync_view(Rect::new(0, 0, size.width, size.height));
         terminal.draw(|frame| ui::render(&app, theme, frame))?;
         if options.exit_after_first_frame {
             return Ok(None);
@@ -163,88 +160,98 @@ fn event_loop(
             None => {}
         }
         app.poll_search();
-        let Some(event) = event else {
+        let Some(action) = event.and_then(translate) else {
             continue;
         };
-        let effects = match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => app.handle_key(key),
-            Event::Paste(text) => {
-                app.paste(&text);
-                Vec::new()
-            }
-            Event::Mouse(m) => {
-                match m.kind {
-                    MouseEventKind::Down(MouseButton::Left) => {
-                        if let Some(row) = areas.table_row_at(m.column, m.row)
-                            && app.overlay.is_none()
-                        {
-                            app.click_row(row);
-                        }
+        let mut pending = vec![action];
+        // An effect's result is fed back as an action, which may ask for more.
+        while let Some(action) = pending.pop() {
+            for effect in app.update(action) {
+                match effect {
+                    Effect::Quit => {
+                        clipboard.hand_over();
+                        return Ok(app.policy_json());
                     }
-                    MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                        let delta = if m.kind == MouseEventKind::ScrollUp {
-                            -3
-                        } else {
-                            3
-                        };
-                        let at = ratatui::layout::Position::new(m.column, m.row);
-                        if areas.composer.is_some_and(|r| r.contains(at)) {
-                            app.scroll_composer(delta);
-                        } else {
-                            app.scroll_by(delta);
-                        }
+                    Effect::Suspend => {
+                        suspend(&mut control_tty, &mut terminal)?;
+                        signals.forget_continue();
                     }
-                    _ => {}
-                }
-                Vec::new()
-            }
-            _ => Vec::new(),
-        };
-        for effect in effects {
-            match effect {
-                Effect::Quit => {
-                    clipboard.hand_over();
-                    return Ok(app.policy_json());
-                }
-                Effect::Copy { text, actions } => {
-                    app.status = Some(clipboard.copy(&text, actions, &mut osc_out, app.lang));
-                }
-                Effect::OpenPolicy { path } => {
-                    let source = Source::File(expand_home(&path));
-                    let strict = ReadOptions {
-                        regular_only: true,
-                        ..ReadOptions::default()
-                    };
-                    match read_text(&source, strict) {
-                        Ok(text) => app.load_policy(&source.shown(), &text),
-                        Err(e) => app.status = Some(e.to_string()),
-                    }
-                }
-                Effect::Write {
-                    path,
-                    text,
-                    overwrite,
-                } => {
-                    let target = expand_home(&path);
-                    let shown = crate::input::shown_path(&target);
-                    match crate::output::write_file(&target, &text, overwrite) {
-                        Ok(()) => {
-                            app.status = Some(match app.lang {
-                                Lang::En => format!("Wrote {} bytes to {shown}", text.len()),
-                                Lang::Zh => format!("已写入 {} 字节到 {shown}", text.len()),
-                            })
-                        }
-                        Err(WriteError::Exists) => app.ask_overwrite(path),
-                        Err(e) => app.status = Some(format!("cannot write {shown}: {e}")),
-                    }
-                }
-                Effect::Suspend => {
-                    suspend(&mut control_tty, &mut terminal)?;
-                    signals.forget_continue();
+                    other => pending.extend(carry_out(other, &mut clipboard, &mut osc_out)),
                 }
             }
         }
         let _ = osc_out.flush();
+    }
+}
+
+/// A terminal event as the model's action (`None`: nothing for the model).
+fn translate(event: Event) -> Option<Action> {
+    match event {
+        // The model decides what a key means in its mode (and records it for --show-keys).
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Action::Pressed(key)),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::ClickAt {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => Some(Action::ScrollAt {
+                column: m.column,
+                row: m.row,
+                delta: if m.kind == MouseEventKind::ScrollUp {
+                    -3
+                } else {
+                    3
+                },
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Carries out an effect outside the model; its result, as an action for the model.
+fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> Option<Action> {
+    match effect {
+        Effect::Copy { text, actions } => Some(Action::Copied {
+            outcome: clipboard.copy(&text, osc_out),
+            actions,
+            bytes: text.len(),
+        }),
+        Effect::OpenPolicy { path } => {
+            let source = Source::File(expand_home(&path));
+            let strict = ReadOptions {
+                regular_only: true,
+                ..ReadOptions::default()
+            };
+            Some(match read_text(&source, strict) {
+                Ok(text) => Action::PolicyRead {
+                    source: source.shown(),
+                    text,
+                },
+                Err(e) => Action::ReadFailed(e.to_string()),
+            })
+        }
+        Effect::Write {
+            path,
+            text,
+            overwrite,
+        } => {
+            let target = expand_home(&path);
+            let shown = crate::input::shown_path(&target);
+            Some(match crate::output::write_file(&target, &text, overwrite) {
+                Ok(()) => Action::Wrote {
+                    path: shown,
+                    bytes: text.len(),
+                },
+                Err(WriteError::Exists) => Action::FileExists(path),
+                Err(e) => Action::WriteFailed {
+                    path: shown,
+                    error: e.to_string(),
+                },
+            })
+        }
+        Effect::Quit | Effect::Suspend => None,
     }
 }
 

@@ -11,10 +11,10 @@ use unicode_width::UnicodeWidthChar;
 use crate::export::ExportFormat;
 use crate::lang::Lang;
 use crate::policy::Effect as PolicyEffect;
-use crate::policy::report_lines;
+use crate::present::{self, DetailField, Label, label};
 use crate::review::{Severity, Status};
 use crate::tui::app::{App, Focus, Overlay};
-use crate::tui::keymap::{self, KEYMAP, Mode};
+use crate::tui::keymap::{self, Command, KEYMAP};
 
 /// Smallest screen the explorer draws on; below it, a message asks for more room.
 pub const MIN_WIDTH: u16 = 50;
@@ -145,19 +145,12 @@ pub fn areas(size: Rect, focus: Focus, reviewing: bool) -> Areas {
     }
 }
 
-fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let size = frame.area();
     if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
         let msg = format!(
             "{} {}x{} (≥ {MIN_WIDTH}x{MIN_HEIGHT})",
-            t(app.lang, "Please enlarge the window:", "请放大窗口："),
+            label(Label::Enlarge, app.lang),
             size.width,
             size.height
         );
@@ -174,16 +167,15 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         render_composer(app, theme, frame, r);
     }
     if let Some(r) = a.findings {
-        let block =
-            Block::default()
-                .borders(Borders::ALL)
-                .title(t(app.lang, " Findings ", " 审查发现 "));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(label(Label::Findings, app.lang));
         let text = Paragraph::new(findings_lines(app, theme))
             .block(block)
             .wrap(Wrap { trim: false });
         frame.render_widget(text, r);
     }
-    let status = app.status.clone().unwrap_or_default();
+    let status = app.status().unwrap_or_default();
     frame.render_widget(
         Paragraph::new(clip(&status, a.status.width as usize)),
         a.status,
@@ -194,20 +186,20 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         Some(Overlay::Prompt { path }) => render_prompt(
             frame,
             size,
-            t(app.lang, "Write the policy to", "将策略写入"),
+            label(Label::WriteTo, app.lang),
             &format!("{path}▏"),
         ),
         Some(Overlay::Open { path }) => render_prompt(
             frame,
             size,
-            t(app.lang, "Review the policy in", "审查策略文件"),
+            label(Label::ReviewFile, app.lang),
             &format!("{path}▏"),
         ),
         Some(Overlay::Confirm { path }) => render_prompt(
             frame,
             size,
-            t(app.lang, "Overwrite?", "覆盖？"),
-            &format!("{path} {} (y/n)", t(app.lang, "exists.", "已存在。")),
+            label(Label::Overwrite, app.lang),
+            &format!("{path} {} (y/n)", label(Label::Exists, app.lang)),
         ),
         None => {}
     }
@@ -229,12 +221,7 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
     let hint = match &app.query_error {
         Some(e) => e.clone(),
-        None if app.query.is_empty() && !focused => t(
-            app.lang,
-            "press / to search: words, a:action, m:get, scope:ep, is:native, -negate",
-            "按 / 搜索：关键词、a:授权项、m:get、scope:ep、is:native、-排除",
-        )
-        .to_string(),
+        None if app.query.is_empty() && !focused => label(Label::SearchHint, app.lang).to_string(),
         None => String::new(),
     };
     let inner_width = area.width.saturating_sub(2) as usize;
@@ -269,7 +256,7 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Span::styled(hint, hint_style),
     ]);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        t(app.lang, " Search ", " 搜索 "),
+        label(Label::Search, app.lang),
         theme.title(focused),
     ));
     frame.render_widget(Paragraph::new(line).block(block), area);
@@ -353,17 +340,17 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let route_w = flexible - name_w - actions_w;
     let mut header = vec![Cell::from(" ")];
     if reviewing {
-        header.push(Cell::from(t(lang, "Policy", "策略")));
+        header.push(Cell::from(label(Label::ColumnPolicy, lang)));
     }
     if service_w > 0 {
-        header.push(Cell::from(t(lang, "Service", "服务")));
+        header.push(Cell::from(label(Label::ColumnService, lang)));
     }
     header.extend([
-        Cell::from(t(lang, "Permission", "权限")),
-        Cell::from(t(lang, "Actions", "授权项")),
-        Cell::from(t(lang, "Scope", "范围")),
-        Cell::from(t(lang, "Method", "方法")),
-        Cell::from(t(lang, "Route", "API")),
+        Cell::from(label(Label::ColumnPermission, lang)),
+        Cell::from(label(Label::ColumnActions, lang)),
+        Cell::from(label(Label::ColumnScope, lang)),
+        Cell::from(label(Label::ColumnMethod, lang)),
+        Cell::from(label(Label::ColumnRoute, lang)),
     ]);
     let header = Row::new(header).style(Style::new().add_modifier(Modifier::BOLD));
     let rows_shown = area.height.saturating_sub(3) as usize;
@@ -482,9 +469,9 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .collect();
     let title = format!(
         " {} · {} {} ",
-        t(lang, "Operations", "操作"),
+        label(Label::Operations, lang),
         app.selected.len(),
-        t(lang, "selected", "已选")
+        label(Label::Selected, lang)
     );
     let mut widths = vec![Constraint::Length(1)];
     if reviewing {
@@ -517,71 +504,53 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             op.route(),
             Style::new().add_modifier(Modifier::BOLD),
         ));
-        let mut review_lines: Vec<Line> = Vec::new();
         if let Some(loaded) = &app.loaded {
             if let Some(o) = loaded.review.operations.get(i) {
-                let mut text = format!("{} {}", t(lang, "Policy:", "策略："), o.status.label(lang));
+                let mut text = format!(
+                    "{} {}",
+                    label(Label::PolicyStatus, lang),
+                    present::review_status(o.status, lang)
+                );
                 if !o.denied_by.is_empty() {
                     text.push_str(&format!(
                         " ({} {})",
-                        t(lang, "denied by", "被拒绝："),
+                        label(Label::DeniedBy, lang),
                         o.denied_by.join(", ")
                     ));
                 } else if o.status == Status::Partial {
                     text.push_str(&format!(
                         " ({} {})",
-                        t(lang, "missing", "缺少"),
+                        label(Label::Missing, lang),
                         o.missing.join(", ")
                     ));
                 }
                 // Right under the route, before the details: in a review this is what matters.
-                review_lines.push(Line::styled(
+                lines.push(Line::styled(
                     text,
                     Style::new().add_modifier(Modifier::BOLD),
                 ));
             }
             if frame.area().width < 120 {
-                review_lines.extend(findings_lines(app, theme));
+                lines.extend(findings_lines(app, theme));
             }
         }
-        lines.extend(review_lines);
-        lines.push(Line::raw(op.name.get(lang).to_string()));
-        if let Some(other) = op.name.exactly(lang.other()) {
-            lines.push(Line::styled(other.to_string(), theme.dim()));
-        }
-        let d = op.description.get(lang);
-        if !d.is_empty() {
-            lines.push(Line::raw(d.to_string()));
-        }
-        if op.actions.is_empty() {
-            lines.push(Line::raw(t(
-                lang,
-                "Actions: none (no permission needed)",
-                "授权项：无（不需要授权）",
-            )));
-        }
-        for a in &op.actions {
-            let text = match &a.condition {
-                Some(c) => format!("• {}* ({})", a.action, c.get(lang)),
-                None => format!("• {}", a.action),
+        // The same lines `lookup` prints, drawn compactly: the name and what it does need no
+        // label here, actions are a list.
+        for d in present::operation_detail_lines(op, lang) {
+            let line = match d.field {
+                DetailField::Name | DetailField::Does => Line::raw(d.text),
+                DetailField::OtherName => Line::styled(d.text, theme.dim()),
+                DetailField::Actions => Line::raw(format!("• {}", d.text)),
+                field if d.first => Line::from(vec![
+                    Span::styled(
+                        format!("{} ", present::detail_label(field, lang)),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(d.text),
+                ]),
+                _ => Line::raw(format!("  {}", d.text)),
             };
-            lines.push(Line::raw(text));
-        }
-        let yes_no = |b: bool| if b { "✓" } else { "✗" };
-        lines.push(Line::raw(format!(
-            "{} {} {}  {} {}",
-            t(lang, "Scopes:", "授权范围："),
-            t(lang, "Project", "项目"),
-            yes_no(op.scopes.project),
-            t(lang, "Enterprise Project", "企业项目"),
-            yes_no(op.scopes.enterprise_project)
-        )));
-        for p in &op.prerequisites {
-            lines.push(Line::raw(format!(
-                "{} {}",
-                t(lang, "Needs:", "前提："),
-                p.note().get(lang)
-            )));
+            lines.push(line);
         }
         let needed = op.needed_actions();
         if !needed.is_empty() {
@@ -606,7 +575,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             if !shared.is_empty() {
                 lines.push(Line::raw(format!(
                     "{} {}",
-                    t(lang, "Shares actions with:", "共用授权项："),
+                    label(Label::SharesActions, lang),
                     shared.join(", ")
                 )));
             }
@@ -614,7 +583,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(t(lang, " Detail ", " 详情 "));
+        .title(label(Label::Detail, lang));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -623,20 +592,14 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+/// The composer pane's text: selection, toggles, difference, policy and report.
+fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     let lang = app.lang;
     let focused = app.focus == Focus::Composer && app.overlay.is_none();
     let ops = app.catalog.operations();
     let mut lines: Vec<Line> = Vec::new();
     if app.selected.is_empty() {
-        lines.push(Line::styled(
-            t(
-                lang,
-                "Select operations with Space; the policy appears here.",
-                "用空格选择操作，策略显示在这里。",
-            ),
-            theme.dim(),
-        ));
+        lines.push(Line::styled(label(Label::SelectHint, lang), theme.dim()));
     }
     for &i in &app.selected {
         lines.push(Line::raw(format!(
@@ -648,7 +611,7 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let toggles = app.toggles();
     if !toggles.is_empty() {
         lines.push(Line::styled(
-            t(lang, "Conditional actions:", "条件授权项："),
+            label(Label::ConditionalActions, lang),
             Style::new().add_modifier(Modifier::BOLD),
         ));
         for (n, tg) in toggles.iter().enumerate() {
@@ -679,11 +642,11 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if let Some((added, removed)) = app.policy_difference() {
         let source = app.loaded.as_ref().map(|l| l.source.as_str()).unwrap_or("");
         lines.push(Line::styled(
-            format!("{} {source}:", t(lang, "Compared with", "对比")),
+            format!("{} {source}:", label(Label::ComparedWith, lang)),
             Style::new().add_modifier(Modifier::BOLD),
         ));
         if added.is_empty() && removed.is_empty() {
-            lines.push(Line::raw(t(lang, "  same actions", "  授权项相同")));
+            lines.push(Line::raw(label(Label::SameActions, lang)));
         }
         for a in added {
             lines.push(Line::styled(format!("  + {a}"), theme.fg(Color::Green)));
@@ -693,14 +656,7 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
     }
     if app.export == ExportFormat::Terraform {
-        lines.push(Line::styled(
-            t(
-                lang,
-                "y / w give Terraform (t switches back to JSON)",
-                "y / w 输出 Terraform（t 切换回 JSON）",
-            ),
-            theme.dim(),
-        ));
+        lines.push(Line::styled(label(Label::TerraformMode, lang), theme.dim()));
     }
     if let Some(c) = &app.composition {
         if let Some(json) = app.policy_json() {
@@ -710,27 +666,40 @@ fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             }
         }
         lines.push(Line::raw(""));
-        for l in report_lines(&app.catalog, c, PolicyEffect::Allow, lang) {
+        for l in present::compose_report(
+            &app.catalog,
+            c,
+            PolicyEffect::Allow,
+            lang,
+            present::Advice::Cli,
+        ) {
             lines.push(Line::styled(l, theme.dim()));
         }
     }
-    let title = format!(" {} ", t(lang, "Composer", "策略组合"));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, theme.title(focused)));
-    let paragraph = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false });
-    // Never scroll past the text: the last line stays at the bottom of the pane at most.
+    lines
+}
+
+/// How many lines of the composer's text do not fit in a pane of `area` (how far it scrolls).
+pub fn composer_overflow(app: &App, area: Rect) -> usize {
+    let text =
+        Paragraph::new(composer_lines(app, Theme { color: false })).wrap(Wrap { trim: false });
     let inner_height = area.height.saturating_sub(2) as usize;
-    let total = paragraph.line_count(area.width.saturating_sub(2));
-    app.composer_max_scroll
-        .set(total.saturating_sub(inner_height));
-    let scroll = app.composer_scroll.min(total.saturating_sub(inner_height));
-    frame.render_widget(
-        paragraph.scroll((scroll.min(u16::MAX as usize) as u16, 0)),
-        area,
-    );
+    text.line_count(area.width.saturating_sub(2))
+        .saturating_sub(inner_height)
+}
+
+fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Composer && app.overlay.is_none();
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        label(Label::Composer, app.lang),
+        theme.title(focused),
+    ));
+    // The model keeps the scroll within the text (see `App::sync_view`).
+    let paragraph = Paragraph::new(composer_lines(app, theme))
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((app.composer_scroll.min(u16::MAX as usize) as u16, 0));
+    frame.render_widget(paragraph, area);
 }
 
 /// The reviewed policy's findings, most severe first.
@@ -745,7 +714,7 @@ fn findings_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     let mut findings: Vec<_> = loaded.review.findings.iter().collect();
     findings.sort_by_key(|f| f.severity);
     if findings.is_empty() {
-        lines.push(Line::raw(t(app.lang, "No findings.", "未发现问题。")));
+        lines.push(Line::raw(label(Label::NoFindings, app.lang)));
     }
     for f in findings {
         let style = match f.severity {
@@ -753,15 +722,10 @@ fn findings_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             Severity::Warning => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
             Severity::Info => theme.dim(),
         };
-        let label = f.severity.label(app.lang);
-        let path = if f.path.is_empty() {
-            String::new()
-        } else {
-            format!("{}: ", f.path)
-        };
+        let (severity, text) = present::finding_line(f, app.lang);
         lines.push(Line::from(vec![
-            Span::styled(format!("{label} "), style),
-            Span::raw(format!("{path}{}", f.text(app.lang))),
+            Span::styled(format!("{severity} "), style),
+            Span::raw(text),
         ]));
     }
     lines
@@ -779,13 +743,14 @@ fn render_footer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     // Help and quit first, so they survive a narrow footer.
     let (first, rest): (Vec<_>, Vec<_>) = keymap::footer(app.mode())
-        .partition(|b| matches!(b.action, keymap::Action::Help | keymap::Action::Quit));
-    for b in first.into_iter().chain(rest) {
+        .into_iter()
+        .partition(|e| matches!(e.command, Command::Help | Command::Quit));
+    for e in first.into_iter().chain(rest) {
         spans.push(Span::styled(
-            b.label,
+            e.keys,
             Style::new().add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::raw(format!(" {}  ", b.describe(app.lang))));
+        spans.push(Span::raw(format!(" {}  ", present::hint(e.hint, app.lang))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -803,40 +768,12 @@ fn centered(size: Rect, width: u16, height: u16) -> Rect {
 
 fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
     let area = centered(size, 72, size.height.saturating_sub(4).max(8));
-    let mode_name = |m: Mode| match (m, app.lang) {
-        (Mode::Table, Lang::En) => "Table",
-        (Mode::Search, Lang::En) => "Search",
-        (Mode::Composer, Lang::En) => "Composer",
-        (Mode::Help, Lang::En) => "Help",
-        (Mode::Prompt, Lang::En) => "File prompt",
-        (Mode::Confirm, Lang::En) => "Overwrite?",
-        (Mode::Table, Lang::Zh) => "列表",
-        (Mode::Search, Lang::Zh) => "搜索",
-        (Mode::Composer, Lang::Zh) => "组合器",
-        (Mode::Help, Lang::Zh) => "帮助",
-        (Mode::Prompt, Lang::Zh) => "文件名",
-        (Mode::Confirm, Lang::Zh) => "覆盖？",
-    };
     let mut lines: Vec<Line> = Vec::new();
     for b in KEYMAP {
-        let keys: Vec<String> = b
-            .keys
-            .iter()
-            .map(|k| {
-                keymap::key_name(&ratatui::crossterm::event::KeyEvent::new(
-                    k.code,
-                    if k.ctrl {
-                        ratatui::crossterm::event::KeyModifiers::CONTROL
-                    } else {
-                        ratatui::crossterm::event::KeyModifiers::NONE
-                    },
-                ))
-            })
-            .collect();
-        let modes: Vec<&str> = b.modes.iter().map(|&m| mode_name(m)).collect();
+        let modes: Vec<&str> = b.modes.iter().map(|&m| m.name(app.lang)).collect();
         lines.push(Line::from(vec![
             Span::styled(
-                crate::text::pad(&keys.join(" "), 14),
+                crate::text::pad(&b.label(), 14),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::raw(crate::text::pad(b.describe(app.lang), 34)),
@@ -844,14 +781,10 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(t(
-        app.lang,
-        "Mouse: click a row to highlight it, wheel to scroll.",
-        "鼠标：单击某行高亮，滚轮滚动。",
-    )));
+    lines.push(Line::raw(label(Label::Mouse, app.lang)));
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(t(app.lang, " Help ", " 帮助 "));
+        .title(label(Label::Help, app.lang));
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
