@@ -273,10 +273,11 @@ impl fmt::Display for CatalogError {
             write!(f, "{op}: ")?;
         }
         if let Some(field) = &self.field {
-            write!(f, "field `{}`: ", shorten(field, 120))?;
+            write!(f, "field `{}`: ", escape_controls(&shorten(field, 120)))?;
         }
-        // A message may quote a value from the file, which can be megabytes long.
-        write!(f, "{}", shorten(&self.message, 300))
+        // A message may quote a value from the file, which can be megabytes long, and must
+        // never carry a control character to the terminal.
+        write!(f, "{}", escape_controls(&shorten(&self.message, 300)))
     }
 }
 
@@ -548,19 +549,11 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
         message: format!("invalid JSON: {}", strip_position(&e.to_string())),
     })?;
 
-    // Control characters anywhere (keys included) are refused before anything else reads the
-    // text: they could steer the terminal the text is later shown on.
-    if let Some((path, text, c)) = find_control_in(&root, String::new()) {
+    // A key with a control character would be echoed as an unknown field: refuse it first.
+    // Values are checked once the document is typed, by the checks the fast path runs too.
+    if let Some((path, text, c)) = find_control_in_keys(&root, String::new()) {
         let (operation, field) = split_path(&root, &path);
-        return Err(err(
-            operation,
-            Some(field),
-            format!(
-                "control character {} in \"{}\"",
-                c.escape_unicode(),
-                escape_controls(&text)
-            ),
-        ));
+        return Err(err(operation, Some(field), control_message(&text, c)));
     }
 
     let Value::Object(top) = &root else {
@@ -586,15 +579,6 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
         }
         None => return Err(err(None, Some("service".into()), "missing field".into())),
     };
-    if !is_service_name(&service) {
-        return Err(err(
-            None,
-            Some("service".into()),
-            format!(
-                "invalid service name \"{service}\": expected lower-case letters, digits and `-`, starting with a letter"
-            ),
-        ));
-    }
     let source: Source = match top.get("source") {
         Some(v) => deserialize_field(v)
             .map_err(|(path, msg)| err(None, Some(join_path("source", &path)), msg))?,
@@ -619,7 +603,14 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
             .map_err(|(path, msg)| err(Some(describe_operation(i, id_hint)), Some(path), msg))?;
         operations.push(op);
     }
-    finish(origin, service, source, operations)
+    check_document(
+        origin,
+        CatalogDoc {
+            service,
+            source,
+            operations,
+        },
+    )
 }
 
 /// A whole catalog file, read in one pass when it is well formed (the fast path).
@@ -669,19 +660,28 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
             });
         }
     };
+    check_document(origin, doc)
+}
+
+/// "control character \u{1b} in \"…\"".
+fn control_message(text: &str, c: char) -> String {
+    format!(
+        "control character {} in \"{}\"",
+        c.escape_unicode(),
+        escape_controls(&shorten(text, 120))
+    )
+}
+
+/// The checks every catalog goes through once it is typed, whichever path read it: no control
+/// or bidi character in any text, a valid service name, then each operation's values and
+/// uniqueness ([`finish`]).
+fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, CatalogError> {
     let err = |operation: Option<String>, field: String, message: String| CatalogError {
         origin: origin.to_string(),
         position: None,
         operation,
         field: Some(field),
         message,
-    };
-    let control = |text: &str, c: char| {
-        format!(
-            "control character {} in \"{}\"",
-            c.escape_unicode(),
-            escape_controls(text)
-        )
     };
     let top = [
         ("service", Some(doc.service.as_str())),
@@ -693,7 +693,7 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
         if let Some(text) = text
             && let Some(c) = find_control(text)
         {
-            return Err(err(None, field.to_string(), control(text, c)));
+            return Err(err(None, field.to_string(), control_message(text, c)));
         }
     }
     for (i, op) in doc.operations.iter().enumerate() {
@@ -705,7 +705,7 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
             return Err(err(
                 Some(describe_operation(i, id)),
                 field.to_string(),
-                control(text, c),
+                control_message(text, c),
             ));
         }
     }
@@ -841,19 +841,18 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-/// The first string (or key) holding a control character: its JSON path, the text, the char.
-fn find_control_in(v: &Value, path: String) -> Option<(String, String, char)> {
+/// The first key holding a control character: its JSON path, the key, the char.
+fn find_control_in_keys(v: &Value, path: String) -> Option<(String, String, char)> {
     match v {
-        Value::String(s) => find_control(s).map(|c| (path, s.clone(), c)),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .find_map(|(i, item)| find_control_in(item, format!("{path}[{i}]"))),
+            .find_map(|(i, item)| find_control_in_keys(item, format!("{path}[{i}]"))),
         Value::Object(map) => map.iter().find_map(|(k, item)| {
-            let child = join_path(&path, k);
+            let child = join_path(&path, &escape_controls(k));
             match find_control(k) {
                 Some(c) => Some((child, k.clone(), c)),
-                None => find_control_in(item, child),
+                None => find_control_in_keys(item, child),
             }
         }),
         _ => None,
@@ -1146,17 +1145,20 @@ mod tests {
     #[test]
     fn duplicates_across_files_refuse_the_whole_file() {
         let mut c = Catalog::builtin().unwrap();
-        let clash = r#"{"service": "ims", "source": {"title": "mine"}, "operations": [
-            {"id": "os-version", "name": {"zh": "查询操作系统版本", "en": "Querying OS Versions"},
-             "method": "GET", "path": "/v1/cloudimages/os_version", "description": {},
-             "actions": [{"action": "ims:images:list", "condition": null}],
-             "scopes": {"project": true, "enterprise_project": false},
-             "prerequisites": [], "deprecated": false, "openstack_native": false},
-            {"id": "list-images", "name": {"en": "Again"}, "method": "GET", "path": "/v9/x",
-             "description": {}, "actions": [], "scopes": {"project": true, "enterprise_project": false},
-             "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
+        let clash = crate::testing::catalog_json(
+            "ims",
+            &[
+                crate::testing::test_op(
+                    "os-version",
+                    "GET",
+                    "/v1/cloudimages/os_version",
+                    &["ims:images:list"],
+                ),
+                crate::testing::test_op("list-images", "GET", "/v9/x", &[]),
+            ],
+        );
         let e = c
-            .add(parse("mine.json", clash).unwrap())
+            .add(parse("mine.json", &clash).unwrap())
             .unwrap_err()
             .to_string();
         assert_eq!(
@@ -1166,7 +1168,7 @@ mod tests {
         assert_eq!(c.len(), 18, "nothing of the refused file is added");
         // The same ids in another service are fine.
         let other = clash
-            .replace("\"ims\"", "\"ecs2\"")
+            .replace("\"service\":\"ims\"", "\"service\":\"ecs2\"")
             .replace("ims:images:list", "ecs2:x:list");
         c.add(parse("other.json", &other).unwrap()).unwrap();
         assert_eq!(c.len(), 20);

@@ -615,19 +615,17 @@ mod tests {
     #[test]
     fn large_selections_split_into_statements_and_stop_past_eight() {
         let mut c = Catalog::new();
-        let op = |n: usize| {
-            format!(
-                r#"{{"id": "op-{n}", "name": {{"en": "Op {n}"}}, "method": "GET", "path": "/v1/x{n}",
-               "description": {{}}, "actions": [{{"action": "svc:things:act{n}", "condition": null}}],
-               "scopes": {{"project": true, "enterprise_project": true}}, "prerequisites": [],
-               "deprecated": false, "openstack_native": false}}"#
-            )
-        };
-        let ops: Vec<String> = (0..801).map(op).collect();
-        let json = format!(
-            r#"{{"service": "svc", "source": {{"title": "t"}}, "operations": [{}]}}"#,
-            ops.join(",")
-        );
+        let ops: Vec<serde_json::Value> = (0..801)
+            .map(|n| {
+                crate::testing::test_op(
+                    &format!("op-{n}"),
+                    "GET",
+                    &format!("/v1/x{n}"),
+                    &[&format!("svc:things:act{n}")],
+                )
+            })
+            .collect();
+        let json = crate::testing::catalog_json("svc", &ops);
         c.add(crate::catalog::parse("big.json", &json).unwrap())
             .unwrap();
         let first_350: Vec<usize> = (0..350).collect();

@@ -208,6 +208,7 @@ fn path_similarity(pattern: &RoutePattern, request: &[String]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{catalog_json, test_op};
 
     fn ids(catalog: &Catalog, hits: &[usize]) -> Vec<String> {
         hits.iter()
@@ -243,14 +244,24 @@ mod tests {
         let req = Request::parse("GET /v1/cloudimages/os_version").unwrap();
         assert!(p_lit.specificity(&req.segments) > p_param.specificity(&req.segments));
         let mut c = Catalog::builtin().unwrap();
-        let extra = r#"{"service": "ims", "source": {"title": "t"}, "operations": [
-          {"id": "get-cloud-image", "name": {"en": "Get"}, "method": "GET", "path": "/v1/cloudimages/{image_id}",
-           "description": {}, "actions": [{"action": "ims:images:get", "condition": null}],
-           "scopes": {"project": true, "enterprise_project": false}, "prerequisites": [], "deprecated": false, "openstack_native": false},
-          {"id": "os-version", "name": {"en": "OS"}, "method": "GET", "path": "/v1/cloudimages/os_version",
-           "description": {}, "actions": [{"action": "ims:images:list", "condition": null}],
-           "scopes": {"project": true, "enterprise_project": false}, "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
-        c.add(crate::catalog::parse("x.json", extra).unwrap())
+        let extra = catalog_json(
+            "ims",
+            &[
+                test_op(
+                    "get-cloud-image",
+                    "GET",
+                    "/v1/cloudimages/{image_id}",
+                    &["ims:images:get"],
+                ),
+                test_op(
+                    "os-version",
+                    "GET",
+                    "/v1/cloudimages/os_version",
+                    &["ims:images:list"],
+                ),
+            ],
+        );
+        c.add(crate::catalog::parse("x.json", &extra).unwrap())
             .unwrap();
         let hits = lookup(
             &c,
@@ -262,11 +273,16 @@ mod tests {
     #[test]
     fn the_host_picks_the_service() {
         let mut c = Catalog::builtin().unwrap();
-        let other = r#"{"service": "evs", "source": {"title": "t"}, "operations": [
-          {"id": "list-volumes", "name": {"en": "List"}, "method": "GET", "path": "/v2/images",
-           "description": {}, "actions": [{"action": "evs:volumes:list", "condition": null}],
-           "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [], "deprecated": false, "openstack_native": false}]}"#;
-        c.add(crate::catalog::parse("evs.json", other).unwrap())
+        let other = catalog_json(
+            "evs",
+            &[test_op(
+                "list-volumes",
+                "GET",
+                "/v2/images",
+                &["evs:volumes:list"],
+            )],
+        );
+        c.add(crate::catalog::parse("evs.json", &other).unwrap())
             .unwrap();
         let ids = |input: &str| -> Vec<String> {
             let hits = lookup(&c, &Request::parse(input).unwrap());

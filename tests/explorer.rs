@@ -546,14 +546,16 @@ fn snapshot_review_narrow_chinese() {
 #[test]
 fn snapshot_two_services_show_a_service_column() {
     let mut catalog = Catalog::builtin().unwrap();
-    let evs = r#"{"service": "evs", "source": {"title": "evs"}, "operations": [
-      {"id": "list-volumes", "name": {"zh": "查询云硬盘列表", "en": ""}, "method": "GET",
-       "path": "/v2/{project_id}/cloudvolumes", "description": {},
-       "actions": [{"action": "evs:volumes:list", "condition": null}],
-       "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [],
-       "deprecated": false, "openstack_native": false}]}"#;
+    let mut volumes = ims_perms::testing::test_op(
+        "list-volumes",
+        "GET",
+        "/v2/{project_id}/cloudvolumes",
+        &["evs:volumes:list"],
+    );
+    volumes["name"] = serde_json::json!({"zh": "查询云硬盘列表", "en": ""});
+    let evs = ims_perms::testing::catalog_json("evs", &[volumes]);
     catalog
-        .add(ims_perms::catalog::parse("evs.json", evs).unwrap())
+        .add(ims_perms::catalog::parse("evs.json", &evs).unwrap())
         .unwrap();
     let mut a = App::new(catalog, Lang::En);
     keys(&mut a, &["/", "list", "<Enter>"]);
@@ -675,4 +677,51 @@ fn typed_file_names_start_at_home() {
     assert_eq!(expand_home("~"), std::path::PathBuf::from(&home));
     assert_eq!(expand_home("a/~/b"), std::path::PathBuf::from("a/~/b"));
     assert_eq!(expand_home("~user/x"), std::path::PathBuf::from("~user/x"));
+}
+
+#[test]
+fn the_status_line_follows_the_language() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &[" "]);
+    let copy = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    let [ims_perms::tui::app::Effect::Copy { text, actions }] = &copy[..] else {
+        panic!("{copy:?}");
+    };
+    // What the loop feeds back after copying.
+    a.update(Action::Copied {
+        outcome: ims_perms::present::CopyOutcome::Osc52 {
+            fallback: None,
+            large: false,
+        },
+        actions: *actions,
+        bytes: text.len(),
+    });
+    assert!(
+        a.status().unwrap().starts_with("Sent 1 action"),
+        "{:?}",
+        a.status()
+    );
+    keys(&mut a, &["L"]);
+    assert!(
+        a.status()
+            .unwrap()
+            .starts_with("已通过 OSC 52 发送 1 个授权项"),
+        "{:?}",
+        a.status()
+    );
+    let screen = draw(&mut a, 120, 40);
+    assert!(screen.contains("已通过 OSC 52 发送"), "{screen}");
+    keys(&mut a, &["L"]);
+    assert!(a.status().unwrap().starts_with("Sent 1 action"));
+}
+
+#[test]
+fn the_readme_key_table_is_the_keymap() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let table = ims_perms::tui::keymap::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "the README's key table differs from the keymap; it should read:\n\n{table}"
+    );
 }

@@ -113,7 +113,11 @@ fn a_planted_temporary_symlink_is_not_followed() {
         "cd '{}' && ln -s victim.txt .out.json.$$.tmp && exec '{BIN}' compose list-images -o out.json",
         dir.path().display()
     );
-    let status = Command::new("sh").args(["-c", &script]).status().unwrap();
+    let status = Command::new("sh")
+        .args(["-c", &script])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
     assert!(status.success());
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     assert!(
@@ -214,7 +218,7 @@ fn a_closed_or_full_stdout_is_a_failure() {
 fn options_after_search_terms_are_options() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("c.json");
-    std::fs::write(&catalog, ECS_CATALOG).unwrap();
+    std::fs::write(&catalog, ecs_catalog()).unwrap();
     let arg = format!("--catalog={}", catalog.display());
     let out = ims()
         .args([
@@ -241,19 +245,23 @@ fn options_after_search_terms_are_options() {
 }
 
 /// An ECS operation that needs a VPC action, as real ECS tables have.
-const ECS_CATALOG: &str = r#"{"service": "ecs", "source": {"title": "ECS"}, "operations": [
-  {"id": "create-server", "name": {"en": "Creating a Server"}, "method": "POST",
-   "path": "/v1/{project_id}/cloudservers", "description": {},
-   "actions": [{"action": "ecs:cloudServers:create", "condition": null},
-               {"action": "vpc:ports:create", "condition": null}],
-   "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [],
-   "deprecated": false, "openstack_native": false}]}"#;
+fn ecs_catalog() -> String {
+    ims_perms::testing::catalog_json(
+        "ecs",
+        &[ims_perms::testing::test_op(
+            "create-server",
+            "POST",
+            "/v1/{project_id}/cloudservers",
+            &["ecs:cloudServers:create", "vpc:ports:create"],
+        )],
+    )
+}
 
 #[test]
 fn other_services_actions_a_catalog_names_are_evaluated() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("ecs.json");
-    std::fs::write(&catalog, ECS_CATALOG).unwrap();
+    std::fs::write(&catalog, ecs_catalog()).unwrap();
     let policy = dir.path().join("p.json");
     std::fs::write(
         &policy,
@@ -282,22 +290,22 @@ fn other_services_actions_a_catalog_names_are_evaluated() {
 fn catalogs_with_duplicate_keys_a_bom_or_huge_values() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("c.json");
-    let dup = ECS_CATALOG.replace(
-        r#""deprecated": false"#,
-        r#""deprecated": false, "deprecated": true"#,
+    let dup = ecs_catalog().replace(
+        r#""deprecated":false"#,
+        r#""deprecated":false,"deprecated":true"#,
     );
     std::fs::write(&file, dup).unwrap();
     let line = failure(&["--catalog", file.to_str().unwrap(), "list"], 2);
     assert!(line.contains("duplicate field `deprecated`"), "{line}");
-    std::fs::write(&file, format!("\u{feff}{ECS_CATALOG}")).unwrap();
+    std::fs::write(&file, format!("\u{feff}{}", ecs_catalog())).unwrap();
     ims()
         .args(["--catalog", file.to_str().unwrap(), "list"])
         .assert()
         .success()
         .stdout(contains("create-server"));
-    let huge = ECS_CATALOG.replace(
-        r#""deprecated": false"#,
-        &format!(r#""deprecated": "{}""#, "x".repeat(2_000_000)),
+    let huge = ecs_catalog().replace(
+        r#""deprecated":false"#,
+        &format!(r#""deprecated":"{}""#, "x".repeat(2_000_000)),
     );
     std::fs::write(&file, huge).unwrap();
     let line = failure(&["--catalog", file.to_str().unwrap(), "list"], 2);

@@ -231,3 +231,56 @@ fn html_piece() -> impl Strategy<Value = String> {
         .prop_map(str::to_string),
     ]
 }
+
+/// Every string value inside the operations of the built-in catalog, as JSON pointers.
+fn operation_strings(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(_) => out.push(at),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                operation_strings(item, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, item) in map {
+                operation_strings(item, format!("{at}/{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whichever reader takes the file (well formed or not), a control or bidi character in any
+    /// string of any operation refuses it, naming the character.
+    #[test]
+    fn a_control_character_in_any_field_refuses_the_file(
+        pick in any::<prop::sample::Index>(),
+        at in 0usize..40,
+        c in prop::sample::select(vec!['\u{1b}', '\u{7}', '\n', '\t', '\u{0}', '\u{9b}', '\u{202e}', '\u{2066}']),
+        broken in any::<bool>(),
+    ) {
+        let mut doc: serde_json::Value = serde_json::from_str(catalog::BUILTIN_JSON).unwrap();
+        let mut pointers = Vec::new();
+        operation_strings(&doc["operations"], "/operations".into(), &mut pointers);
+        let pointer = &pointers[pick.index(pointers.len())];
+        let slot = doc.pointer_mut(pointer).unwrap();
+        let text = slot.as_str().unwrap().to_string();
+        let mut chars: Vec<char> = text.chars().collect();
+        chars.insert(at.min(chars.len()), c);
+        *slot = serde_json::Value::String(chars.into_iter().collect());
+        let mut json = serde_json::to_string(&doc).unwrap();
+        if broken {
+            // A repeated key fails the typed reader, so the tree reader takes the file; it
+            // must run the same checks.
+            json = json.replacen(r#""service":"ims""#, r#""service":"ims","service":"ims""#, 1);
+            prop_assert!(json.contains(r#""service":"ims","service":"ims""#));
+        }
+        let e = catalog::parse("fuzzed.json", &json).unwrap_err().to_string();
+        let escaped: String = c.escape_unicode().collect();
+        prop_assert!(e.contains(&format!("control character {escaped}")), "{pointer}: {e}");
+        prop_assert!(!e.contains(c), "the error itself is escaped: {e:?}");
+    }
+}

@@ -4,19 +4,15 @@
 mod common;
 use assert_cmd::Command;
 use common::ims;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn op(id: &str, method: &str, path: &str, action: &str) -> Value {
-    json!({"id": id, "name": {"zh": "", "en": id}, "method": method, "path": path,
-           "description": {}, "actions": [{"action": action, "condition": null}],
-           "scopes": {"project": true, "enterprise_project": true}, "prerequisites": [],
-           "deprecated": false, "openstack_native": false})
+    ims_perms::testing::test_op(id, method, path, &[action])
 }
 
 fn catalog_file(dir: &std::path::Path, service: &str, ops: Vec<Value>) -> String {
     let path = dir.join(format!("{service}.json"));
-    let doc = json!({"service": service, "source": {"title": service}, "operations": ops});
-    std::fs::write(&path, doc.to_string()).unwrap();
+    std::fs::write(&path, ims_perms::testing::catalog_json(service, &ops)).unwrap();
     path.to_str().unwrap().to_string()
 }
 

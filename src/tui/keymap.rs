@@ -500,10 +500,15 @@ pub fn markdown_table() -> String {
     for b in KEYMAP {
         let keys: Vec<String> = b.keys.iter().map(|k| format!("`{}`", k.label())).collect();
         let modes: Vec<&str> = b.modes.iter().map(|m| m.name(Lang::En)).collect();
+        let modes = if b.modes.len() == Mode::ALL.len() {
+            "anywhere".to_string()
+        } else {
+            modes.join(", ").to_lowercase()
+        };
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             keys.join(" "),
-            modes.join(", ").to_lowercase(),
+            modes,
             b.describe(Lang::En)
         ));
     }
