@@ -32,9 +32,18 @@ pub struct Operation {
     pub name: LocalText,
     pub method: String,
     pub path: String,
+    /// The table of the permission reference the operation is listed in (`镜像共享` / `Image
+    /// Sharing`); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<LocalText>,
     pub description: LocalText,
     pub actions: Vec<ActionRequirement>,
-    pub scopes: Scopes,
+    /// Actions the operation's actions only work with (依赖的授权项): left out of a composed
+    /// policy unless asked for. Wildcards allowed (`obs:bucket:*`), as vendors write them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<ActionRequirement>,
+    /// `None` (`null`): the table does not say which scopes the operation supports.
+    pub scopes: Option<Scopes>,
     pub prerequisites: Vec<Prerequisite>,
     pub deprecated: bool,
     pub openstack_native: bool,
@@ -64,13 +73,15 @@ pub struct Scopes {
 }
 
 impl Scopes {
-    /// `P`, `P+EP`, `EP` or `-`: symbols, so scope never depends on colour.
-    pub fn symbol(&self) -> &'static str {
-        match (self.project, self.enterprise_project) {
-            (true, true) => "P+EP",
-            (true, false) => "P",
-            (false, true) => "EP",
-            (false, false) => "-",
+    /// `P`, `P+EP`, `EP` or `-`: symbols, so scope never depends on colour; `?` where the table
+    /// does not say.
+    pub fn symbol(scopes: Option<Scopes>) -> &'static str {
+        match scopes.map(|s| (s.project, s.enterprise_project)) {
+            Some((true, true)) => "P+EP",
+            Some((true, false)) => "P",
+            Some((false, true)) => "EP",
+            Some((false, false)) => "-",
+            None => "?",
         }
     }
 }
@@ -158,6 +169,17 @@ impl Operation {
                 }),
             )
         });
+        let dependencies = self.dependencies.iter().enumerate().flat_map(|(i, a)| {
+            std::iter::once((field("dependencies", Some(i), "action"), a.action.as_str())).chain(
+                a.condition.iter().flat_map(move |c| {
+                    local("dependencies", Some(i), ["condition.zh", "condition.en"], c)
+                }),
+            )
+        });
+        let section = self
+            .section
+            .iter()
+            .flat_map(|t| local("section", None, ["zh", "en"], t));
         let prerequisites = self.prerequisites.iter().enumerate().flat_map(|(i, p)| {
             [("zh", p.zh.as_deref()), ("en", p.en.as_deref())]
                 .into_iter()
@@ -175,7 +197,9 @@ impl Operation {
             .into_iter()
             .chain(local("name", None, ["zh", "en"], &self.name))
             .chain(local("description", None, ["zh", "en"], &self.description))
+            .chain(section)
             .chain(actions)
+            .chain(dependencies)
             .chain(prerequisites)
     }
 
@@ -246,6 +270,9 @@ pub struct Catalog {
     by_route: HashIndex,
     /// lower-case action → the operations that list it, in catalog order.
     by_action: HashMap<String, Vec<usize>>,
+    /// Whether the operations are filed in more than one section (kept as they are added, so
+    /// drawing a frame never scans them).
+    several_sections: bool,
 }
 
 /// Why a catalog was refused.
@@ -352,6 +379,13 @@ impl Catalog {
         self.operations.reserve(operations.len());
         let mut lower = String::new();
         for (i, op) in operations.into_iter().enumerate() {
+            if !self.several_sections
+                && let Some(section) = &op.section
+                && let Some(first) = self.operations.iter().find_map(|o| o.section.as_ref())
+                && first != section
+            {
+                self.several_sections = true;
+            }
             self.by_id.insert(id_hash(&op.service, &op.id), start + i);
             self.by_route.insert(route_hash(&op), start + i);
             for a in &op.actions {
@@ -406,6 +440,11 @@ impl Catalog {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Whether the operations are filed in more than one section.
+    pub fn has_sections(&self) -> bool {
+        self.several_sections
     }
 
     /// The distinct services loaded, in load order.
@@ -517,10 +556,28 @@ fn route_hash(op: &Operation) -> u64 {
     h.finish()
 }
 
-/// Whether two operations are the same route of the same service (`{id}` and `{image_id}` are
-/// the same segment).
+/// Whether two operations are one operation written twice: the same route of the same service
+/// (`{id}` and `{image_id}` are the same segment) needing the same actions. Several permissions
+/// may share a route (ECS's `POST …/servers/{server_id}/action` starts, stops, reboots… by
+/// request body): those differ in their actions and stay separate operations.
 fn same_route(a: &Operation, b: &Operation) -> bool {
-    a.service == b.service && a.method == b.method && RoutePattern::same_route(&a.path, &b.path)
+    a.service == b.service
+        && a.method == b.method
+        && RoutePattern::same_route(&a.path, &b.path)
+        && same_actions(a, b)
+}
+
+fn same_actions(a: &Operation, b: &Operation) -> bool {
+    let key = |o: &Operation| {
+        let mut v: Vec<String> = o
+            .actions
+            .iter()
+            .map(|x| x.action.to_ascii_lowercase())
+            .collect();
+        v.sort();
+        v
+    };
+    key(a) == key(b)
 }
 
 fn describe_operation(index: usize, id: Option<&str>) -> String {
@@ -613,13 +670,14 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
     )
 }
 
-/// A whole catalog file, read in one pass when it is well formed (the fast path).
-#[derive(Deserialize)]
+/// A whole catalog file: read in one pass when it is well formed (the fast path), and written
+/// by the importer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CatalogDoc {
-    service: String,
-    source: Source,
-    operations: Vec<Operation>,
+pub struct CatalogDoc {
+    pub service: String,
+    pub source: Source,
+    pub operations: Vec<Operation>,
 }
 
 /// Reads and validates one catalog file (bounded in size, see [`crate::input`]).
@@ -675,7 +733,7 @@ fn control_message(text: &str, c: char) -> String {
 /// The checks every catalog goes through once it is typed, whichever path read it: no control
 /// or bidi character in any text, a valid service name, then each operation's values and
 /// uniqueness ([`finish`]).
-fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, CatalogError> {
+pub fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, CatalogError> {
     let err = |operation: Option<String>, field: String, message: String| CatalogError {
         origin: origin.to_string(),
         position: None,
@@ -765,7 +823,7 @@ fn finish(
                 &op.id,
                 "path".into(),
                 format!(
-                    "duplicate route `{}` (also operations[{first}])",
+                    "duplicate route `{}` with the same actions (also operations[{first}])",
                     op.route()
                 ),
             ));
@@ -909,6 +967,22 @@ pub fn is_action_name(s: &str) -> bool {
     is_service_name(service) && word(resource) && word(action)
 }
 
+/// An action as a vendor's dependency column writes it: [`is_action_name`], or with `*` in the
+/// resource type or action (`obs:bucket:*`, `kms:*:*`).
+pub fn is_action_pattern(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    let [service, resource, action] = parts.as_slice() else {
+        return false;
+    };
+    let word = |w: &str| {
+        w == "*"
+            || (!w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '*')))
+    };
+    is_service_name(service) && word(resource) && word(action)
+}
+
 fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
     let bad = |field: &str, msg: String| Err((field.to_string(), msg));
     if !is_kebab_id(&op.id) {
@@ -962,6 +1036,36 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
             );
         }
     }
+    for (i, d) in op.dependencies.iter().enumerate() {
+        let field = || format!("dependencies[{i}].action");
+        if !is_action_pattern(&d.action) {
+            return bad(
+                &field(),
+                format!(
+                    "invalid dependency \"{}\": expected `service:resourceType:action`, `*` allowed after the service (`obs:bucket:*`)",
+                    d.action
+                ),
+            );
+        }
+        if op.dependencies[..i]
+            .iter()
+            .any(|b| b.action.eq_ignore_ascii_case(&d.action))
+        {
+            return bad(
+                &field(),
+                format!("dependency \"{}\" is listed twice", d.action),
+            );
+        }
+        if let Some(c) = &d.condition
+            && c.is_empty()
+        {
+            return bad(
+                &format!("dependencies[{i}].condition"),
+                "a condition needs `zh` or `en` text (use null for an unconditional dependency)"
+                    .into(),
+            );
+        }
+    }
     for (i, p) in op.prerequisites.iter().enumerate() {
         let empty = |t: &Option<String>| t.as_deref().is_none_or(str::is_empty);
         if empty(&p.zh) && empty(&p.en) {
@@ -1003,9 +1107,9 @@ mod tests {
     }
 
     #[test]
-    fn builtin_loads_with_eighteen_operations() {
+    fn builtin_loads_every_ims_operation() {
         let c = Catalog::builtin().unwrap();
-        assert_eq!(c.len(), 18);
+        assert_eq!(c.len(), 43);
         assert_eq!(c.services(), vec!["ims"]);
         assert_eq!(c.operations()[0].id, "list-images");
         assert_eq!(c.operations()[14].actions.len(), 0);
@@ -1165,15 +1269,15 @@ mod tests {
             e,
             "mine.json: operations[1] (id `list-images`): field `id`: duplicate id `list-images`: already defined by built-in catalog (id `list-images`)"
         );
-        assert_eq!(c.len(), 18, "nothing of the refused file is added");
+        assert_eq!(c.len(), 43, "nothing of the refused file is added");
         // The same ids in another service are fine.
         let other = clash
             .replace("\"service\":\"ims\"", "\"service\":\"ecs2\"")
             .replace("ims:images:list", "ecs2:x:list");
         c.add(parse("other.json", &other).unwrap()).unwrap();
-        assert_eq!(c.len(), 20);
+        assert_eq!(c.len(), 45);
         assert_eq!(c.find_id("list-images").len(), 2);
-        assert_eq!(c.origin_of(19), "other.json");
+        assert_eq!(c.origin_of(44), "other.json");
     }
 
     #[test]

@@ -100,8 +100,10 @@ enum Command {
     Explain(ExplainArgs),
     /// Which operation an API call is, and the actions it needs: `ims-perms lookup "GET /v2/images/ab12"`.
     Lookup(LookupArgs),
-    /// Read a Huawei Cloud permission table (HTML, Chinese or English) and print it as a catalog.
-    ImportHtml(ImportArgs),
+    /// Read Huawei Cloud permission tables (HTML or Markdown, Chinese or English, every published
+    /// form) from one or more files and print them as one catalog.
+    #[command(alias = "import-html")]
+    Import(ImportArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -138,6 +140,10 @@ struct ComposeArgs {
     /// Include every conditional action of the chosen operations.
     #[arg(long)]
     all_conditional: bool,
+    /// Include the actions the chosen operations depend on to work from the console (the
+    /// report names them otherwise; some are broad wildcards).
+    #[arg(long)]
+    with_dependencies: bool,
     /// The statement's Effect.
     #[arg(long, value_enum, default_value = "allow")]
     effect: EffectArg,
@@ -181,10 +187,10 @@ struct LookupArgs {
 
 #[derive(Debug, Args)]
 struct ImportArgs {
-    /// The HTML page, or `-` for standard input.
-    #[arg(value_name = "FILE|-")]
-    file: OsString,
-    /// The catalog's service (default: the service part of the table's actions).
+    /// Pages or files with permission tables (HTML, Markdown), or `-` for standard input.
+    #[arg(required = true, value_name = "FILE|-")]
+    files: Vec<OsString>,
+    /// The catalog's service (default: the service of the rows' first actions).
     #[arg(long)]
     service: Option<String>,
 }
@@ -366,7 +372,7 @@ fn execute(global: &Global, command: Command) -> Result<Exit, Failure> {
     match command {
         // These two need no catalog.
         Command::Completions { shell } => completions(shell),
-        Command::ImportHtml(args) => import(&args),
+        Command::Import(args) => import(&args, lang),
         Command::List(args) => list(&load_catalogs(global)?, &args, lang),
         Command::Search(args) => search(&load_catalogs(global)?, &args, lang),
         Command::Compose(args) => compose_policy(&load_catalogs(global)?, &args, lang),
@@ -451,6 +457,8 @@ fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<E
     let options = ComposeOptions {
         with: args.with.clone(),
         all_conditional: args.all_conditional,
+        with_dependencies: args.with_dependencies,
+        dependencies_of: Vec::new(),
         effect,
     };
     let composition =
@@ -509,13 +517,17 @@ fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Fail
             .into_iter()
             .map(|i| catalog.operations()[i].route())
             .collect();
+        let hint = if closest.is_empty() {
+            "; it may be another service's API or a newer one: import its permission table with `ims-perms import`".to_string()
+        } else {
+            format!("; did you mean: {}", closest.join(", "))
+        };
         return fail(
             Exit::NothingFound,
             format!(
-                "no operation matches {} {}; closest: {}",
+                "no operation in the loaded catalogs matches {} {}{hint}",
                 request.method,
                 escape_controls(&request.path()),
-                closest.join(", ")
             ),
         );
     }
@@ -563,24 +575,25 @@ fn explain(catalog: &Catalog, args: &ExplainArgs, lang: Lang) -> Result<Exit, Fa
     })
 }
 
-/// `import-html`: the table as a catalog on stdout, checked by the catalog loader first so the
-/// output always loads.
-fn import(args: &ImportArgs) -> Result<Exit, Failure> {
-    let source = Source::from_arg(&args.file);
-    let shown = source.shown();
-    let html = read_input(&source)?;
-    let title = ims_perms::import::title_of(&html).unwrap_or_else(|| shown.clone());
-    let catalog = ims_perms::import::import_html(&html, args.service.as_deref(), &title)
-        .or_else(|e| fail(Exit::BadInput, format!("{shown}: {e}")))?;
-    let mut text = serde_json::to_string_pretty(&catalog).unwrap_or_default();
-    text.push('\n');
-    if let Err(e) = ims_perms::catalog::parse(&shown, &text) {
-        return fail(
-            Exit::BadInput,
-            format!("the imported table is not a valid catalog: {e}"),
-        );
+/// `import`: the tables as one catalog on stdout (checked by the catalog's own checks, so it
+/// always loads), and what was read on stderr.
+fn import(args: &ImportArgs, lang: Lang) -> Result<Exit, Failure> {
+    let mut inputs = Vec::new();
+    for file in &args.files {
+        let source = Source::from_arg(file);
+        inputs.push(ims_perms::import::ImportInput {
+            name: source.shown(),
+            text: read_input(&source)?,
+        });
     }
-    emit(&text)?;
+    let (catalog, report) = ims_perms::import::import(&inputs, args.service.as_deref())
+        .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+    emit(&ims_perms::import::to_json(&catalog))?;
+    note(&present::import_report(
+        &report,
+        &catalog.info.service,
+        lang,
+    ));
     Ok(Exit::Success)
 }
 

@@ -70,6 +70,10 @@ pub struct ComposeOptions {
     pub with: Vec<String>,
     /// Include every conditional action.
     pub all_conditional: bool,
+    /// Include the dependent actions of every chosen operation (`--with-dependencies`).
+    pub with_dependencies: bool,
+    /// Include the dependent actions of these operations (the explorer's toggles).
+    pub dependencies_of: Vec<usize>,
     pub effect: Effect,
 }
 
@@ -78,6 +82,8 @@ impl Default for ComposeOptions {
         ComposeOptions {
             with: Vec::new(),
             all_conditional: false,
+            with_dependencies: false,
+            dependencies_of: Vec::new(),
             effect: Effect::Allow,
         }
     }
@@ -99,6 +105,13 @@ pub struct PrerequisiteNeed {
     pub operations: Vec<usize>,
 }
 
+/// The dependent actions of one chosen operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencyNeed {
+    pub operation: usize,
+    pub actions: Vec<crate::catalog::ActionRequirement>,
+}
+
 /// An operation outside the selection whose actions the policy partly grants (quick import,
 /// where each action serves one case).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +131,11 @@ pub struct Report {
     pub project_blockers: Vec<usize>,
     /// Chosen operations that cannot be granted in Enterprise Project scope.
     pub enterprise_project_blockers: Vec<usize>,
+    /// Chosen operations whose table does not say which scopes they support.
+    pub scopes_unknown: Vec<usize>,
+    /// Dependent actions of chosen operations, included or left out.
+    pub dependencies_included: Vec<DependencyNeed>,
+    pub dependencies_left_out: Vec<DependencyNeed>,
     pub prerequisites: Vec<PrerequisiteNeed>,
     pub conditional_included: Vec<ConditionalAction>,
     pub conditional_left_out: Vec<ConditionalAction>,
@@ -246,11 +264,32 @@ pub fn compose(
         if op.actions.is_empty() {
             report.no_action.push(i);
         }
-        if !op.scopes.project {
-            report.project_blockers.push(i);
+        match op.scopes {
+            Some(scopes) => {
+                if !scopes.project {
+                    report.project_blockers.push(i);
+                }
+                if !scopes.enterprise_project {
+                    report.enterprise_project_blockers.push(i);
+                }
+            }
+            None => report.scopes_unknown.push(i),
         }
-        if !op.scopes.enterprise_project {
-            report.enterprise_project_blockers.push(i);
+        if !op.dependencies.is_empty() {
+            let need = DependencyNeed {
+                operation: i,
+                actions: op.dependencies.clone(),
+            };
+            if options.with_dependencies || options.dependencies_of.contains(&i) {
+                for d in &op.dependencies {
+                    granted
+                        .entry(action_key(&d.action))
+                        .or_insert_with(|| d.action.clone());
+                }
+                report.dependencies_included.push(need);
+            } else {
+                report.dependencies_left_out.push(need);
+            }
         }
         let included = actions_for(op, &with, options.all_conditional);
         for a in &op.actions {
@@ -533,7 +572,17 @@ mod tests {
             .iter()
             .map(|&i| c.operations()[i].id.as_str())
             .collect();
-        assert_eq!(also, ["list-images-native", "list-image-details-v1-1"]);
+        assert_eq!(
+            also,
+            [
+                "list-images-native",
+                "list-image-details-v1-1",
+                "list-tags",
+                "list-images-by-tag",
+                "list-image-tags",
+                "list-all-image-tags"
+            ]
+        );
         // serverImages:create (create-image) grants quick import for system disks only.
         let comp = compose(&c, &[idx(&c, "create-image")], &ComposeOptions::default()).unwrap();
         assert_eq!(comp.report.partly_covers.len(), 1);
@@ -554,7 +603,15 @@ mod tests {
             .iter()
             .map(|&i| c.operations()[i].id.as_str())
             .collect();
-        assert_eq!(also, ["update-image"]);
+        assert_eq!(
+            also,
+            [
+                "update-image",
+                "batch-add-delete-image-tags",
+                "add-image-tag",
+                "delete-image-tag"
+            ]
+        );
     }
 
     #[test]

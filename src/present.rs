@@ -6,7 +6,7 @@
 //! To add a message: add a variant to the enum it belongs to ([`FindingKind`], [`Notice`],
 //! [`Label`], [`Hint`]) and its two texts to the one `match` below that words it.
 
-use crate::catalog::{Catalog, Operation};
+use crate::catalog::{Catalog, Operation, Scopes};
 use crate::export::{ExportFormat, Replacement};
 use crate::lang::Lang;
 use crate::policy::{
@@ -187,6 +187,16 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
                 true => format!("未知授权项 \"{action}\"：已加载目录中没有操作需要它{hint}"),
             }
         }
+        K::MissingDependencies { operation, missing } => match zh {
+            false => format!(
+                "{operation} is allowed, but not the actions it depends on to work from the console: {}",
+                missing.join(", ")
+            ),
+            true => format!(
+                "{operation} 已允许，但其在控制台使用所依赖的授权项未被允许：{}",
+                missing.join("、")
+            ),
+        },
         K::BroadWildcard {
             wildcard,
             matched,
@@ -425,12 +435,20 @@ pub fn compose_report(
     }
 
     // Scopes: one line each, the same shape.
-    let scope_line = |scope: &str, blockers: &[usize]| match (blockers.is_empty(), zh) {
-        (true, false) => format!("  {scope}: yes"),
-        (true, true) => format!("  {scope}：支持"),
-        (false, false) => format!("  {scope}: no, because of {}", list(blockers)),
-        (false, true) => format!("  {scope}：不支持，因为 {}", list(blockers)),
-    };
+    // A scope is "yes" only when every operation is documented to support it.
+    let unknown = &r.scopes_unknown;
+    let scope_line =
+        |scope: &str, blockers: &[usize]| match (blockers.is_empty(), unknown.is_empty(), zh) {
+            (true, true, false) => format!("  {scope}: yes"),
+            (true, true, true) => format!("  {scope}：支持"),
+            (true, false, false) => format!(
+                "  {scope}: unknown: the permission table does not say for {}",
+                list(unknown)
+            ),
+            (true, false, true) => format!("  {scope}：未知：权限表未说明 {}", list(unknown)),
+            (false, _, false) => format!("  {scope}: no, because of {}", list(blockers)),
+            (false, _, true) => format!("  {scope}：不支持，因为 {}", list(blockers)),
+        };
     out.push(pick(lang, "Scopes where the policy fully works:", "授权范围：").into());
     out.push(scope_line(
         pick(lang, "Project", "项目（Project）"),
@@ -508,6 +526,41 @@ pub fn compose_report(
             .into(),
         );
     }
+    for need in &r.dependencies_left_out {
+        let id = &ops[need.operation].id;
+        let actions = dependency_list(&need.actions);
+        let how = match (advice, zh) {
+            (Advice::Cli, false) => "add them with --with-dependencies",
+            (Advice::Cli, true) => "用 --with-dependencies 加入",
+            (Advice::Explorer, false) => "switch them on in the composer (Tab, Space)",
+            (Advice::Explorer, true) => "在组合器中打开（Tab，空格）",
+        };
+        out.push(match zh {
+            false => format!("{id} also needs, to work from the console: {actions} — {how}"),
+            true => format!("{id} 在控制台使用时还依赖：{actions}——{how}"),
+        });
+    }
+    for need in &r.dependencies_included {
+        let id = &ops[need.operation].id;
+        let actions = dependency_list(&need.actions);
+        out.push(match zh {
+            false => format!("Dependent actions included for {id}: {actions}"),
+            true => format!("已包含 {id} 依赖的授权项：{actions}"),
+        });
+        let wild = need
+            .actions
+            .iter()
+            .filter(|a| a.action.contains('*'))
+            .count();
+        if wild > 0 {
+            out.push(match zh {
+                false => format!(
+                    "  Warning: {wild} of them are wildcards and grant far more than {id} needs."
+                ),
+                true => format!("  警告：其中 {wild} 个是通配符，授予的远多于 {id} 所需。"),
+            });
+        }
+    }
     let verb = match (effect, zh) {
         (Effect::Allow, false) => "allow",
         (Effect::Deny, false) => "deny",
@@ -557,6 +610,41 @@ pub fn compose_report(
         }
     }
     out
+}
+
+/// Dependencies as listed, a condition after the action it belongs to.
+fn dependency_list(actions: &[crate::catalog::ActionRequirement]) -> String {
+    actions
+        .iter()
+        .map(|a| match &a.condition {
+            Some(c) => format!("{} ({})", a.action, c.get(Lang::En)),
+            None => a.action.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The explorer's toggle for an operation's dependent actions, saying how broad they are.
+pub fn dependencies_toggle(op: &Operation, lang: Lang) -> String {
+    let n = op.dependencies.len();
+    let wildcards: Vec<&str> = op
+        .dependencies
+        .iter()
+        .map(|d| d.action.as_str())
+        .filter(|a| a.contains('*'))
+        .collect();
+    let broad = if wildcards.is_empty() {
+        String::new()
+    } else {
+        match lang {
+            Lang::En => format!(", wildcards: {}", wildcards.join(", ")),
+            Lang::Zh => format!("，通配符：{}", wildcards.join("、")),
+        }
+    };
+    match lang {
+        Lang::En => format!("dependencies of {} ({n} action{}{broad})", op.id, plural(n)),
+        Lang::Zh => format!("{} 依赖的授权项（{n} 个{broad}）", op.id),
+    }
 }
 
 /// What `--compact` did, for the report.
@@ -633,7 +721,7 @@ pub fn operations_table(catalog: &Catalog, indices: &[usize], lang: Lang) -> Str
             op.id.clone(),
             op.method.clone(),
             op.path.clone(),
-            op.scopes.symbol().to_string(),
+            Scopes::symbol(op.scopes).to_string(),
             actions_cell(op),
             op.name.get(lang).to_string(),
         ];
@@ -684,10 +772,14 @@ pub enum DetailField {
     Name,
     /// The name in the other language.
     OtherName,
+    /// The table of the permission reference it is in.
+    Section,
     Does,
     Actions,
     Scopes,
     Needs,
+    /// Dependent actions (依赖的授权项).
+    DependsOn,
     Notes,
 }
 
@@ -705,10 +797,12 @@ pub fn detail_label(field: DetailField, lang: Lang) -> &'static str {
     match field {
         DetailField::Name => pick(lang, "Name:", "权限："),
         DetailField::OtherName => "",
+        DetailField::Section => pick(lang, "Section:", "分类："),
         DetailField::Does => pick(lang, "Does:", "用途："),
         DetailField::Actions => pick(lang, "Actions:", "授权项："),
         DetailField::Scopes => pick(lang, "Scopes:", "授权范围："),
         DetailField::Needs => pick(lang, "Needs:", "前提："),
+        DetailField::DependsOn => pick(lang, "Depends on:", "依赖："),
         DetailField::Notes => pick(lang, "Notes:", "备注："),
     }
 }
@@ -729,6 +823,17 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
     field(DetailField::Name, vec![op.name.get(lang).to_string()]);
     if let Some(other) = op.name.exactly(lang.other()) {
         field(DetailField::OtherName, vec![other.to_string()]);
+    }
+    if let Some(section) = &op.section {
+        let other = section
+            .exactly(lang.other())
+            .filter(|o| *o != section.get(lang))
+            .map(|o| format!(" / {o}"))
+            .unwrap_or_default();
+        field(
+            DetailField::Section,
+            vec![format!("{}{other}", section.get(lang))],
+        );
     }
     let description = op.description.get(lang);
     if !description.is_empty() {
@@ -754,17 +859,23 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
     };
     field(
         DetailField::Scopes,
-        vec![match lang {
-            Lang::En => format!(
+        vec![match (op.scopes, lang) {
+            (Some(s), Lang::En) => format!(
                 "Project: {}, Enterprise Project: {}",
-                yes_no(op.scopes.project),
-                yes_no(op.scopes.enterprise_project)
+                yes_no(s.project),
+                yes_no(s.enterprise_project)
             ),
-            Lang::Zh => format!(
+            (Some(s), Lang::Zh) => format!(
                 "项目：{}，企业项目：{}",
-                yes_no(op.scopes.project),
-                yes_no(op.scopes.enterprise_project)
+                yes_no(s.project),
+                yes_no(s.enterprise_project)
             ),
+            (None, _) => pick(
+                lang,
+                "not documented (the permission table has no scope column)",
+                "未说明（权限表没有授权范围列）",
+            )
+            .into(),
         }],
     );
     field(
@@ -772,6 +883,16 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
         op.prerequisites
             .iter()
             .map(|p| p.note().get(lang).to_string())
+            .collect(),
+    );
+    field(
+        DetailField::DependsOn,
+        op.dependencies
+            .iter()
+            .map(|d| match &d.condition {
+                Some(c) => format!("{} ({})", d.action, c.get(lang)),
+                None => d.action.clone(),
+            })
             .collect(),
     );
     let mut flags = Vec::new();
@@ -1014,6 +1135,7 @@ pub enum Label {
     Selected,
     ColumnPolicy,
     ColumnService,
+    ColumnSection,
     ColumnPermission,
     ColumnActions,
     ColumnScope,
@@ -1031,6 +1153,7 @@ pub enum Label {
     SharesActions,
     SelectHint,
     ConditionalActions,
+    Toggles,
     ComparedWith,
     SameActions,
     TerraformMode,
@@ -1061,6 +1184,7 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
         L::Selected => pick(lang, "selected", "已选"),
         L::ColumnPolicy => pick(lang, "Policy", "策略"),
         L::ColumnService => pick(lang, "Service", "服务"),
+        L::ColumnSection => pick(lang, "Section", "分类"),
         L::ColumnPermission => pick(lang, "Permission", "权限"),
         L::ColumnActions => pick(lang, "Actions", "授权项"),
         L::ColumnScope => pick(lang, "Scope", "范围"),
@@ -1082,6 +1206,11 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
             "用空格选择操作，策略显示在这里。",
         ),
         L::ConditionalActions => pick(lang, "Conditional actions:", "条件授权项："),
+        L::Toggles => pick(
+            lang,
+            "Conditional and dependent actions:",
+            "条件授权项与依赖的授权项：",
+        ),
         L::ComparedWith => pick(lang, "Compared with", "对比"),
         L::SameActions => pick(lang, "  same actions", "  授权项相同"),
         L::TerraformMode => pick(
@@ -1195,6 +1324,48 @@ pub fn hint(hint: Hint, lang: Lang) -> &'static str {
 
 // ---------------------------------------------------------------------------------------------
 // The command line
+
+/// What `import` read, for stderr.
+pub fn import_report(r: &crate::import::ImportReport, service: &str, lang: Lang) -> String {
+    let sections = if r.sections.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", r.sections.join(", "))
+    };
+    let mut out = match lang {
+        Lang::En => format!(
+            "Imported {} row{} of service `{service}` from {} table{} in {} file{}, {} section{}{sections}",
+            r.rows,
+            plural(r.rows),
+            r.tables,
+            plural(r.tables),
+            r.files,
+            plural(r.files),
+            r.sections.len(),
+            plural(r.sections.len())
+        ),
+        Lang::Zh => format!(
+            "已导入服务 `{service}` 的 {} 行：{} 个文件中的 {} 张表，{} 个分类{sections}",
+            r.rows,
+            r.files,
+            r.tables,
+            r.sections.len()
+        ),
+    };
+    if r.skipped_tables > 0 {
+        out.push_str(&match lang {
+            Lang::En if r.skipped_tables == 1 => {
+                "; skipped 1 table that is not a permission table".to_string()
+            }
+            Lang::En => format!(
+                "; skipped {} tables that are not permission tables",
+                r.skipped_tables
+            ),
+            Lang::Zh => format!("；跳过 {} 张不是权限表的表", r.skipped_tables),
+        });
+    }
+    out
+}
 
 /// Lines the command line says besides results.
 #[derive(Debug, Clone, PartialEq, Eq)]

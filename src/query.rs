@@ -19,7 +19,7 @@ use crate::text::{escape_controls, fold};
 /// The prefixes a term may have, as listed in error messages and help.
 pub const PREFIXES: &[&str] = &[
     "name:", "n:", "action:", "a:", "route:", "r:", "path:", "method:", "m:", "scope:", "service:",
-    "is:",
+    "section:", "is:",
 ];
 
 /// Which texts a fuzzy term is matched against.
@@ -54,6 +54,8 @@ pub enum Filter {
     Scope(ScopeFilter),
     /// Lower case.
     Service(String),
+    /// Folded and lower case; a part of the section's name in either language.
+    Section(String),
     Is(Flag),
 }
 
@@ -150,6 +152,11 @@ fn fold_lower(c: char) -> char {
     }
 }
 
+/// [`fold_lower`] over a string.
+fn fold_lower_str(s: &str) -> String {
+    s.chars().map(fold_lower).collect()
+}
+
 /// Whether `needle_lower`'s characters appear in order in `text` (folded and lower-cased on
 /// the fly). Skim matches a field only if this holds, and this is much cheaper to find out.
 fn holds(needle_lower: &str, text: &str) -> bool {
@@ -188,6 +195,7 @@ fn parse_prefixed(prefix: &str, value: &str) -> Result<Filter, String> {
             }
         },
         "service" => Filter::Service(value.to_ascii_lowercase()),
+        "section" => Filter::Section(fold_lower_str(value)),
         "is" => match value.to_ascii_lowercase().as_str() {
             "deprecated" => Filter::Is(Flag::Deprecated),
             "native" => Filter::Is(Flag::Native),
@@ -499,11 +507,23 @@ impl SearchIndex {
                 }
                 0
             }),
-            Filter::Scope(ScopeFilter::Project) => op.scopes.project.then_some(0),
+            Filter::Scope(ScopeFilter::Project) => {
+                op.scopes.is_some_and(|s| s.project).then_some(0)
+            }
             Filter::Scope(ScopeFilter::EnterpriseProject) => {
-                op.scopes.enterprise_project.then_some(0)
+                op.scopes.is_some_and(|s| s.enterprise_project).then_some(0)
             }
             Filter::Service(name) => (op.service.eq_ignore_ascii_case(name)).then_some(0),
+            Filter::Section(part) => op
+                .section
+                .as_ref()
+                .is_some_and(|s| {
+                    [s.zh.as_deref(), s.en.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|t| fold_lower_str(t).contains(part.as_str()))
+                })
+                .then_some(0),
             Filter::Is(Flag::Deprecated) => op.deprecated.then_some(0),
             Filter::Is(Flag::Native) => op.openstack_native.then_some(0),
         }
@@ -565,7 +585,7 @@ mod tests {
     fn empty_query_is_everything_in_order() {
         let c = Catalog::builtin().unwrap();
         let all = run("");
-        assert_eq!(all.len(), 18);
+        assert_eq!(all.len(), 43);
         let order: Vec<String> = c.operations().iter().map(|o| o.id.clone()).collect();
         assert_eq!(all, order);
         assert_eq!(run("   "), order);
@@ -573,7 +593,18 @@ mod tests {
 
     #[test]
     fn chinese_terms_match_chinese_names() {
-        assert_eq!(run("删除"), ["delete-image-native", "delete-image-v1-1"]);
+        assert_eq!(
+            run("删除"),
+            [
+                "delete-image-native",
+                "delete-image-v1-1",
+                "delete-tag-native",
+                "delete-image-tag",
+                "delete-member-native",
+                "batch-add-delete-image-tags",
+                "delete-members-batch"
+            ]
+        );
         // Full-width brackets are folded for search only.
         assert!(run("版本(OpenStack").contains(&"list-versions-native".to_string()));
         assert!(run("版本（OpenStack）").contains(&"list-versions-native".to_string()));
@@ -590,22 +621,33 @@ mod tests {
             ["list-image-details-v1-1", "delete-image-v1-1"]
         );
         assert_eq!(run("m:head"), ["show-image-metadata-v1"]);
-        assert_eq!(run("M:Delete").len(), 2);
-        assert_eq!(run("scope:ep").len(), 11);
-        assert_eq!(run("scope:project").len(), 18);
-        assert_eq!(run("-scope:ep").len(), 7);
+        assert_eq!(run("M:Delete").len(), 6);
+        assert_eq!(run("scope:ep").len(), 13);
+        assert_eq!(run("scope:project").len(), 43);
+        assert_eq!(run("-scope:ep").len(), 30);
         assert_eq!(run("is:deprecated").len(), 3);
-        assert_eq!(run("is:native").len(), 10);
-        assert_eq!(run("service:IMS").len(), 18);
+        assert_eq!(run("is:native").len(), 21);
+        assert_eq!(run("service:IMS").len(), 43);
         assert!(run("service:ecs").is_empty());
+    }
+
+    #[test]
+    fn sections_match_in_either_language() {
+        let sharing = run("section:共享");
+        assert_eq!(sharing.len(), 8);
+        assert_eq!(run("section:sharing"), sharing);
+        assert_eq!(run("section:SHARING"), sharing);
+        assert_eq!(run("section:quota"), ["get-quota"]);
+        assert_eq!(run("-section:management").len(), 25);
+        assert!(run("section:nothing-like-it").is_empty());
     }
 
     #[test]
     fn negation_and_conjunction() {
         let ids = run("upload -is:native");
         assert_eq!(ids, ["register-image"]);
-        let ids = run("m:delete -is:deprecated");
-        assert_eq!(ids, ["delete-image-native"]);
+        let ids = run("m:delete -is:deprecated -is:native");
+        assert_eq!(ids, ["delete-image-tag", "delete-members-batch"]);
         assert!(run("zzzzqqq").is_empty());
         assert_eq!(run("-"), run(""));
     }
@@ -693,7 +735,7 @@ mod tests {
     fn errors_name_the_term_and_the_known_prefixes() {
         assert_eq!(
             err("upload foo:bar"),
-            "in `foo:bar`: unknown prefix `foo:`; known prefixes: name: n: action: a: route: r: path: method: m: scope: service: is:"
+            "in `foo:bar`: unknown prefix `foo:`; known prefixes: name: n: action: a: route: r: path: method: m: scope: service: section: is:"
         );
         assert!(err("m:fetch").contains("unknown method `fetch`"));
         assert!(err("scope:global").contains("unknown scope"));

@@ -19,6 +19,11 @@ pub enum ResolveError {
     },
     /// The route could not be read.
     BadRoute { spec: String, reason: String },
+    /// Several permissions share the route; the ids (and names) to choose from.
+    SharedRoute {
+        spec: String,
+        candidates: Vec<String>,
+    },
 }
 
 impl fmt::Display for ResolveError {
@@ -28,6 +33,11 @@ impl fmt::Display for ResolveError {
                 write!(f, "unknown operation \"{}\"", escape_controls(spec))?;
                 if !closest.is_empty() {
                     write!(f, "; closest: {}", closest.join(", "))?;
+                } else if spec.contains(char::is_whitespace) {
+                    write!(
+                        f,
+                        ": not in the loaded catalogs (another service's API? import its permission table with `ims-perms import`)"
+                    )?;
                 }
                 Ok(())
             }
@@ -35,6 +45,13 @@ impl fmt::Display for ResolveError {
                 f,
                 "operation \"{}\" is in several services; write one of: {}",
                 escape_controls(spec),
+                candidates.join(", ")
+            ),
+            ResolveError::SharedRoute { spec, candidates } => write!(
+                f,
+                "\"{}\" is the route of {} permissions (the request body says which); give the id of one: {}",
+                escape_controls(spec),
+                candidates.len(),
                 candidates.join(", ")
             ),
             ResolveError::BadRoute { spec, reason } => {
@@ -55,8 +72,24 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
             spec: spec.to_string(),
             reason,
         })?;
-        let hits = lookup(catalog, &request);
+        let ranked = lookup_ranked(catalog, &request);
         let ops = catalog.operations();
+        // Several permissions on one route (chosen by the request body): the user must say which.
+        let tied: Vec<usize> = ranked
+            .iter()
+            .take_while(|(_, s)| Some(s) == ranked.first().map(|(_, s)| s))
+            .map(|&(i, _)| i)
+            .collect();
+        if tied.len() > 1 && tied.iter().all(|&i| ops[i].service == ops[tied[0]].service) {
+            return Err(ResolveError::SharedRoute {
+                spec: spec.to_string(),
+                candidates: tied
+                    .iter()
+                    .map(|&i| format!("{} ({})", ops[i].id, ops[i].name.get(crate::Lang::En)))
+                    .collect(),
+            });
+        }
+        let hits: Vec<usize> = ranked.into_iter().map(|(i, _)| i).collect();
         let mut services: Vec<&str> = hits.iter().map(|&i| ops[i].service.as_str()).collect();
         services.dedup();
         if services.len() > 1 {
@@ -147,6 +180,14 @@ fn closest_ids(catalog: &Catalog, word: &str) -> Vec<String> {
 /// The operations a request matches, best first: by specificity (literal segments beat
 /// parameters, leftmost first), then catalog order.
 pub fn lookup(catalog: &Catalog, request: &Request) -> Vec<usize> {
+    lookup_ranked(catalog, request)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// [`lookup`] with each hit's specificity (one flag a segment, `true` where a literal matched).
+fn lookup_ranked(catalog: &Catalog, request: &Request) -> Vec<(usize, Vec<bool>)> {
     let service = request.service_from_host(&catalog.services());
     let mut hits: Vec<(usize, Vec<bool>)> = catalog
         .operations()
@@ -160,22 +201,21 @@ pub fn lookup(catalog: &Catalog, request: &Request) -> Vec<usize> {
         })
         .collect();
     hits.sort_by(|(ia, a), (ib, b)| b.cmp(a).then(ia.cmp(ib)));
-    hits.into_iter().map(|(i, _)| i).collect()
+    hits
 }
 
-/// The `n` operations whose routes look most like the request, for "did you mean" hints.
+/// Routes that could be the same API as the request, mistyped: the same method and number of
+/// segments, and every literal segment the same or nearly (one typo-sized difference at most).
+/// Never an unrelated route: for an API the catalogs do not have, this is empty.
 pub fn closest(catalog: &Catalog, request: &Request, n: usize) -> Vec<usize> {
     let mut scored: Vec<(f64, usize)> = catalog
         .operations()
         .iter()
         .enumerate()
+        .filter(|(_, op)| op.method == request.method)
         .filter_map(|(i, op)| {
             let pattern = RoutePattern::parse(&op.path).ok()?;
-            let mut score = path_similarity(&pattern, &request.segments);
-            if op.method == request.method {
-                score += 0.25;
-            }
-            Some((score, i))
+            near_miss(&pattern, &request.segments).map(|score| (score, i))
         })
         .collect();
     scored.sort_by(|a, b| {
@@ -186,23 +226,29 @@ pub fn closest(catalog: &Catalog, request: &Request, n: usize) -> Vec<usize> {
     scored.into_iter().take(n).map(|(_, i)| i).collect()
 }
 
-/// 0..=1: how alike a request path is to a pattern, segment by segment (a parameter is alike
-/// anything).
-fn path_similarity(pattern: &RoutePattern, request: &[String]) -> f64 {
-    let longest = pattern.segments.len().max(request.len());
-    if longest == 0 {
-        return 1.0;
+/// How alike (0..=1) a pattern and a request path are, when the pattern could be what was meant:
+/// same length, one literal segment at most differing, and that one only a little.
+fn near_miss(pattern: &RoutePattern, request: &[String]) -> Option<f64> {
+    if pattern.segments.len() != request.len() {
+        return None;
     }
-    let sum: f64 = pattern
-        .segments
-        .iter()
-        .zip(request)
-        .map(|(p, r)| match p {
+    let mut differing = 0;
+    let mut sum = 0.0;
+    for (p, r) in pattern.segments.iter().zip(request) {
+        let similarity = match p {
             Segment::Param(_) => 1.0,
-            Segment::Literal(l) => strsim::normalized_levenshtein(l, r),
-        })
-        .sum();
-    sum / longest as f64
+            Segment::Literal(l) if l == r => 1.0,
+            Segment::Literal(l) => {
+                differing += 1;
+                strsim::normalized_levenshtein(l, r)
+            }
+        };
+        if similarity < 0.6 {
+            return None;
+        }
+        sum += similarity;
+    }
+    (differing <= 1).then(|| sum / request.len().max(1) as f64)
 }
 
 #[cfg(test)]
@@ -310,8 +356,11 @@ mod tests {
         let c = Catalog::builtin().unwrap();
         let near = closest(&c, &Request::parse("GET /v2/imagez/abc").unwrap(), 3);
         assert_eq!(c.operations()[near[0]].id, "show-image-native");
-        let near = closest(&c, &Request::parse("POST /v2/cloudimage").unwrap(), 3);
+        let near = closest(&c, &Request::parse("GET /v2/cloudimage").unwrap(), 3);
         assert_eq!(c.operations()[near[0]].path, "/v2/cloudimages");
+        // Another method, or another shape, is not "close": it would be another API.
+        assert!(closest(&c, &Request::parse("POST /v2/cloudimage").unwrap(), 3).is_empty());
+        assert!(closest(&c, &Request::parse("POST /v9/members").unwrap(), 3).is_empty());
     }
 
     fn id_of(spec: &str) -> String {
@@ -345,7 +394,7 @@ mod tests {
     fn unknown_ids_and_routes_get_hints() {
         assert_eq!(
             error_of("list-imags"),
-            "unknown operation \"list-imags\"; closest: list-images, list-images-native, list-image-details-v1-1"
+            "unknown operation \"list-imags\"; closest: list-images, list-tags, list-image-tags"
         );
         assert_eq!(
             error_of("ims:images:export"),
@@ -355,9 +404,14 @@ mod tests {
             error_of("/v2/images"),
             "unknown operation \"/v2/images\"; closest: \"GET /v2/images\", \"POST /v2/images\""
         );
-        assert!(
-            error_of("POST /v2/images/x")
-                .starts_with("unknown operation \"POST /v2/images/x\"; closest: ")
+        // No route is like it: nothing unrelated is suggested.
+        assert_eq!(
+            error_of("POST /v2/images/x"),
+            "unknown operation \"POST /v2/images/x\": not in the loaded catalogs (another service's API? import its permission table with `ims-perms import`)"
+        );
+        assert_eq!(
+            error_of("GET /v2/imagez/abc"),
+            "unknown operation \"GET /v2/imagez/abc\"; closest: GET /v2/images/{image_id}"
         );
         assert!(error_of("FETCH /v2/images").contains("unknown HTTP method"));
     }

@@ -111,6 +111,11 @@ pub enum FindingKind {
         action: String,
         nearest: Option<String>,
     },
+    /// An allowed operation's dependent actions that the policy does not allow.
+    MissingDependencies {
+        operation: String,
+        missing: Vec<String>,
+    },
     BroadWildcard {
         wildcard: String,
         /// The catalog actions it matches.
@@ -1007,7 +1012,7 @@ fn evaluate(
     catalog: &Catalog,
     format: Format,
     statements: Vec<ReadStatement>,
-    findings: Vec<Finding>,
+    mut findings: Vec<Finding>,
 ) -> Review {
     let grants = Grants::new(&statements);
     let allows = |a: &str| grants.allows(a);
@@ -1060,6 +1065,27 @@ fn evaluate(
             conditional_covered,
         });
     }
+    // An allowed operation whose dependent actions are not all allowed fails in the console.
+    for o in operations.iter().filter(|o| o.status == Status::Allowed) {
+        let op = &catalog.operations()[o.index];
+        let missing: Vec<String> = op
+            .dependencies
+            .iter()
+            .filter(|d| !grants.allows(&d.action))
+            .map(|d| d.action.clone())
+            .collect();
+        if !missing.is_empty() {
+            findings.push(finding(
+                Severity::Warning,
+                "",
+                FindingKind::MissingDependencies {
+                    operation: op.id.clone(),
+                    missing,
+                },
+            ));
+        }
+    }
+    drop(grants);
     Review {
         evaluated: true,
         format,
@@ -1135,11 +1161,9 @@ mod tests {
         assert_eq!(status(&r, "list-images"), Status::Allowed);
         assert_eq!(status(&r, "upload-image-native"), Status::Partial);
         assert_eq!(status(&r, "delete-image-native"), Status::NotGranted);
-        assert!(
-            messages(&r)
-                .iter()
-                .any(|m| m.contains("wildcard \"ims:*:get*\" matches 1 (ims:images:get)"))
-        );
+        assert!(messages(&r).iter().any(|m| {
+            m.contains("wildcard \"ims:*:get*\" matches 2 (ims:images:get, ims:quotas:get)")
+        }));
     }
 
     #[test]
@@ -1191,6 +1215,20 @@ mod tests {
             "{m}"
         );
         assert!(r.has_errors());
+    }
+
+    #[test]
+    fn dependencies_not_allowed_are_named() {
+        let r = review(
+            r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:serverImages:create", "obs:*:*", "ecs:*:get", "ecs:*:list"]}]}"#,
+        );
+        assert_eq!(status(&r, "create-image"), Status::Allowed);
+        let m = messages(&r).join("\n");
+        assert!(m.contains("Warning  create-image is allowed, but not the actions it depends on to work from the console: kms:*:*, ecs:serverVolumes:use, evs:volumes:*, bms:servers:list, bms:servers:get, bms:serverFlavors:get"), "{m}");
+        let r = review(
+            r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:serverImages:create", "obs:*:*", "kms:*:*", "ecs:*:*", "evs:*:*", "bms:*:*"]}]}"#,
+        );
+        assert!(!messages(&r).join("\n").contains("depends on"));
     }
 
     #[test]

@@ -153,7 +153,9 @@ fn compose_unknown_operation_names_the_closest() {
         "{line}"
     );
     let line = failure(&["compose", "POST /v2/cloudimages/x"], 2);
-    assert!(line.contains("closest: "), "{line}");
+    assert!(line.contains("not in the loaded catalogs"), "{line}");
+    let line = failure(&["compose", "GET /v2/cloudimage"], 2);
+    assert!(line.ends_with("closest: GET /v2/cloudimages"), "{line}");
     let line = failure(&["compose", "FETCH /v2/images"], 2);
     assert!(line.contains("unknown HTTP method \"FETCH\""), "{line}");
 }
@@ -229,7 +231,7 @@ fn lookup_json_is_an_array_best_first() {
 fn lookup_failures() {
     let line = failure(&["lookup", "GET /v2/imagez/ab12"], 1);
     assert!(
-        line.starts_with("ims-perms: no operation matches GET /v2/imagez/ab12; closest: GET /v2/images/{image_id}"),
+        line.starts_with("ims-perms: no operation in the loaded catalogs matches GET /v2/imagez/ab12; did you mean: GET /v2/images/{image_id}"),
         "{line}"
     );
     let line = failure(&["lookup", "/v2/images"], 2);
@@ -241,11 +243,11 @@ fn lookup_failures() {
 #[test]
 fn list_shows_every_operation() {
     let out = stdout_of(&["list"]);
-    assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 18);
-    assert!(out.contains("quick-import-image            POST    /v2/cloudimages/quickimport/action  P+EP   ims:serverImages:create*, ims:dataImages:create*"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 43);
+    assert!(out.contains("quick-import-image              POST    /v2/cloudimages/quickimport/action                 P+EP   ims:serverImages:create*, ims:dataImages:create*"), "{out}");
     assert!(
         out.contains(
-            "list-versions-native          GET     /                                   P      -"
+            "list-versions-native            GET     /                                                  P      -"
         ),
         "{out}"
     );
@@ -274,10 +276,21 @@ fn search_ranks_and_filters() {
         .iter()
         .map(|o| o["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["delete-image-native", "delete-image-v1-1"]);
+    assert_eq!(
+        ids,
+        [
+            "delete-image-native",
+            "delete-image-v1-1",
+            "delete-tag-native",
+            "delete-image-tag",
+            "delete-member-native",
+            "batch-add-delete-image-tags",
+            "delete-members-batch"
+        ]
+    );
     let out = stdout_of(&["search", "scope:ep", "m:get", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v.as_array().unwrap().len(), 3);
 }
 
 #[test]
@@ -338,7 +351,7 @@ fn user_catalogs_add_operations() {
     let out = stdout_of(&["--catalog", p, "lookup", "GET /v1/cloudimages/os_version"]);
     assert!(out.contains("list-os-versions"), "{out}");
     let out = stdout_of(&["list", "--catalog", p]);
-    assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 19);
+    assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 44);
     let assert = ims()
         .args(["--catalog", p, "compose", "list-os-versions"])
         .assert()
@@ -392,11 +405,13 @@ fn broken_catalogs_stop_everything() {
 
     let route = write(
         "route.json",
-        &USER_CATALOG.replace("/v1/cloudimages/os_version", "/v2/images/{id}"),
+        &USER_CATALOG.replace("/v1/cloudimages/os_version", "/v2/images"),
     );
+    // The same route needing the same actions is the same operation written twice (another
+    // permission on a shared route would differ in its actions).
     let line = failure(&["--catalog", &route, "list"], 2);
     assert!(
-        line.contains("field `path`: duplicate path `GET /v2/images/{id}`"),
+        line.contains("field `path`: duplicate path `GET /v2/images`"),
         "{line}"
     );
 
@@ -467,4 +482,93 @@ fn a_closed_pipe_is_not_a_crash() {
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn every_ims_permission_is_built_in() {
+    let out = stdout_of(&[
+        "lookup",
+        "POST https://ims.ap-southeast-1.myhuaweicloud.com/v1/cloudimages/members",
+    ]);
+    assert!(out.contains("ims:images:share"), "{out}");
+    assert!(out.contains("Section:  Image Sharing / 镜像共享"), "{out}");
+    let assert = ims()
+        .args([
+            "compose",
+            "copy-image-cross-region",
+            "share-images-batch",
+            "get-quota",
+        ])
+        .assert()
+        .success();
+    let out = assert.get_output();
+    let policy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        policy["Statement"][0]["Action"],
+        serde_json::json!(["ims:images:copy", "ims:images:share", "ims:quotas:get"])
+    );
+    let report = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(
+        report.contains("Enterprise Project: no, because of copy-image-cross-region"),
+        "{report}"
+    );
+    let out = stdout_of(&["search", "section:共享", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn dependent_actions_are_named_and_added_on_request() {
+    let assert = ims()
+        .args(["compose", "POST /v2/cloudimages/action"])
+        .assert()
+        .success();
+    let out = assert.get_output();
+    let policy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        policy["Statement"],
+        serde_json::json!([{"Effect": "Allow", "Action": ["ims:serverImages:create"]}])
+    );
+    let report = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(
+        report.contains("create-image also needs, to work from the console: obs:bucket:*, obs:object:*, kms:*:*, ecs:cloudServers:get, ecs:servers:get, ecs:serverVolumes:use, ecs:cloudServers:list, ecs:serverVolumeAttachments:list, ecs:servers:list, evs:volumes:*, bms:servers:list, bms:servers:get, bms:serverFlavors:get — add them with --with-dependencies"),
+        "{report}"
+    );
+    let assert = ims()
+        .args([
+            "compose",
+            "POST /v2/cloudimages/action",
+            "--with-dependencies",
+        ])
+        .assert()
+        .success();
+    let out = assert.get_output();
+    let policy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let statements = policy["Statement"].as_array().unwrap();
+    // One statement per service: bms, ecs, evs, ims, kms, obs.
+    assert_eq!(statements.len(), 6);
+    let actions: usize = statements
+        .iter()
+        .map(|s| s["Action"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(actions, 14);
+    let report = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(
+        report.contains("Warning: 4 of them are wildcards"),
+        "{report}"
+    );
+    // And explain names what a policy without them lacks.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:serverImages:create"]}]}"#,
+    )
+    .unwrap();
+    let out = ims().arg("explain").arg(&file).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("create-image is allowed, but not the actions it depends on"),
+        "{text}"
+    );
 }

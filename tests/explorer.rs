@@ -117,7 +117,7 @@ fn typing_moves_the_highlight_to_the_best_match() {
     );
     keys(&mut a, &["<Esc>"]);
     assert!(a.query().is_empty());
-    assert_eq!(a.hits().len(), 18);
+    assert_eq!(a.hits().len(), 43);
     assert_eq!(a.focus(), Focus::Table);
 }
 
@@ -131,18 +131,18 @@ fn a_bad_query_keeps_the_previous_results() {
     assert_eq!(a.hits(), before);
     keys(&mut a, &["ete"]);
     assert_eq!(a.query_error(), None);
-    assert_eq!(a.hits().len(), 2);
+    assert_eq!(a.hits().len(), 6);
 }
 
 #[test]
 fn movement_keys() {
     let mut a = app(Lang::En);
     keys(&mut a, &["G"]);
-    assert_eq!(a.cursor(), 17);
+    assert_eq!(a.cursor(), 42);
     keys(&mut a, &["g"]);
     assert_eq!(a.cursor(), 0);
     keys(&mut a, &["<End>", "<Up>", "k"]);
-    assert_eq!(a.cursor(), 15);
+    assert_eq!(a.cursor(), 40);
     // A screen 13 rows high leaves the table 5 rows (border, header, border aside).
     a.sync_view(ratatui::layout::Rect::new(0, 0, 120, 13));
     assert_eq!(a.table_rows(), 5);
@@ -157,8 +157,8 @@ fn movement_keys() {
         row: 7,
         delta: 100,
     });
-    assert_eq!(a.scroll(), 13);
-    assert!(a.cursor() >= 13);
+    assert_eq!(a.scroll(), 38, "43 rows, 5 shown: the last page");
+    assert!(a.cursor() >= 38);
 }
 
 #[test]
@@ -445,7 +445,12 @@ fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
             "list-images-native",
             "show-image-native",
             "list-image-details-v1-1",
-            "show-image-metadata-v1"
+            "show-image-metadata-v1",
+            "list-tags",
+            "list-images-by-tag",
+            "list-image-tags",
+            "list-all-image-tags",
+            "get-quota"
         ]
     );
     assert_eq!(a.policy_difference(), Some((vec![], vec![])));
@@ -453,7 +458,7 @@ fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
         a.status()
             .as_deref()
             .unwrap()
-            .starts_with("Reviewed readonly.json: 6 allowed, 1 partial, 2 denied, 9 not granted")
+            .starts_with("Reviewed readonly.json: 15 allowed, 9 partial, 2 denied, 17 not granted")
     );
     // Tighten: drop the list operations; the difference says what goes.
     keys(&mut a, &["/", "a:list", "<Enter>", "x"]);
@@ -461,7 +466,10 @@ fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
     assert_eq!(ids(&a), ["show-image-native"]);
     assert_eq!(
         a.policy_difference(),
-        Some((vec![], vec!["ims:images:list".to_string()]))
+        Some((
+            vec![],
+            vec!["ims:images:list".to_string(), "ims:quotas:get".to_string()]
+        ))
     );
     // Extend: add export.
     keys(&mut a, &["<Esc>", "/", "a:export", "<Enter>", " "]);
@@ -469,7 +477,7 @@ fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
         a.policy_difference(),
         Some((
             vec!["ims:images:export".to_string()],
-            vec!["ims:images:list".to_string()]
+            vec!["ims:images:list".to_string(), "ims:quotas:get".to_string()]
         ))
     );
 }
@@ -724,4 +732,39 @@ fn the_readme_key_table_is_the_keymap() {
         readme.contains(&table),
         "the README's key table differs from the keymap; it should read:\n\n{table}"
     );
+}
+
+#[test]
+fn dependent_actions_have_a_toggle_in_the_composer() {
+    let mut a = app(Lang::En);
+    keys(
+        &mut a,
+        &["/", "r:/v2/cloudimages/action", "<Enter>", " ", "<Tab>"],
+    );
+    let toggles = a.toggles();
+    assert_eq!(toggles.len(), 1);
+    assert_eq!(
+        toggles[0].kind,
+        ims_perms::tui::app::ToggleKind::Dependencies
+    );
+    assert!(!toggles[0].included);
+    let before = a.policy_json().unwrap();
+    assert_eq!(before, cli_policy(&a, &["create-image"], &[]));
+    let screen = draw(&mut a, 160, 45);
+    assert!(
+        screen.contains("[ ] dependencies of create-image (13 actions, wildcards:"),
+        "{screen}"
+    );
+    keys(&mut a, &[" "]);
+    assert!(a.toggles()[0].included);
+    let with = ims_perms::policy::compose(
+        a.catalog(),
+        &[a.catalog().find_id("create-image")[0]],
+        &ComposeOptions {
+            with_dependencies: true,
+            ..ComposeOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(a.policy_json().unwrap(), with.policy.unwrap().to_json());
 }

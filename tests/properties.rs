@@ -143,9 +143,15 @@ proptest! {
         pieces in prop::collection::vec(html_piece(), 0..40),
     ) {
         let html = pieces.concat();
-        let _ = ims_perms::import::import_html(&html, None, "t");
-        let _ = ims_perms::import::import_html(&html, Some("ims"), "t");
-        let _ = ims_perms::import::title_of(&html);
+        let input = |text: &str| ims_perms::import::ImportInput {
+            name: "fuzzed.html".into(),
+            text: text.to_string(),
+        };
+        let _ = ims_perms::import::import(&[input(&html)], None);
+        let _ = ims_perms::import::import(&[input(&html)], Some("ims"));
+        // The same fragments as Markdown lines.
+        let markdown = pieces.join("|");
+        let _ = ims_perms::import::import(&[input(&markdown), input(&html)], None);
     }
 }
 

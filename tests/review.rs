@@ -78,7 +78,7 @@ fn explain_readable_report() {
     let (code, out, err) = run(&["explain", path.to_str().unwrap()], None);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.starts_with("Operations: 6 allowed, 1 partial, 0 denied, 11 not granted (of 18)\n"),
+        out.starts_with("Operations: 15 allowed, 9 partial, 0 denied, 19 not granted (of 43)\n"),
         "{out}"
     );
     assert!(
@@ -93,7 +93,7 @@ fn explain_readable_report() {
     let (code, out, _) = run(&["--lang", "zh", "explain", path.to_str().unwrap()], None);
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("操作：6 允许，1 部分，0 拒绝，11 未授权（共 18）"),
+        out.starts_with("操作：15 允许，9 部分，0 拒绝，19 未授权（共 43）"),
         "{out}"
     );
     assert!(
@@ -240,7 +240,9 @@ fn compact_replaces_only_what_changes_nothing() {
     assert_eq!(code, 0);
     assert!(out.contains("\"ims:*:*\""), "{out}");
     assert!(
-        err.contains("Compact: ims:*:* replaces ims:dataImages:create, ims:images:create"),
+        err.contains(
+            "Compact: ims:*:* replaces ims:dataImages:create, ims:images:copy, ims:images:create"
+        ),
         "{err}"
     );
     assert!(

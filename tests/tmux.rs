@@ -367,11 +367,12 @@ fn policy_review_overlay_and_terraform_copy() {
     let screen = t.wait_for("Reviewed");
     assert!(screen.contains("DENY"), "{screen}");
     assert!(screen.contains(" Findings "), "{screen}");
-    assert!(screen.contains("15 selected"), "{screen}");
+    // 41 allowed, less the 5 that need no action.
+    assert!(screen.contains("36 selected"), "{screen}");
     // Open another policy from inside.
     t.keys(&["o", second.to_str().unwrap(), "Enter"]);
     // The status line's final text: "Compared with …/export.json:" in the composer shows earlier.
-    let screen = t.wait_for("export.json: 2 allowed");
+    let screen = t.wait_for("export.json: 6 allowed");
     assert!(screen.contains("1 selected"), "{screen}");
     // Terraform to the clipboard equals `compose --format terraform`.
     t.keys(&["t", "y"]);
@@ -484,6 +485,23 @@ fn terminal_modes(t: &Tmux) -> String {
     .to_string()
 }
 
+/// Waits until the terminal's modes are `expected` (the cursor is hidden at the end of the
+/// first frame, a moment after the screen shows).
+fn wait_for_modes(t: &Tmux, expected: &str, what: &str) {
+    let start = Instant::now();
+    loop {
+        let modes = terminal_modes(t);
+        if modes == expected {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what}: modes {modes}, expected {expected}"
+        );
+        sleep(Duration::from_millis(20));
+    }
+}
+
 /// Waits for a file the program under test writes (its PID).
 fn read_pid(path: &Path) -> String {
     let start = Instant::now();
@@ -519,11 +537,7 @@ fn terminating_signals_restore_the_terminal() {
         );
         let pid = read_pid(&pid_file);
         t.wait_for("│/ ");
-        assert_eq!(
-            terminal_modes(&t),
-            "alt=1 mouse=1 cursor=0",
-            "{signal}: running"
-        );
+        wait_for_modes(&t, "alt=1 mouse=1 cursor=0", &format!("{signal}: running"));
         let killed = Command::new("kill")
             .args([&format!("-{signal}"), &pid])
             .status()
@@ -538,11 +552,7 @@ fn terminating_signals_restore_the_terminal() {
             after.lines().any(|l| l.trim() == "icanon"),
             "{signal}: cooked again:\n{after}"
         );
-        assert_eq!(
-            terminal_modes(&t),
-            "alt=0 mouse=0 cursor=1",
-            "{signal}: restored"
-        );
+        wait_for_modes(&t, "alt=0 mouse=0 cursor=1", &format!("{signal}: restored"));
     }
 }
 
@@ -590,10 +600,10 @@ fn suspend_and_resume_from_a_shell() {
             .success()
     );
     t.wait_for("Stopped");
-    assert_eq!(terminal_modes(&t), "alt=0 mouse=0 cursor=1", "given back");
+    wait_for_modes(&t, "alt=0 mouse=0 cursor=1", "given back");
     t.keys(&["fg", "Enter"]);
     t.wait_for("│/ ");
-    assert_eq!(terminal_modes(&t), "alt=1 mouse=1 cursor=0", "taken again");
+    wait_for_modes(&t, "alt=1 mouse=1 cursor=0", "taken again");
     // Raw mode again: keys arrive one by one, without Enter, and do not echo.
     t.keys(&["/", "upload"]);
     let screen = t.wait_for("/ upload");
@@ -605,7 +615,7 @@ fn suspend_and_resume_from_a_shell() {
     t.wait_for("│/ ");
     t.keys(&["q"]);
     t.wait_for("shell>");
-    assert_eq!(terminal_modes(&t), "alt=0 mouse=0 cursor=1");
+    wait_for_modes(&t, "alt=0 mouse=0 cursor=1", "after q");
 }
 
 #[test]
@@ -698,4 +708,44 @@ fn writes_refuse_directories_and_explain_pseudo_files() {
     t.wait_for("cannot write /proc/version: cannot create a temporary file in its folder");
     t.keys(&["C-c"]);
     assert!(t.wait_for_exit().contains("EXIT=0"));
+}
+
+#[test]
+fn a_closed_terminal_or_a_stuck_reader_never_leaves_the_explorer_running() {
+    if !have("tmux") {
+        return;
+    }
+    // The terminal goes away (SIGHUP): the explorer must not spin on the dead terminal.
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let command = format!("sh -c 'echo $$ > {}; exec {BIN}'", pid_file.display());
+    let t = Tmux::start("hangup", 100, 30, &command, &[("LANG", "C.UTF-8")]);
+    let pid = read_pid(&pid_file);
+    t.wait_for("│/ ");
+    t.tmux(&["kill-server"]);
+    let gone = |pid: &str| !Path::new(&format!("/proc/{pid}")).exists();
+    let start = Instant::now();
+    while !gone(&pid) && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(50));
+    }
+    assert!(gone(&pid), "the explorer outlived its terminal");
+
+    // A bracketed paste that never ends blocks the terminal reader: SIGTERM still works.
+    let pid_file = dir.path().join("pid2");
+    let command = format!("sh -c 'echo $$ > {}; exec {BIN}'", pid_file.display());
+    let t = Tmux::start("stuck", 100, 30, &command, &[("LANG", "C.UTF-8")]);
+    let pid = read_pid(&pid_file);
+    t.wait_for("│/ ");
+    t.tmux(&["send-keys", "-l", "\u{1b}[200~abc"]);
+    sleep(Duration::from_millis(200));
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let after = t.wait_for_exit();
+    assert!(after.contains("EXIT=143"), "{after}");
+    wait_for_modes(&t, "alt=0 mouse=0 cursor=1", "restored by the watchdog");
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, mpsc};
 use crate::catalog::Catalog;
 use crate::export::{self, ExportFormat};
 use crate::lang::Lang;
-use crate::policy::{ComposeOptions, Composition, Effect as PolicyEffect, compose};
+use crate::policy::{ComposeOptions, Composition, compose};
 use crate::present::{CopyOutcome, Notice};
 use crate::query::{Highlights, Hit, Query, SearchIndex};
 use crate::review::{Review, Status, explain};
@@ -141,8 +141,19 @@ pub enum Overlay {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Toggle {
     pub operation: usize,
+    /// The conditional action; for [`ToggleKind::Dependencies`], the dependencies as listed.
     pub action: String,
     pub included: bool,
+    pub kind: ToggleKind,
+}
+
+/// What a composer toggle switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToggleKind {
+    /// One conditional action (`--with`).
+    Conditional,
+    /// All the dependent actions of one operation (`--with-dependencies`, per operation).
+    Dependencies,
 }
 
 /// A policy under review, and what it allowed when loaded.
@@ -176,6 +187,8 @@ pub struct App {
     pub(super) selected: Vec<usize>,
     /// Conditional actions switched on (`--with`).
     with: Vec<String>,
+    /// Selected operations whose dependent actions are switched on.
+    dependencies_of: Vec<usize>,
     pub(super) composer_cursor: usize,
     /// First line of the composer pane shown (its text can be longer than the pane).
     pub(super) composer_scroll: usize,
@@ -221,6 +234,7 @@ impl App {
             scroll: 0,
             selected: Vec::new(),
             with: Vec::new(),
+            dependencies_of: Vec::new(),
             composer_cursor: 0,
             composer_scroll: 0,
             focus: Focus::Table,
@@ -434,8 +448,8 @@ impl App {
     pub fn options(&self) -> ComposeOptions {
         ComposeOptions {
             with: self.with.clone(),
-            all_conditional: false,
-            effect: PolicyEffect::Allow,
+            dependencies_of: self.dependencies_of.clone(),
+            ..ComposeOptions::default()
         }
     }
 
@@ -460,6 +474,21 @@ impl App {
                     operation: i,
                     action: a.action.clone(),
                     included,
+                    kind: ToggleKind::Conditional,
+                });
+            }
+            let op = &self.catalog.operations()[i];
+            if !op.dependencies.is_empty() {
+                out.push(Toggle {
+                    operation: i,
+                    action: op
+                        .dependencies
+                        .iter()
+                        .map(|d| d.action.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    included: self.dependencies_of.contains(&i),
+                    kind: ToggleKind::Dependencies,
                 });
             }
         }
@@ -641,6 +670,7 @@ impl App {
             Command::ClearSelection => {
                 self.selected.clear();
                 self.with.clear();
+                self.dependencies_of.clear();
                 self.recompose();
             }
             Command::SwitchFocus => {
@@ -814,6 +844,16 @@ impl App {
         let Some(t) = toggles.get(self.composer_cursor) else {
             return;
         };
+        if t.kind == ToggleKind::Dependencies {
+            match self.dependencies_of.iter().position(|&o| o == t.operation) {
+                Some(p) => {
+                    self.dependencies_of.remove(p);
+                }
+                None => self.dependencies_of.push(t.operation),
+            }
+            self.recompose();
+            return;
+        }
         let key = t.action.to_ascii_lowercase();
         let op = &self.catalog.operations()[t.operation];
         if !t.included {
@@ -987,6 +1027,7 @@ impl App {
                     .any(|a| a.is_conditional() && a.action.to_ascii_lowercase() == *w)
             })
         });
+        self.dependencies_of.retain(|o| selected.contains(o));
         self.composition = if self.selected.is_empty() {
             None
         } else {

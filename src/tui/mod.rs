@@ -47,7 +47,7 @@ pub struct Options {
 
 /// Puts the terminal back as it was: raw mode off, main screen, no mouse capture or bracketed
 /// paste. Safe to call twice.
-fn restore(tty: &mut File) {
+pub(crate) fn restore(tty: &mut File) {
     let _ = disable_raw_mode();
     let _ = execute!(
         tty,

@@ -37,6 +37,7 @@ impl Signals {
         }
         signal_hook::flag::register(SIGTSTP, Arc::clone(&s.suspend))?;
         signal_hook::flag::register(SIGCONT, Arc::clone(&s.continued))?;
+        watchdog()?;
         Ok(s)
     }
 
@@ -63,6 +64,30 @@ impl Signals {
     pub fn forget_continue(&self) {
         self.continued.store(false, Ordering::SeqCst);
     }
+}
+
+/// How long the event loop has to answer a terminating signal before the watchdog does.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(1_000);
+
+/// A thread that makes SIGTERM, SIGHUP, SIGINT and SIGQUIT work even when the event loop cannot
+/// answer them: crossterm's reader can stay blocked (an unterminated bracketed paste) or spin on
+/// a closed terminal (crossterm#793), and then the loop never wakes. If the process is still
+/// alive a moment after such a signal, the watchdog gives the terminal back, as far as it still
+/// exists, and dies of the signal.
+fn watchdog() -> io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    std::thread::Builder::new()
+        .name("signal-watchdog".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                std::thread::sleep(GRACE);
+                if let Ok(mut tty) = std::fs::File::options().write(true).open("/dev/tty") {
+                    super::restore(&mut tty);
+                }
+                die_of(signal);
+            }
+        })?;
+    Ok(())
 }
 
 /// Dies of `signal` as if no handler had been installed.

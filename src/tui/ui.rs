@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthChar;
 
+use crate::catalog::Scopes;
 use crate::export::ExportFormat;
 use crate::lang::Lang;
 use crate::policy::Effect as PolicyEffect;
 use crate::present::{self, DetailField, Label, label};
 use crate::review::{Severity, Status};
-use crate::tui::app::{App, Focus, Overlay};
+use crate::tui::app::{App, Focus, Overlay, ToggleKind};
 use crate::tui::keymap::{self, Command, KEYMAP};
 
 /// Smallest screen the explorer draws on; below it, a message asks for more room.
@@ -333,8 +334,14 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     } else {
         0
     };
-    let gaps: u16 = 5 + u16::from(reviewing) + u16::from(service_w > 0);
-    let flexible = inner.saturating_sub(1 + status_w + service_w + 5 + 6 + gaps);
+    // A section column where there is room and more than one section to tell apart.
+    let section_w: u16 = if inner >= 140 && app.catalog.has_sections() {
+        14
+    } else {
+        0
+    };
+    let gaps: u16 = 5 + u16::from(reviewing) + u16::from(service_w > 0) + u16::from(section_w > 0);
+    let flexible = inner.saturating_sub(1 + status_w + service_w + section_w + 5 + 6 + gaps);
     let name_w = flexible * 30 / 100;
     let actions_w = flexible * 38 / 100;
     let route_w = flexible - name_w - actions_w;
@@ -344,6 +351,9 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     if service_w > 0 {
         header.push(Cell::from(label(Label::ColumnService, lang)));
+    }
+    if section_w > 0 {
+        header.push(Cell::from(label(Label::ColumnSection, lang)));
     }
     header.extend([
         Cell::from(label(Label::ColumnPermission, lang)),
@@ -445,6 +455,13 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     base,
                 )));
             }
+            if section_w > 0 {
+                let section = op.section.as_ref().map_or("", |s| s.get(lang));
+                cells.push(Cell::from(Span::styled(
+                    crate::text::truncate(section, section_w as usize),
+                    base,
+                )));
+            }
             cells.extend([
                 Cell::from(highlighted(name, name_hl, name_w as usize, base, hl)),
                 Cell::from(highlighted(
@@ -454,7 +471,7 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     base,
                     hl,
                 )),
-                Cell::from(Span::styled(op.scopes.symbol(), base)),
+                Cell::from(Span::styled(Scopes::symbol(op.scopes), base)),
                 Cell::from(highlighted(&op.method, &highlights.method, 6, base, hl)),
                 Cell::from(highlighted(
                     &op.path,
@@ -479,6 +496,9 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     if service_w > 0 {
         widths.push(Constraint::Length(service_w));
+    }
+    if section_w > 0 {
+        widths.push(Constraint::Length(section_w));
     }
     widths.extend([
         Constraint::Length(name_w),
@@ -610,33 +630,38 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     }
     let toggles = app.toggles();
     if !toggles.is_empty() {
+        let heading = if toggles.iter().any(|t| t.kind == ToggleKind::Dependencies) {
+            Label::Toggles
+        } else {
+            Label::ConditionalActions
+        };
         lines.push(Line::styled(
-            label(Label::ConditionalActions, lang),
+            label(heading, lang),
             Style::new().add_modifier(Modifier::BOLD),
         ));
         for (n, tg) in toggles.iter().enumerate() {
             let op = &ops[tg.operation];
-            let cond = op
-                .actions
-                .iter()
-                .find(|a| a.action == tg.action)
-                .and_then(|a| a.condition.as_ref())
-                .map(|c| c.get(lang).to_string())
-                .unwrap_or_default();
             let mut style = Style::new();
             if focused && n == app.composer_cursor {
                 style = style.patch(theme.cursor());
             }
-            lines.push(Line::styled(
-                format!(
-                    "[{}] {} ({}: {})",
-                    if tg.included { "x" } else { " " },
-                    tg.action,
-                    op.id,
-                    cond
-                ),
-                style,
-            ));
+            let mark = if tg.included { "x" } else { " " };
+            let text = match tg.kind {
+                ToggleKind::Conditional => {
+                    let cond = op
+                        .actions
+                        .iter()
+                        .find(|a| a.action == tg.action)
+                        .and_then(|a| a.condition.as_ref())
+                        .map(|c| c.get(lang).to_string())
+                        .unwrap_or_default();
+                    format!("[{mark}] {} ({}: {cond})", tg.action, op.id)
+                }
+                ToggleKind::Dependencies => {
+                    format!("[{mark}] {}", present::dependencies_toggle(op, lang))
+                }
+            };
+            lines.push(Line::styled(text, style));
         }
     }
     if let Some((added, removed)) = app.policy_difference() {
