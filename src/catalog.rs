@@ -582,7 +582,10 @@ fn same_actions(a: &Operation, b: &Operation) -> bool {
 
 fn describe_operation(index: usize, id: Option<&str>) -> String {
     match id {
-        Some(id) => format!("operations[{index}] (id `{}`)", escape_controls(id)),
+        Some(id) => format!(
+            "operations[{index}] (id `{}`)",
+            escape_controls(&shorten(id, 60))
+        ),
         None => format!("operations[{index}]"),
     }
 }

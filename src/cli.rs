@@ -147,10 +147,10 @@ struct ComposeArgs {
     /// The statement's Effect.
     #[arg(long, value_enum, default_value = "allow")]
     effect: EffectArg,
-    /// Write the policy to FILE instead of stdout.
+    /// Write the policy to FILE instead of stdout (`-` is stdout).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Overwrite FILE if it exists.
+    /// Overwrite FILE if it exists (a symbolic link is kept and the file it points to rewritten).
     #[arg(long, requires = "output")]
     force: bool,
     /// Output format: the policy JSON, or a Terraform `huaweicloud_identity_role`.
@@ -343,9 +343,13 @@ pub fn run() -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            // clap prints help and version to stdout with exit 0, usage errors to stderr with 2.
-            let _ = e.print();
-            return e.exit_code();
+            // clap prints help and version to stdout with exit 0, usage errors to stderr with 2;
+            // help that cannot be written is not a success.
+            return match e.print() {
+                Ok(()) => e.exit_code(),
+                Err(_) if e.exit_code() == 0 => Exit::BadInput as i32,
+                Err(_) => e.exit_code(),
+            };
         }
     };
     let result = match cli.command {
@@ -488,7 +492,7 @@ fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<E
     };
     // The policy first: the report is commentary, and a stderr that cannot be written must not
     // cost the policy.
-    match &args.output {
+    match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             write_new_file(path, &text, args.force)?;
             note(&report.join("\n"));

@@ -30,7 +30,17 @@ pub const DEFAULT_ROLE_NAME: &str = "ims-custom-policy";
 /// read as a template.
 fn hcl_string(s: &str) -> String {
     let json = serde_json::to_string(s).expect("a string always serialises");
-    json.replace("${", "$${").replace("%{", "%%{")
+    // JSON leaves bidi controls and line separators as they are; HCL reads \uXXXX escapes,
+    // and a file shown in a terminal or an editor must not reorder or break its text.
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if crate::text::is_unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace("${", "$${").replace("%{", "%%{")
 }
 
 /// The Terraform resource label for a role name: lower-case letters, digits and `_`.

@@ -60,8 +60,13 @@ pub fn write_file(path: &Path, text: &str, overwrite: bool) -> Result<(), WriteE
     let (target, existing) = match link {
         None => (path.to_path_buf(), None),
         Some(m) if m.file_type().is_symlink() => {
-            let Ok(resolved) = std::fs::canonicalize(path) else {
-                return Err(WriteError::DanglingSymlink);
+            let resolved = match std::fs::canonicalize(path) {
+                Ok(r) => r,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(WriteError::DanglingSymlink);
+                }
+                // A loop of links, or a folder on the way that cannot be read.
+                Err(e) => return Err(WriteError::Io(e)),
             };
             let meta = std::fs::metadata(&resolved).map_err(WriteError::Io)?;
             (resolved, Some(meta))
@@ -92,15 +97,16 @@ pub fn write_file(path: &Path, text: &str, overwrite: bool) -> Result<(), WriteE
         None => 0o666 & !umask(),
     };
     let file = temp.as_file_mut();
+    if let Some(meta) = &existing {
+        use std::os::unix::fs::MetadataExt;
+        // Only root can give a file away; for anyone else this is a no-op or refused. Before
+        // the mode: a change of owner clears the set-user-ID and set-group-ID bits.
+        let _ = std::os::unix::fs::fchown(&*file, Some(meta.uid()), Some(meta.gid()));
+    }
     file.write_all(text.as_bytes())
         .and_then(|_| file.set_permissions(std::fs::Permissions::from_mode(mode)))
         .and_then(|_| file.sync_all())
         .map_err(WriteError::Io)?;
-    if let Some(meta) = &existing {
-        use std::os::unix::fs::MetadataExt;
-        // Only root can give a file away; for anyone else this is a no-op or refused.
-        let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
-    }
     let persisted = if existing.is_some() {
         temp.persist(&target).map(|_| ())
     } else {

@@ -172,11 +172,13 @@ impl fmt::Display for ComposeError {
         match self {
             ComposeError::NotConditional { action, available } if available.is_empty() => write!(
                 f,
-                "--with {action}: the chosen operations have no conditional actions"
+                "--with {}: the chosen operations have no conditional actions",
+                crate::text::escape_controls(&crate::text::shorten(action, 80))
             ),
             ComposeError::NotConditional { action, available } => write!(
                 f,
-                "--with {action}: not a conditional action of the chosen operations (they have: {})",
+                "--with {}: not a conditional action of the chosen operations (they have: {})",
+                crate::text::escape_controls(&crate::text::shorten(action, 80)),
                 available.join(", ")
             ),
             ComposeError::TooManyStatements { statements } => write!(

@@ -80,7 +80,13 @@ pub struct QueryError {
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "in `{}`: {}", escape_controls(&self.term), self.message)
+        // Both parts quote what was typed: shortened and escaped.
+        write!(
+            f,
+            "in `{}`: {}",
+            escape_controls(&crate::text::shorten(&self.term, 80)),
+            escape_controls(&crate::text::shorten(&self.message, 300))
+        )
     }
 }
 

@@ -550,6 +550,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             ));
             continue;
         };
+        unknown_keys(st, &at, STATEMENT_KEYS, &mut findings);
         let allow = match st.get("Effect") {
             Some(Value::String(e)) if e == "Allow" => true,
             Some(Value::String(e)) if e == "Deny" => false,
@@ -572,7 +573,6 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 continue;
             }
         };
-        unknown_keys(st, &at, STATEMENT_KEYS, &mut findings);
         for key in ["Condition", "Resource", "NotResource"] {
             if st.contains_key(key) {
                 findings.push(finding(
@@ -873,7 +873,9 @@ fn check_action(
         findings.push(finding(
             Severity::Warning,
             path,
-            FindingKind::Duplicate { of: dup.clone() },
+            FindingKind::Duplicate {
+                of: crate::text::shorten(dup, 80),
+            },
         ));
         return;
     }
@@ -889,8 +891,8 @@ fn check_action(
             Severity::Warning,
             path,
             FindingKind::Covered {
-                action: pattern.raw.clone(),
-                by: wide.raw.clone(),
+                action: crate::text::shorten(&pattern.raw, 80),
+                by: crate::text::shorten(&wide.raw, 80),
             },
         ));
     }
@@ -905,8 +907,8 @@ fn check_action(
             Severity::Info,
             path,
             FindingKind::OtherService {
-                action: pattern.raw.clone(),
-                service: pattern.service.clone(),
+                action: crate::text::shorten(&pattern.raw, 80),
+                service: crate::text::shorten(&pattern.service, 40),
             },
         ));
         return;
@@ -922,7 +924,7 @@ fn check_action(
             Severity::Warning,
             path,
             FindingKind::UnknownAction {
-                action: pattern.raw.clone(),
+                action: crate::text::shorten(&pattern.raw, 80),
                 nearest: nearest.map(str::to_string),
             },
         ));

@@ -512,3 +512,113 @@ fn an_empty_or_odd_policy_is_findings_not_a_crash() {
         assert!(out.contains("error"), "{text:?}: {out}");
     }
 }
+
+#[test]
+fn second_round_of_hostile_cases() {
+    // Typed text is quoted escaped in every message (query terms, --with values).
+    let line = failure(&["search", "kind\u{1b}[2J:x"], 2);
+    assert!(!line.contains('\u{1b}'), "{line:?}");
+    let line = failure(&["compose", "list-images", "--with", "a\u{1b}[2J"], 2);
+    assert!(!line.contains('\u{1b}'), "{line:?}");
+    // A 2 MB id is not echoed whole.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.json");
+    let mut op = ims_perms::testing::test_op("x", "GET", "/v1/x", &["svc:x:get"]);
+    op["id"] = serde_json::Value::String("a".repeat(2_000_000));
+    op["method"] = serde_json::json!(5);
+    std::fs::write(&file, ims_perms::testing::catalog_json("svc", &[op])).unwrap();
+    let line = failure(&["--catalog", file.to_str().unwrap(), "list"], 2);
+    assert!(line.len() < 1000, "{} bytes", line.len());
+    // Nor a 2 MB action in a finding.
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        format!(
+            r#"{{"Version": "1.1", "Statement": [{{"Effect": "Allow", "Action": ["ims:images:{}"]}}]}}"#,
+            "l".repeat(2_000_000)
+        ),
+    )
+    .unwrap();
+    let out = ims().arg("explain").arg(&policy).output().unwrap();
+    assert!(out.stdout.len() < 20_000, "{} bytes", out.stdout.len());
+    // Terraform never carries a bidi control raw.
+    let out = ims()
+        .args([
+            "compose",
+            "list-images",
+            "--format",
+            "terraform",
+            "--name",
+            "a\u{202e}b",
+        ])
+        .output()
+        .unwrap();
+    let hcl = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !hcl.contains('\u{202e}') && hcl.contains("a\\u202eb"),
+        "{hcl}"
+    );
+    // A statement's misspelled keys are named even when Effect is missing.
+    std::fs::write(
+        &policy,
+        r#"{"Version": "1.1", "Statement": [{"effect": "Allow", "action": ["ims:images:list"]}]}"#,
+    )
+    .unwrap();
+    let out = ims()
+        .args(["explain", "--json"])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("unknown key \\\"effect\\\" (did you mean \\\"Effect\\\"?)"),
+        "{text}"
+    );
+    // `-o -` is stdout.
+    ims()
+        .current_dir(dir.path())
+        .args(["compose", "list-images", "-o", "-"])
+        .assert()
+        .success()
+        .stdout(contains("ims:images:list"));
+    assert!(!dir.path().join("-").exists());
+    // A loop of links is named as what it is.
+    let a = dir.path().join("loop-a.json");
+    let b = dir.path().join("loop-b.json");
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let line = failure(
+        &[
+            "compose",
+            "list-images",
+            "--force",
+            "-o",
+            a.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(line.contains("symbolic links"), "{line}");
+    // --force keeps the set-user-ID bit of the file it replaces.
+    let setuid = dir.path().join("s.json");
+    std::fs::write(&setuid, "old").unwrap();
+    std::fs::set_permissions(&setuid, std::fs::Permissions::from_mode(0o4755)).unwrap();
+    ims()
+        .args(["compose", "list-images", "--force", "-o"])
+        .arg(&setuid)
+        .assert()
+        .success();
+    let mode = std::fs::metadata(&setuid).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o4755);
+    // Help that cannot be written is not a success.
+    let out = Command::new(BIN)
+        .arg("--help")
+        .stdout(
+            std::fs::File::options()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .status()
+        .unwrap();
+    assert_ne!(out.code(), Some(0));
+}

@@ -535,7 +535,11 @@ impl App {
     /// are dropped: they have no place in either. Past the field's limit the rest is cut, and
     /// the status line says so.
     fn type_text(&mut self, text: &str) {
-        let clean = text.chars().filter(|&c| !crate::text::is_unsafe_char(c));
+        // Zero-width characters too: in a one-line field they only misplace the cursor.
+        let clean = text.chars().filter(|&c| {
+            !crate::text::is_unsafe_char(c)
+                && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+        });
         let (field, limit) = match (&mut self.overlay, self.focus) {
             (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
                 (path, MAX_PATH_CHARS)
