@@ -99,6 +99,10 @@ pub struct Prerequisite {
     /// several differently worded notes asking for the same thing count once in a report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<LocalText>,
+    /// Optional: the case it is needed in, when not always (create-image needs OBS only when
+    /// creating from an external image file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<LocalText>,
 }
 
 impl Prerequisite {
@@ -189,6 +193,14 @@ impl Operation {
                         "prerequisites",
                         Some(i),
                         ["permission.zh", "permission.en"],
+                        t,
+                    )
+                }))
+                .chain(p.condition.iter().flat_map(move |t| {
+                    local(
+                        "prerequisites",
+                        Some(i),
+                        ["condition.zh", "condition.en"],
                         t,
                     )
                 }))

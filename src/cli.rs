@@ -104,6 +104,8 @@ enum Command {
     /// form) from one or more files and print them as one catalog.
     #[command(alias = "import-html")]
     Import(ImportArgs),
+    /// Turn an existing JSON policy into a Terraform `huaweicloud_identity_role`.
+    Terraform(TerraformArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -183,6 +185,16 @@ struct LookupArgs {
     /// Print the matching operations as a JSON array, best first.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+struct TerraformArgs {
+    /// A policy file, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    file: OsString,
+    /// The role's name.
+    #[arg(long, default_value = ims_perms::export::DEFAULT_ROLE_NAME)]
+    name: String,
 }
 
 #[derive(Debug, Args)]
@@ -382,6 +394,7 @@ fn execute(global: &Global, command: Command) -> Result<Exit, Failure> {
         Command::Compose(args) => compose_policy(&load_catalogs(global)?, &args, lang),
         Command::Explain(args) => explain(&load_catalogs(global)?, &args, lang),
         Command::Lookup(args) => lookup(&load_catalogs(global)?, &args, lang),
+        Command::Terraform(args) => terraform(&load_catalogs(global)?, &args, lang),
     }
 }
 
@@ -437,8 +450,15 @@ fn list(catalog: &Catalog, args: &ListArgs, lang: Lang) -> Result<Exit, Failure>
 fn search(catalog: &Catalog, args: &SearchArgs, lang: Lang) -> Result<Exit, Failure> {
     let index = ims_perms::query::SearchIndex::new(catalog);
     let input = args.query.join(" ");
-    let hits = ims_perms::query::search(catalog, &index, &input)
-        .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?;
+    // An API call as the query finds its operation(s), as `lookup` does.
+    let hits: Vec<ims_perms::query::Hit> = match resolve::as_request(&input) {
+        Some(request) => resolve::lookup(catalog, &request)
+            .into_iter()
+            .map(|index| ims_perms::query::Hit { index, score: 0 })
+            .collect(),
+        None => ims_perms::query::search(catalog, &index, &input)
+            .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?,
+    };
     if hits.is_empty() {
         return fail(
             Exit::NothingFound,
@@ -598,6 +618,45 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Exit, Failure> {
         &catalog.info.service,
         lang,
     ));
+    Ok(Exit::Success)
+}
+
+/// `terraform`: an existing policy as a Terraform role, once `explain` finds no error in it.
+fn terraform(catalog: &Catalog, args: &TerraformArgs, lang: Lang) -> Result<Exit, Failure> {
+    let source = Source::from_arg(&args.file);
+    let text = read_input(&source)?;
+    let review = ims_perms::review::explain(catalog, &text);
+    if let Some(error) = review
+        .findings
+        .iter()
+        .find(|f| f.severity == ims_perms::review::Severity::Error)
+    {
+        let (_, words) = present::finding_line(error, lang);
+        return fail(
+            Exit::BadInput,
+            format!("{}: not converted: {words}", source.shown()),
+        );
+    }
+    let policy = ims_perms::export::policy_from_document(&text).or_else(|e| {
+        fail(
+            Exit::BadInput,
+            match e {
+                ims_perms::export::ConvertError::NotAPolicy(why) => {
+                    format!("{}: not converted: {why}", source.shown())
+                }
+                ims_perms::export::ConvertError::WouldLose { path } => format!(
+                    "{}: not converted: {path} has no place in the exported role and would be lost",
+                    source.shown()
+                ),
+            },
+        )
+    })?;
+    let description = format!("Converted from {} by ims-perms.", source.shown());
+    emit(&ims_perms::export::terraform_described(
+        &policy,
+        &args.name,
+        &description,
+    ))?;
     Ok(Exit::Success)
 }
 

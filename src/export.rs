@@ -74,13 +74,18 @@ pub fn terraform(catalog: &Catalog, operations: &[usize], policy: &Policy, name:
         .map(|&i| format!("{} ({})", ops[i].id, ops[i].route()))
         .collect();
     let description = format!("{verb}: {}. Made by ims-perms.", listed.join(", "));
+    terraform_described(policy, name, &description)
+}
+
+/// A `huaweicloud_identity_role` for a policy, with its description.
+pub fn terraform_described(policy: &Policy, name: &str, description: &str) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "resource \"huaweicloud_identity_role\" {} {{\n",
         hcl_string(&resource_label(name))
     ));
     out.push_str(&format!("  name        = {}\n", hcl_string(name)));
-    out.push_str(&format!("  description = {}\n", hcl_string(&description)));
+    out.push_str(&format!("  description = {}\n", hcl_string(description)));
     out.push_str("  type        = \"XA\"\n");
     out.push_str("  policy = jsonencode({\n");
     out.push_str(&format!("    Version = {}\n", hcl_string(&policy.version)));
@@ -103,6 +108,62 @@ pub fn terraform(catalog: &Catalog, operations: &[usize], policy: &Policy, name:
     out.push_str("  })\n");
     out.push_str("}\n");
     out
+}
+
+/// Why an existing policy document cannot be turned into Terraform as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConvertError {
+    /// `explain` found errors: the first one's words.
+    NotAPolicy(String),
+    /// A key this export would lose (`Condition`, `Resource`, `NotAction`, `Depends`).
+    WouldLose { path: String },
+}
+
+/// An existing policy document (already reviewed without errors) as a [`Policy`], for
+/// [`terraform_described`]. Refuses what the export cannot carry rather than dropping it.
+pub fn policy_from_document(text: &str) -> Result<Policy, ConvertError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let root: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ConvertError::NotAPolicy(e.to_string()))?;
+    let version = root["Version"].as_str().unwrap_or("1.1").to_string();
+    if root.get("Depends").is_some() {
+        return Err(ConvertError::WouldLose {
+            path: "Depends".into(),
+        });
+    }
+    let mut statements = Vec::new();
+    for (i, st) in root["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for key in ["Condition", "Resource", "NotResource", "NotAction"] {
+            if st.get(key).is_some() {
+                return Err(ConvertError::WouldLose {
+                    path: format!("Statement[{i}].{key}"),
+                });
+            }
+        }
+        let effect = match st["Effect"].as_str() {
+            Some("Deny") => Effect::Deny,
+            _ => Effect::Allow,
+        };
+        let actions = match &st["Action"] {
+            serde_json::Value::String(a) => vec![a.clone()],
+            v => v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str().map(str::to_string))
+                .collect(),
+        };
+        statements.push(Statement { effect, actions });
+    }
+    Ok(Policy {
+        version,
+        statements,
+    })
 }
 
 /// One replacement `--compact` made.

@@ -1182,6 +1182,7 @@ fn read_row(
             zh: chinese.then(|| n.clone()),
             en: (!chinese).then(|| n.clone()),
             permission: None,
+            condition: None,
         })
         .collect();
     Ok(Operation {

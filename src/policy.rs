@@ -95,6 +95,9 @@ pub struct ConditionalAction {
     pub operation: usize,
     pub action: String,
     pub condition: LocalText,
+    /// Included although not asked for: another chosen operation needs the action (the policy
+    /// grants it anyway).
+    pub needed_by: Option<usize>,
 }
 
 /// A permission on another service that some chosen operations need first.
@@ -102,7 +105,8 @@ pub struct ConditionalAction {
 pub struct PrerequisiteNeed {
     /// Short: `OBS Tenant Administrator`.
     pub permission: LocalText,
-    pub operations: Vec<usize>,
+    /// The operations that need it, each with the case it is needed in (`None`: always).
+    pub operations: Vec<(usize, Option<LocalText>)>,
 }
 
 /// The dependent actions of one chosen operation.
@@ -302,6 +306,7 @@ pub fn compose(
                 operation: i,
                 action: a.action.clone(),
                 condition: condition.clone(),
+                needed_by: None,
             };
             if included.contains(&a.action) {
                 report.conditional_included.push(entry);
@@ -314,17 +319,34 @@ pub fn compose(
         }
         for p in &op.prerequisites {
             let permission = p.permission.clone().unwrap_or_else(|| p.note());
+            let need = (i, p.condition.clone());
             match report
                 .prerequisites
                 .iter_mut()
                 .find(|n| n.permission == permission)
             {
-                Some(need) => need.operations.push(i),
+                Some(existing) => existing.operations.push(need),
                 None => report.prerequisites.push(PrerequisiteNeed {
                     permission,
-                    operations: vec![i],
+                    operations: vec![need],
                 }),
             }
+        }
+    }
+    // A conditional action left out for one operation but needed by another is in the policy
+    // all the same: say so, and why, never "left out".
+    let left_out = std::mem::take(&mut report.conditional_left_out);
+    for mut c in left_out {
+        if granted.contains_key(&action_key(&c.action)) {
+            c.needed_by = chosen.iter().copied().find(|&o| {
+                o != c.operation
+                    && actions_for(&ops[o], &with, options.all_conditional)
+                        .iter()
+                        .any(|a| action_key(a) == action_key(&c.action))
+            });
+            report.conditional_included.push(c);
+        } else {
+            report.conditional_left_out.push(c);
         }
     }
 
@@ -350,6 +372,7 @@ pub fn compose(
                     operation: i,
                     action: a.action.clone(),
                     condition: a.condition.clone().unwrap_or_default(),
+                    needed_by: None,
                 })
                 .collect();
             if !partial.is_empty() {
@@ -652,9 +675,37 @@ mod tests {
         .join("\n");
         assert!(lines.contains("Enterprise Project: yes"), "{lines}");
         assert!(
-            lines.contains("  OBS Tenant Administrator (create-image, export-image)"),
+            lines.contains("  OBS Tenant Administrator (create-image: only when creating the image from an external image file; export-image)"),
             "{lines}"
         );
+    }
+
+    #[test]
+    fn a_conditional_action_another_operation_needs_is_included_and_says_why() {
+        let c = Catalog::builtin().unwrap();
+        let comp = compose(
+            &c,
+            &[idx(&c, "create-image"), idx(&c, "update-image")],
+            &ComposeOptions::default(),
+        )
+        .unwrap();
+        assert!(comp.report.conditional_left_out.is_empty());
+        let included = &comp.report.conditional_included[0];
+        assert_eq!(included.action, "ims:serverImages:create");
+        assert_eq!(included.needed_by, Some(idx(&c, "create-image")));
+        let lines = crate::present::compose_report(
+            &c,
+            &comp,
+            Effect::Allow,
+            Lang::En,
+            crate::present::Advice::Cli,
+        )
+        .join("\n");
+        assert!(
+            lines.contains("in the policy because create-image needs it"),
+            "{lines}"
+        );
+        assert!(!lines.contains("left out"), "{lines}");
     }
 
     #[test]

@@ -469,21 +469,29 @@ pub fn compose_report(
             .into(),
         );
         for need in &r.prerequisites {
-            let ids: Vec<&str> = need
+            let ids: Vec<String> = need
                 .operations
                 .iter()
-                .map(|&i| ops[i].id.as_str())
+                .map(|(i, condition)| match condition {
+                    Some(c) => format!("{}: {}", ops[*i].id, c.get(lang)),
+                    None => ops[*i].id.clone(),
+                })
                 .collect();
             out.push(format!(
                 "  {} ({})",
                 need.permission.get(lang),
-                ids.join(", ")
+                ids.join("; ")
             ));
         }
     }
     let conditional = |c: &crate::policy::ConditionalAction| {
+        let why = match (c.needed_by, zh) {
+            (Some(o), false) => format!(" — in the policy because {} needs it", ops[o].id),
+            (Some(o), true) => format!("——因 {} 需要而已包含", ops[o].id),
+            (None, _) => String::new(),
+        };
         format!(
-            "  {} ({}: {})",
+            "  {} ({}: {}){why}",
             c.action,
             ops[c.operation].id,
             c.condition.get(lang)
@@ -948,6 +956,8 @@ pub enum CopyOutcome {
     Osc52 {
         fallback: Option<String>,
         large: bool,
+        /// Inside tmux with `set-clipboard` not `on` (its value): nothing reaches the clipboard.
+        tmux_setting: Option<String>,
     },
     /// The OSC 52 sequence could not be written to the terminal.
     Osc52Failed { error: String },
@@ -988,6 +998,22 @@ pub enum Notice {
         limit: usize,
     },
     NeedsOneAction,
+    RoleNamed {
+        name: String,
+    },
+    /// `Tab` in a file prompt found no entry, or several (the common part is filled in).
+    Completions {
+        count: usize,
+    },
+    /// The search found nothing.
+    NoMatch {
+        query: String,
+    },
+    /// A conditional action another selected operation needs: it stays.
+    NeededBy {
+        action: String,
+        operation: String,
+    },
     ExportIs(ExportFormat),
     NothingSelected,
     NoPolicy,
@@ -1045,6 +1071,32 @@ pub fn notice(notice: &Notice, lang: Lang) -> String {
             false => format!("Too long: cut at {limit} characters."),
             true => format!("过长：已截断为 {limit} 个字符。"),
         },
+        Notice::Completions { count: 0 } => pick(
+            lang,
+            "No file or folder starts so.",
+            "没有以此开头的文件或文件夹。",
+        )
+        .into(),
+        Notice::Completions { count } => match zh {
+            false => format!("{count} files or folders start so: type more, then Tab."),
+            true => format!("{count} 个文件或文件夹以此开头：再输入一些，然后按 Tab。"),
+        },
+        Notice::RoleNamed { name } => match zh {
+            false => format!("The Terraform role is named {name}."),
+            true => format!("Terraform 角色名称：{name}。"),
+        },
+        Notice::NoMatch { query } => match zh {
+            false => format!(
+                "No operation matches \"{query}\". Try fewer or shorter words, a prefix (a:action, m:get, section:sharing), or an API call (\"GET /v2/images\"); Esc clears the search."
+            ),
+            true => format!(
+                "没有操作匹配 \"{query}\"。试试更少或更短的词、前缀（a:授权项、m:get、section:共享）或 API 调用（\"GET /v2/images\"）；Esc 清除搜索。"
+            ),
+        },
+        Notice::NeededBy { action, operation } => match zh {
+            false => format!("{action} stays in the policy: {operation} needs it."),
+            true => format!("{action} 保留在策略中：{operation} 需要它。"),
+        },
         Notice::NeedsOneAction => pick(
             lang,
             "This operation needs at least one of its actions.",
@@ -1098,7 +1150,27 @@ fn copied(outcome: &CopyOutcome, what: &str, lang: Lang) -> String {
             true => format!("系统剪贴板失败：{error}；可用 --clipboard osc52 或按 w 写入文件"),
         },
         CopyOutcome::Osc52Failed { error } => format!("OSC 52: {error}"),
-        CopyOutcome::Osc52 { fallback, large } => {
+        CopyOutcome::Osc52 {
+            tmux_setting: Some(setting),
+            ..
+        } => {
+            let setting = if setting.is_empty() {
+                "unset"
+            } else {
+                setting.as_str()
+            };
+            match zh {
+                false => format!(
+                    "Not copied: tmux's set-clipboard is {setting}, so it drops the copy; run `tmux set -g set-clipboard on`, or press w to write a file"
+                ),
+                true => format!(
+                    "未复制：tmux 的 set-clipboard 为 {setting}，会丢弃复制内容；请运行 `tmux set -g set-clipboard on`，或按 w 写入文件"
+                ),
+            }
+        }
+        CopyOutcome::Osc52 {
+            fallback, large, ..
+        } => {
             let mut s = match zh {
                 false => {
                     format!("Sent {what} via OSC 52: your terminal must allow clipboard writes")
@@ -1162,6 +1234,8 @@ pub enum Label {
     Overwrite,
     Exists,
     Mouse,
+    HelpScopes,
+    HelpQuery,
     ModeTable,
     ModeSearch,
     ModeComposer,
@@ -1169,6 +1243,10 @@ pub enum Label {
     ModePrompt,
     ModeOpen,
     ModeConfirm,
+    ModeReplace,
+    ModeName,
+    ReplaceSelection,
+    RoleNameTitle,
 }
 
 pub fn label(label: Label, lang: Lang) -> &'static str {
@@ -1193,7 +1271,7 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
         L::Detail => pick(lang, " Detail ", " 详情 "),
         L::Findings => pick(lang, " Findings ", " 审查发现 "),
         L::NoFindings => pick(lang, "No findings.", "未发现问题。"),
-        L::Composer => pick(lang, " Composer ", " 策略组合 "),
+        L::Composer => pick(lang, " Composer ", " 组合器 "),
         L::Help => pick(lang, " Help ", " 帮助 "),
         L::Enlarge => pick(lang, "Please enlarge the window:", "请放大窗口："),
         L::PolicyStatus => pick(lang, "Policy:", "策略："),
@@ -1227,6 +1305,16 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
             "Mouse: click a row to highlight it, wheel to scroll.",
             "鼠标：单击某行高亮，滚轮滚动。",
         ),
+        L::HelpScopes => pick(
+            lang,
+            "Scopes: a policy is granted in an IAM project (one region's resources) or in an\nenterprise project (resources grouped across regions); in an enterprise project only\noperations marked EP take effect. OS in a name: a native OpenStack API.",
+            "授权范围：策略授予在 IAM 项目（一个区域的资源）或企业项目（跨区域分组的资源）上；\n在企业项目中只有标 EP 的操作生效。名称中的 OS：OpenStack 原生接口。",
+        ),
+        L::HelpQuery => pick(
+            lang,
+            "Search: words (fuzzy), name: a: route: m:get scope:ep section:sharing service:ims\nis:native is:deprecated, -term to exclude; a URL or \"METHOD /path\" finds its operation.",
+            "搜索：关键词（模糊），name: a: route: m:get scope:ep section:共享 service:ims\nis:native is:deprecated，-排除；URL 或 \"METHOD /path\" 查找对应操作。",
+        ),
         L::ModeTable => pick(lang, "Table", "列表"),
         L::ModeSearch => pick(lang, "Search", "搜索"),
         L::ModeComposer => pick(lang, "Composer", "组合器"),
@@ -1234,6 +1322,14 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
         L::ModePrompt => pick(lang, "File prompt", "文件名"),
         L::ModeOpen => pick(lang, "Open prompt", "打开文件"),
         L::ModeConfirm => pick(lang, "Overwrite?", "覆盖？"),
+        L::ModeReplace => pick(lang, "Replace the selection?", "替换选择？"),
+        L::ModeName => pick(lang, "Role name", "角色名称"),
+        L::ReplaceSelection => pick(
+            lang,
+            "Replace the selection with what the policy allows?",
+            "用该策略允许的操作替换当前选择？",
+        ),
+        L::RoleNameTitle => pick(lang, "Terraform role name", "Terraform 角色名称"),
     }
 }
 
@@ -1251,6 +1347,10 @@ pub enum Hint {
     PageUp,
     ScrollReport,
     ScrollBack,
+    LineDown,
+    LineUp,
+    TextTop,
+    TextEnd,
     FirstRow,
     LastRow,
     Select,
@@ -1273,6 +1373,17 @@ pub enum Hint {
     KeepFile,
     Quit,
     Suspend,
+    ReplaceSelection,
+    KeepSelection,
+    SetName,
+    RoleName,
+    CursorLeft,
+    CursorRight,
+    LineStart,
+    LineEnd,
+    DeleteToStart,
+    DeleteWord,
+    Complete,
 }
 
 pub fn hint(hint: Hint, lang: Lang) -> &'static str {
@@ -1293,6 +1404,10 @@ pub fn hint(hint: Hint, lang: Lang) -> &'static str {
         H::PageUp => pick(lang, "page up", "上一页"),
         H::ScrollReport => pick(lang, "scroll the policy and report", "滚动策略与报告"),
         H::ScrollBack => pick(lang, "scroll back", "向上滚动"),
+        H::LineDown => pick(lang, "scroll the policy down a line", "策略向下滚动一行"),
+        H::LineUp => pick(lang, "scroll the policy up a line", "策略向上滚动一行"),
+        H::TextTop => pick(lang, "the policy's first line", "策略第一行"),
+        H::TextEnd => pick(lang, "the report's last line", "报告最后一行"),
         H::FirstRow => pick(lang, "first row", "第一行"),
         H::LastRow => pick(lang, "last row", "最后一行"),
         H::Select => pick(lang, "select / unselect", "选择/取消"),
@@ -1319,6 +1434,21 @@ pub fn hint(hint: Hint, lang: Lang) -> &'static str {
         H::KeepFile => pick(lang, "keep the file", "保留原文件"),
         H::Quit => pick(lang, "quit", "退出"),
         H::Suspend => pick(lang, "suspend (fg to come back)", "挂起（fg 返回）"),
+        H::ReplaceSelection => pick(lang, "replace the selection", "替换选择"),
+        H::KeepSelection => pick(
+            lang,
+            "keep the selection, show the review",
+            "保留选择，显示审查",
+        ),
+        H::SetName => pick(lang, "set the name", "设置名称"),
+        H::CursorLeft => pick(lang, "cursor left", "光标左移"),
+        H::CursorRight => pick(lang, "cursor right", "光标右移"),
+        H::LineStart => pick(lang, "to the start", "到开头"),
+        H::LineEnd => pick(lang, "to the end", "到结尾"),
+        H::DeleteToStart => pick(lang, "delete to the start", "删除到开头"),
+        H::DeleteWord => pick(lang, "delete the word before", "删除前一个词"),
+        H::Complete => pick(lang, "complete the path", "补全路径"),
+        H::RoleName => pick(lang, "name the Terraform role", "设置 Terraform 角色名称"),
     }
 }
 

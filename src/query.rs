@@ -289,6 +289,22 @@ impl Haystack {
             || op.actions.iter().any(|a| holds(needle_lower, &a.action))
             || holds(needle_lower, &op.method)
             || holds(needle_lower, &op.path)
+            || op
+                .description
+                .zh
+                .iter()
+                .chain(op.description.en.iter())
+                .any(|t| holds(needle_lower, t))
+            || op.prerequisites.iter().any(|p| {
+                p.zh.iter()
+                    .chain(p.en.iter())
+                    .chain(
+                        p.permission
+                            .iter()
+                            .flat_map(|t| t.zh.iter().chain(t.en.iter())),
+                    )
+                    .any(|t| holds(needle_lower, t))
+            })
     }
 }
 
@@ -297,6 +313,11 @@ pub struct SearchIndex {
     haystacks: Vec<Haystack>,
     matcher: SkimMatcherV2,
 }
+
+/// Added to a fuzzy score when the needle is found unbroken in the field.
+const CONTIGUOUS_BONUS: i64 = 1_000;
+/// The score of a word found in what an operation does or needs first.
+const PROSE_SCORE: i64 = CONTIGUOUS_BONUS / 2;
 
 /// Below this many candidates one thread is faster than two.
 const PARALLEL_FROM: usize = 8_000;
@@ -477,7 +498,13 @@ impl SearchIndex {
                         }),
                         None => self.matcher.fuzzy_match(text, needle),
                     };
-                    if let Some(s) = found {
+                    if let Some(mut s) = found {
+                        // The word itself in a name, action or route ranks above letters
+                        // scattered through another field ("share" in ims:images:share, not
+                        // s…h…a…r…e across "Creating a Full-ECS Image").
+                        if fold_lower_str(text).contains(needle_lower.as_str()) {
+                            s += CONTIGUOUS_BONUS;
+                        }
                         best = Some(best.map_or(s, |b| b.max(s)));
                     }
                 };
@@ -504,6 +531,28 @@ impl SearchIndex {
                         hay.path.get(&op.path),
                         hl.as_deref_mut().map(|h| &mut h.path),
                     );
+                }
+                // What the operation does and what it needs first (`obs` finds the operations
+                // needing OBS permissions): ranked below the word in a name, action or route,
+                // above letters scattered through one.
+                if *field == Field::Any && best.is_none_or(|b| b < CONTIGUOUS_BONUS) {
+                    let prose = op
+                        .description
+                        .zh
+                        .iter()
+                        .chain(op.description.en.iter())
+                        .chain(op.prerequisites.iter().flat_map(|p| {
+                            p.zh.iter().chain(p.en.iter()).chain(
+                                p.permission
+                                    .iter()
+                                    .flat_map(|t| t.zh.iter().chain(t.en.iter())),
+                            )
+                        }));
+                    for text in prose {
+                        if fold_lower_str(text).contains(needle_lower.as_str()) {
+                            best = Some(best.map_or(PROSE_SCORE, |b| b.max(PROSE_SCORE)));
+                        }
+                    }
                 }
                 best
             }
@@ -635,6 +684,32 @@ mod tests {
         assert_eq!(run("is:native").len(), 21);
         assert_eq!(run("service:IMS").len(), 43);
         assert!(run("service:ecs").is_empty());
+    }
+
+    #[test]
+    fn words_rank_above_scattered_letters_and_prose_is_searched() {
+        // "share" is in the sharing actions: they come first.
+        let share = run("share");
+        assert!(
+            share[..8]
+                .iter()
+                .all(|id| id.contains("member") || id.contains("share")),
+            "{share:?}"
+        );
+        // OBS appears only in what operations need first and what they do.
+        let obs = run("obs");
+        for id in [
+            "create-image",
+            "quick-import-image",
+            "create-data-image",
+            "register-image",
+            "export-image",
+        ] {
+            assert!(obs.contains(&id.to_string()), "{id}: {obs:?}");
+        }
+        // Prose matches never outrank a name match.
+        let region = run("region");
+        assert!(region[0].starts_with("copy-image"), "{region:?}");
     }
 
     #[test]

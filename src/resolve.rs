@@ -177,6 +177,21 @@ fn closest_ids(catalog: &Catalog, word: &str) -> Vec<String> {
         .collect()
 }
 
+/// A query that is an API call (`METHOD /path` or `METHOD URL`), as a request; `None` for
+/// anything else, so a search box can look calls up where they are pasted.
+pub fn as_request(query: &str) -> Option<Request> {
+    let mut words = query.split_whitespace();
+    let (Some(method), Some(target), None) = (words.next(), words.next(), words.next()) else {
+        return None;
+    };
+    if !crate::route::HTTP_METHODS.contains(&method.to_ascii_uppercase().as_str())
+        || !(target.starts_with('/') || target.contains("://"))
+    {
+        return None;
+    }
+    Request::parse(query).ok()
+}
+
 /// The operations a request matches, best first: by specificity (literal segments beat
 /// parameters, leftmost first), then catalog order.
 pub fn lookup(catalog: &Catalog, request: &Request) -> Vec<usize> {

@@ -942,6 +942,9 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
         .map(|p| p.raw.to_ascii_lowercase())
         .collect();
     let by_explicit = |action: &str| explicit.contains(&action.to_ascii_lowercase());
+    // An operation a Deny blocks is not granted, whatever the wildcard says.
+    let grants = Grants::new(statements);
+    let denied = |needed: &[&str]| needed.iter().any(|a| !grants.denied_by(a).is_empty());
     // Each distinct wildcard once, and no more of them than a real policy has.
     let mut checked: HashSet<String> = HashSet::new();
     for (si, st) in statements.iter().enumerate().filter(|(_, s)| s.allow) {
@@ -957,7 +960,7 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
             let mut extra: Vec<String> = Vec::new();
             for op in catalog.operations() {
                 let needed = op.needed_actions();
-                if needed.is_empty() {
+                if needed.is_empty() || denied(&needed) {
                     continue;
                 }
                 let via_wildcard = needed.iter().any(|a| p.matches(a));
@@ -1217,6 +1220,21 @@ mod tests {
             "{m}"
         );
         assert!(r.has_errors());
+    }
+
+    #[test]
+    fn operations_a_deny_blocks_are_not_counted_as_granted_by_a_wildcard() {
+        let r = review(
+            r#"{"Version": "1.1", "Statement": [
+            {"Effect": "Allow", "Action": ["ims:images:*"]},
+            {"Effect": "Deny", "Action": ["ims:images:delete"]}]}"#,
+        );
+        let m = messages(&r).join("\n");
+        assert!(m.contains("wildcard \"ims:images:*\""), "{m}");
+        assert!(
+            !m.contains("delete-image-native"),
+            "a denied operation is not granted: {m}"
+        );
     }
 
     #[test]

@@ -572,3 +572,40 @@ fn dependent_actions_are_named_and_added_on_request() {
         "{text}"
     );
 }
+
+#[test]
+fn an_existing_policy_becomes_terraform_and_search_takes_api_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:*:list*", "ims:images:get"]}]}"#,
+    )
+    .unwrap();
+    let out = stdout_of(&["terraform", file.to_str().unwrap(), "--name", "readers"]);
+    assert!(
+        out.contains("resource \"huaweicloud_identity_role\" \"readers\""),
+        "{out}"
+    );
+    assert!(out.contains("\"ims:*:list*\","), "{out}");
+    let body = hcl::parse(&out).expect("valid HCL");
+    assert_eq!(body.blocks().count(), 1);
+    // What the export cannot carry is refused, not dropped.
+    std::fs::write(
+        &file,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Condition": {"Bool": {"g:MFAPresent": ["true"]}}}]}"#,
+    )
+    .unwrap();
+    let line = failure(&["terraform", file.to_str().unwrap()], 2);
+    assert!(
+        line.contains("Statement[0].Condition has no place in the exported role"),
+        "{line}"
+    );
+    // A pasted call as a search finds its operation.
+    let out = stdout_of(&[
+        "search",
+        "POST https://ims.ap-southeast-1.myhuaweicloud.com/v1/cloudimages/members",
+    ]);
+    assert!(out.contains("share-images-batch"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 1, "{out}");
+}

@@ -5,6 +5,7 @@ use ims_perms::catalog::Catalog;
 use ims_perms::lang::Lang;
 use ims_perms::policy::{ComposeOptions, compose};
 use ims_perms::tui::app::{Action, App, Focus, Overlay};
+use ims_perms::tui::field::TextField;
 use ims_perms::tui::keymap::KEYMAP;
 use ims_perms::tui::ui::{self, Theme};
 use ratatui::Terminal;
@@ -26,6 +27,8 @@ fn keys(app: &mut App, seq: &[&str]) {
             "<Up>" => KeyCode::Up,
             "<Bksp>" => KeyCode::Backspace,
             "<End>" => KeyCode::End,
+            "<Home>" => KeyCode::Home,
+            "<Left>" => KeyCode::Left,
             "<PgDn>" => KeyCode::PageDown,
             "<PgUp>" => KeyCode::PageUp,
             s => {
@@ -256,10 +259,14 @@ fn copy_and_write_are_effects() {
     assert_eq!(
         a.overlay().cloned(),
         Some(Overlay::Prompt {
-            path: "ims-policy.json".into()
+            path: TextField::proposed("ims-policy.json")
         })
     );
-    keys(&mut a, &["<Bksp>", "<Bksp>", "<Bksp>", "<Bksp>", "txt"]);
+    // The proposed name is selected: End keeps it and moves to its end.
+    keys(
+        &mut a,
+        &["<End>", "<Bksp>", "<Bksp>", "<Bksp>", "<Bksp>", "txt"],
+    );
     let effects = a.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     assert_eq!(
         effects,
@@ -498,7 +505,7 @@ fn o_opens_a_policy_and_t_switches_the_export() {
     assert_eq!(
         a.overlay().cloned(),
         Some(Overlay::Open {
-            path: "p.json".into()
+            path: TextField::new("p.json")
         })
     );
     let effects = a.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
@@ -531,7 +538,7 @@ fn o_opens_a_policy_and_t_switches_the_export() {
     assert_eq!(
         a.overlay().cloned(),
         Some(Overlay::Prompt {
-            path: "ims-policy.tf".into()
+            path: TextField::proposed("ims-policy.tf")
         })
     );
 }
@@ -700,6 +707,7 @@ fn the_status_line_follows_the_language() {
         outcome: ims_perms::present::CopyOutcome::Osc52 {
             fallback: None,
             large: false,
+            tmux_setting: None,
         },
         actions: *actions,
         bytes: text.len(),
@@ -767,4 +775,234 @@ fn dependent_actions_have_a_toggle_in_the_composer() {
     )
     .unwrap();
     assert_eq!(a.policy_json().unwrap(), with.policy.unwrap().to_json());
+}
+
+#[test]
+fn the_composer_tells_the_truth_about_conditional_actions() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "r:/v2/cloudimages/action", "<Enter>", " "]);
+    keys(&mut a, &["<Esc>", "/", "a:images:update", "<Enter>"]);
+    let row = a
+        .hits()
+        .iter()
+        .position(|h| a.catalog().operations()[h.index].id == "update-image")
+        .unwrap();
+    for _ in 0..row {
+        keys(&mut a, &["<Down>"]);
+    }
+    keys(&mut a, &[" ", "<Tab>"]);
+    let toggles = a.toggles();
+    let t = toggles
+        .iter()
+        .find(|t| t.action == "ims:serverImages:create")
+        .unwrap();
+    assert!(t.included, "the policy holds it: create-image needs it");
+    let screen = draw(&mut a, 160, 45);
+    assert!(screen.contains("create-image needs it"), "{screen}");
+    assert!(!screen.contains("left out"), "{screen}");
+    // Switching it off would change nothing: the explorer says why instead.
+    let n = toggles
+        .iter()
+        .position(|t| t.action == "ims:serverImages:create")
+        .unwrap();
+    for _ in 0..n {
+        keys(&mut a, &["<Down>"]);
+    }
+    keys(&mut a, &[" "]);
+    assert_eq!(
+        a.status().as_deref(),
+        Some("ims:serverImages:create stays in the policy: create-image needs it.")
+    );
+    // The explorer's advice names keys, not flags.
+    assert!(!screen.contains("--with"), "{screen}");
+}
+
+#[test]
+fn every_line_of_the_composer_can_be_reached() {
+    let mut a = selected_with_toggle(Lang::En);
+    keys(&mut a, &["<Tab>"]);
+    draw(&mut a, 120, 40);
+    let (first, last, total) = a.composer_position();
+    assert_eq!(first, 1);
+    assert!(total > last, "the text is longer than the pane");
+    // Page by page: each page starts at or before the line after the previous one.
+    let mut previous_last = last;
+    let mut seen_end = false;
+    for _ in 0..20 {
+        keys(&mut a, &["<PgDn>"]);
+        let screen = draw(&mut a, 120, 40);
+        let (first, last, t) = a.composer_position();
+        assert!(
+            first <= previous_last + 1,
+            "lines {previous_last}..{first} skipped"
+        );
+        assert!(screen.contains(&format!("{first}-{last}/{t}")), "{screen}");
+        previous_last = last;
+        if last == t {
+            seen_end = true;
+            assert!(screen.contains("Limits:"), "{screen}");
+            break;
+        }
+    }
+    assert!(seen_end, "PgDn reaches the last line");
+    // Line by line, and back to the top.
+    keys(&mut a, &["K"]);
+    assert_eq!(a.composer_position().1, previous_last - 1);
+    keys(&mut a, &["<Home>"]);
+    assert_eq!(a.composer_position().0, 1);
+    keys(&mut a, &["<End>"]);
+    assert_eq!(a.composer_position().1, a.composer_position().2);
+}
+
+#[test]
+fn a_pasted_api_call_finds_its_operation() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/"]);
+    a.update(Action::Paste(
+        "POST https://ims.ap-southeast-1.myhuaweicloud.com/v2/cloudimages/action".into(),
+    ));
+    let found: Vec<&str> = a
+        .hits()
+        .iter()
+        .map(|h| a.catalog().operations()[h.index].id.as_str())
+        .collect();
+    assert_eq!(found, ["create-image"]);
+    assert_eq!(a.query_error(), None);
+    // Nothing found says so, with the query.
+    keys(&mut a, &["<Esc>", "/", "zzzzqqq"]);
+    let screen = draw(&mut a, 120, 40);
+    assert!(
+        screen.contains("No operation matches \"zzzzqqq\""),
+        "{screen}"
+    );
+}
+
+#[test]
+fn text_fields_edit_like_a_shell_line() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "delete image"]);
+    let ctrl = |a: &mut App, c: char| {
+        a.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    };
+    ctrl(&mut a, 'w');
+    assert_eq!(a.query(), "delete ");
+    ctrl(&mut a, 'a');
+    keys(&mut a, &["m:"]);
+    assert_eq!(a.query(), "m:delete ");
+    ctrl(&mut a, 'e');
+    keys(&mut a, &["tag"]);
+    assert_eq!(a.query(), "m:delete tag");
+    a.handle_key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+    keys(&mut a, &["<Bksp>"]);
+    assert_eq!(a.query(), "m:delete tg");
+    ctrl(&mut a, 'u');
+    assert_eq!(a.query(), "g");
+    // The proposed file name is selected: typing replaces it.
+    keys(&mut a, &["<Esc>", " ", "w", "auditor.json"]);
+    assert_eq!(
+        a.overlay().cloned(),
+        Some(Overlay::Prompt {
+            path: TextField::new("auditor.json")
+        })
+    );
+    // Tab completes a path.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("readonly-policy.json"), "{}").unwrap();
+    keys(&mut a, &["<Esc>", "o"]);
+    a.update(Action::Paste(format!("{}/read", dir.path().display())));
+    a.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    assert_eq!(
+        a.overlay().cloned(),
+        Some(Overlay::Open {
+            path: TextField::new(&format!("{}/readonly-policy.json", dir.path().display()))
+        })
+    );
+}
+
+#[test]
+fn names_get_the_spare_width_and_native_apis_a_short_marker() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "section:sharing", "<Enter>"]);
+    let screen = draw(&mut a, 200, 50);
+    assert!(
+        screen.contains("Updating the Status of Image Sharing Members in Batches"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Adding an Image Sharing Member (OS)"),
+        "{screen}"
+    );
+    // The detail pane keeps the full name.
+    assert!(screen.contains("Native OpenStack API"), "{screen}");
+}
+
+#[test]
+fn help_explains_scopes_and_the_query_and_keeps_its_border_in_chinese() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &["?"]);
+    let screen = draw(&mut a, 120, 90);
+    assert!(
+        screen.contains("Scopes: a policy is granted in an IAM project"),
+        "{screen}"
+    );
+    assert!(screen.contains("Search: words (fuzzy)"), "{screen}");
+    // In Chinese, wide characters below the box never eat its left border.
+    let mut a = app(Lang::Zh);
+    keys(&mut a, &["?"]);
+    let screen = draw(&mut a, 120, 40);
+    let rows: Vec<&str> = screen.lines().collect();
+    let top = rows.iter().position(|l| l.contains(" 帮助 ")).unwrap();
+    let left = unicode_width::UnicodeWidthStr::width(&rows[top][..rows[top].find('┌').unwrap()]);
+    for row in &rows[top + 1..top + 10] {
+        let mut col = 0;
+        let mut at_left = None;
+        for c in row.chars() {
+            if col == left {
+                at_left = Some(c);
+                break;
+            }
+            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+        assert_eq!(at_left, Some('│'), "{row}");
+    }
+}
+
+#[test]
+fn show_keys_keeps_the_footer_hints() {
+    let mut a = app(Lang::En).showing_keys();
+    keys(&mut a, &["j", "j"]);
+    let screen = draw(&mut a, 120, 40);
+    let lines: Vec<&str> = screen.lines().collect();
+    let n = lines.len();
+    assert!(lines[n - 2].contains("⌨ j j"), "{screen}");
+    assert!(lines[n - 1].contains("? help"), "{screen}");
+}
+
+#[test]
+fn review_keeps_spelling_asks_before_replacing_and_names_the_role() {
+    let mut a = app(Lang::En);
+    a.load_policy(
+        "p.json",
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:dataImages:create"]}]}"#,
+    );
+    keys(&mut a, &["x"]);
+    let (_, removed) = a.policy_difference().unwrap();
+    assert_eq!(removed, ["ims:dataImages:create"], "the catalog's spelling");
+    // A policy opened while operations are selected asks first.
+    keys(&mut a, &[" "]);
+    a.update(Action::PolicyRead {
+        source: "q.json".into(),
+        text: r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:export"]}]}"#.into(),
+    });
+    assert!(matches!(a.overlay(), Some(Overlay::Replace { .. })));
+    keys(&mut a, &["n"]);
+    assert_eq!(ids(&a), ["list-images"], "n keeps the selection");
+    assert_eq!(a.loaded().unwrap().source, "q.json");
+    // The Terraform role's name is set in the explorer.
+    keys(&mut a, &["n", "image-readers", "<Enter>", "t"]);
+    let copy = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    let [ims_perms::tui::app::Effect::Copy { text, .. }] = &copy[..] else {
+        panic!("{copy:?}");
+    };
+    assert!(text.contains("name        = \"image-readers\""), "{text}");
 }

@@ -371,6 +371,9 @@ fn policy_review_overlay_and_terraform_copy() {
     assert!(screen.contains("36 selected"), "{screen}");
     // Open another policy from inside.
     t.keys(&["o", second.to_str().unwrap(), "Enter"]);
+    // Operations are selected: it asks before replacing them.
+    t.wait_for("replace the selection");
+    t.keys(&["y"]);
     // The status line's final text: "Compared with …/export.json:" in the composer shows earlier.
     let screen = t.wait_for("export.json: 6 allowed");
     assert!(screen.contains("1 selected"), "{screen}");
@@ -748,4 +751,32 @@ fn a_closed_terminal_or_a_stuck_reader_never_leaves_the_explorer_running() {
     let after = t.wait_for_exit();
     assert!(after.contains("EXIT=143"), "{after}");
     wait_for_modes(&t, "alt=0 mouse=0 cursor=1", "restored by the watchdog");
+}
+
+#[test]
+fn copy_inside_tmux_says_when_tmux_drops_it_and_policy_comes_from_stdin() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:export"]}]}"#,
+    )
+    .unwrap();
+    // `--policy -` reads standard input, as `explain -` does.
+    let command = format!("{BIN} --clipboard osc52 --policy - < {}", policy.display());
+    let t = Tmux::start("tmuxclip", 160, 45, &command, &[("LANG", "C.UTF-8")]);
+    t.wait_for("Reviewed standard input: 6 allowed");
+    // With set-clipboard off, tmux drops an application's OSC 52: say so, do not claim a copy.
+    t.tmux(&["set-option", "-g", "set-clipboard", "off"]);
+    t.keys(&["y"]);
+    let screen = t.wait_for("Not copied: tmux's set-clipboard is off");
+    assert!(screen.contains("tmux set -g set-clipboard on"), "{screen}");
+    t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
+    t.keys(&["y"]);
+    t.wait_for("via OSC 52");
+    t.keys(&["q"]);
+    assert!(t.wait_for_exit().contains("EXIT=0"));
 }

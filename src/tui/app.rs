@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
@@ -20,6 +20,7 @@ use crate::policy::{ComposeOptions, Composition, compose};
 use crate::present::{CopyOutcome, Notice};
 use crate::query::{Highlights, Hit, Query, SearchIndex};
 use crate::review::{Review, Status, explain};
+use crate::tui::field::TextField;
 use crate::tui::keymap::{self, Command, Mode};
 use crate::tui::ui::{self, Areas};
 
@@ -27,6 +28,8 @@ use crate::tui::ui::{self, Areas};
 pub const MAX_QUERY_CHARS: usize = 512;
 /// The longest file name typed in a prompt (PATH_MAX).
 pub const MAX_PATH_CHARS: usize = 4096;
+/// The longest Terraform role name typed (IAM allows 64 characters).
+pub const MAX_ROLE_NAME_CHARS: usize = 64;
 
 /// How many recent queries keep their results.
 const RECENT_QUERIES: usize = 8;
@@ -125,15 +128,24 @@ pub enum Overlay {
     Help,
     /// Asking for a file name to write the policy to.
     Prompt {
-        path: String,
+        path: TextField,
     },
     /// Asking for a policy file to review.
     Open {
-        path: String,
+        path: TextField,
     },
     /// The file exists: overwrite?
     Confirm {
         path: String,
+    },
+    /// A policy was read while operations are selected: replace them with what it allows?
+    Replace {
+        source: String,
+        text: String,
+    },
+    /// Typing the Terraform role's name.
+    RoleName {
+        name: TextField,
     },
 }
 
@@ -145,6 +157,9 @@ pub struct Toggle {
     pub action: String,
     pub included: bool,
     pub kind: ToggleKind,
+    /// In the policy because this other operation needs the action: switching it off would
+    /// change nothing.
+    pub needed_by: Option<usize>,
 }
 
 /// What a composer toggle switches.
@@ -160,8 +175,9 @@ pub enum ToggleKind {
 pub struct LoadedPolicy {
     pub source: String,
     pub review: Review,
-    /// Catalog actions the policy allows (and does not deny), lower case: the "before".
-    pub before: BTreeSet<String>,
+    /// Catalog actions the policy allows (and does not deny): the "before", by lower-case key,
+    /// each in the catalog's spelling (`ims:dataImages:create`).
+    pub before: BTreeMap<String, String>,
 }
 
 pub struct App {
@@ -175,7 +191,7 @@ pub struct App {
     /// Recent queries and their results, newest last, so Backspace is instant.
     recent: VecDeque<(Query, Vec<Hit>)>,
     pub(super) lang: Lang,
-    pub(super) query: String,
+    pub(super) query: TextField,
     /// Why the query cannot be read; the previous results stay.
     pub(super) query_error: Option<String>,
     pub(super) hits: Vec<Hit>,
@@ -204,6 +220,8 @@ pub struct App {
     pub(super) loaded: Option<LoadedPolicy>,
     /// How `y` and `w` write the policy.
     pub(super) export: ExportFormat,
+    /// The Terraform role's name (`n` sets it).
+    pub(super) role_name: String,
     /// The screen as last synchronised ([`App::sync_view`]): panes, table rows, how far the
     /// composer can scroll.
     view: View,
@@ -214,6 +232,9 @@ pub struct App {
 struct View {
     areas: Areas,
     composer_max_scroll: usize,
+    /// Lines of the composer's text, and how many the pane shows.
+    composer_lines: usize,
+    composer_height: usize,
 }
 
 impl App {
@@ -227,7 +248,7 @@ impl App {
             parsed: None,
             recent: VecDeque::new(),
             lang,
-            query: String::new(),
+            query: TextField::default(),
             query_error: None,
             hits: Vec::new(),
             cursor: 0,
@@ -246,6 +267,7 @@ impl App {
             composition: None,
             loaded: None,
             export: ExportFormat::Json,
+            role_name: export::DEFAULT_ROLE_NAME.to_string(),
             view: View::default(),
         };
         app.refilter();
@@ -264,10 +286,14 @@ impl App {
     /// Lays the screen out for `size` (before every frame, and whenever a test draws): the
     /// panes for mouse clicks, the table's rows for paging, how far the composer scrolls.
     pub fn sync_view(&mut self, size: ratatui::layout::Rect) {
-        let areas = ui::areas(size, self.focus, self.loaded.is_some());
+        let areas = ui::areas(size, self.focus, self.loaded.is_some(), self.show_keys);
         self.view.areas = areas;
-        self.view.composer_max_scroll =
-            areas.composer.map_or(0, |r| ui::composer_overflow(self, r));
+        let (lines, height) = areas
+            .composer
+            .map_or((0, 0), |r| ui::composer_extent(self, r));
+        self.view.composer_lines = lines;
+        self.view.composer_height = height;
+        self.view.composer_max_scroll = lines.saturating_sub(height);
         self.composer_scroll = self.composer_scroll.min(self.view.composer_max_scroll);
         self.keep_cursor_visible();
     }
@@ -281,7 +307,7 @@ impl App {
         self.lang
     }
     pub fn query(&self) -> &str {
-        &self.query
+        self.query.text()
     }
     pub fn query_error(&self) -> Option<&str> {
         self.query_error.as_deref()
@@ -319,6 +345,15 @@ impl App {
             .as_ref()
             .map(|n| crate::present::notice(n, self.lang))
     }
+    /// Which lines of the composer's text show, and how many there are: (first, last, total),
+    /// 1-based, for the pane's position indicator.
+    pub fn composer_position(&self) -> (usize, usize, usize) {
+        let total = self.view.composer_lines;
+        let first = (self.composer_scroll + 1).min(total);
+        let last = (self.composer_scroll + self.view.composer_height).min(total);
+        (first, last, total)
+    }
+
     /// Rows the table shows.
     pub fn table_rows(&self) -> usize {
         self.view.areas.table_rows().max(1)
@@ -331,6 +366,8 @@ impl App {
             (Some(Overlay::Prompt { .. }), _) => Mode::Prompt,
             (Some(Overlay::Open { .. }), _) => Mode::Open,
             (Some(Overlay::Confirm { .. }), _) => Mode::Confirm,
+            (Some(Overlay::Replace { .. }), _) => Mode::Replace,
+            (Some(Overlay::RoleName { .. }), _) => Mode::Name,
             (None, Focus::Table) => Mode::Table,
             (None, Focus::Search) => Mode::Search,
             (None, Focus::Composer) => Mode::Composer,
@@ -357,12 +394,9 @@ impl App {
         let policy = c.policy.as_ref()?;
         Some(match self.export {
             ExportFormat::Json => policy.to_json(),
-            ExportFormat::Terraform => export::terraform(
-                &self.catalog,
-                &c.report.operations,
-                policy,
-                export::DEFAULT_ROLE_NAME,
-            ),
+            ExportFormat::Terraform => {
+                export::terraform(&self.catalog, &c.report.operations, policy, &self.role_name)
+            }
         })
     }
 
@@ -380,7 +414,7 @@ impl App {
             self.loaded = Some(LoadedPolicy {
                 source: source.to_string(),
                 review,
-                before: BTreeSet::new(),
+                before: BTreeMap::new(),
             });
             return;
         }
@@ -406,7 +440,7 @@ impl App {
         let before = review
             .effective_actions(&self.catalog)
             .into_iter()
-            .map(|a| a.to_ascii_lowercase())
+            .map(|a| (a.to_ascii_lowercase(), a))
             .collect();
         let count = |s: Status| review.count(s);
         self.notice = Some(Notice::Reviewed {
@@ -425,22 +459,36 @@ impl App {
         self.recompose();
     }
 
-    /// Actions added and removed against the reviewed policy: (added, removed), lower case.
+    /// Actions added and removed against the reviewed policy: (added, removed), in the
+    /// catalog's spelling, in case-insensitive order.
     pub fn policy_difference(&self) -> Option<(Vec<String>, Vec<String>)> {
         let loaded = self.loaded.as_ref().filter(|l| l.review.evaluated)?;
-        let after: BTreeSet<String> = self
+        let after: BTreeMap<String, String> = self
             .composition
             .as_ref()
             .and_then(|c| c.policy.as_ref())
             .map(|p| {
                 p.statements
                     .iter()
-                    .flat_map(|s| s.actions.iter().map(|a| a.to_ascii_lowercase()))
+                    .flat_map(|s| {
+                        s.actions
+                            .iter()
+                            .map(|a| (a.to_ascii_lowercase(), a.clone()))
+                    })
                     .collect()
             })
             .unwrap_or_default();
-        let added = after.difference(&loaded.before).cloned().collect();
-        let removed = loaded.before.difference(&after).cloned().collect();
+        let added = after
+            .iter()
+            .filter(|(k, _)| !loaded.before.contains_key(*k))
+            .map(|(_, v)| v.clone())
+            .collect();
+        let removed = loaded
+            .before
+            .iter()
+            .filter(|(k, _)| !after.contains_key(*k))
+            .map(|(_, v)| v.clone())
+            .collect();
         Some((added, removed))
     }
 
@@ -465,16 +513,17 @@ impl App {
                 .iter()
                 .filter(|a| a.is_conditional())
             {
-                let included = c
+                let entry = c
                     .report
                     .conditional_included
                     .iter()
-                    .any(|x| x.operation == i && x.action == a.action);
+                    .find(|x| x.operation == i && x.action == a.action);
                 out.push(Toggle {
                     operation: i,
                     action: a.action.clone(),
-                    included,
+                    included: entry.is_some(),
                     kind: ToggleKind::Conditional,
+                    needed_by: entry.and_then(|e| e.needed_by),
                 });
             }
             let op = &self.catalog.operations()[i];
@@ -489,6 +538,7 @@ impl App {
                         .join(", "),
                     included: self.dependencies_of.contains(&i),
                     kind: ToggleKind::Dependencies,
+                    needed_by: None,
                 });
             }
         }
@@ -531,6 +581,52 @@ impl App {
         self.type_text(&flat);
     }
 
+    /// The text field the keyboard types into now, and its limit.
+    fn field(&mut self) -> Option<(&mut TextField, usize)> {
+        match (&mut self.overlay, self.focus) {
+            (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
+                Some((path, MAX_PATH_CHARS))
+            }
+            (Some(Overlay::RoleName { name }), _) => Some((name, MAX_ROLE_NAME_CHARS)),
+            (None, Focus::Search) => Some((&mut self.query, MAX_QUERY_CHARS)),
+            _ => None,
+        }
+    }
+
+    /// Moves or deletes in the field being typed in; the search runs again when it changed.
+    fn edit_field(&mut self, command: Command) {
+        let searching = self.overlay.is_none();
+        let Some((field, _)) = self.field() else {
+            return;
+        };
+        let before = field.text().to_string();
+        match command {
+            Command::CursorLeft => field.left(),
+            Command::CursorRight => field.right(),
+            Command::LineStart => field.home(),
+            Command::LineEnd => field.end(),
+            Command::DeleteToStart => field.delete_to_start(),
+            Command::DeleteWord => field.delete_word(),
+            Command::Backspace => field.backspace(),
+            _ => {}
+        }
+        if searching && field.text() != before {
+            self.refilter();
+        }
+    }
+
+    /// `Tab` in a file prompt: completes the path as a shell does.
+    fn complete(&mut self) {
+        let Some((field, _)) = self.field() else {
+            return;
+        };
+        let (completed, matches) = crate::tui::field::complete_path(field.text());
+        field.set(&completed);
+        if matches != 1 {
+            self.notice = Some(Notice::Completions { count: matches });
+        }
+    }
+
     /// Text typed or pasted into the search line or the file prompt. Control and bidi characters
     /// are dropped: they have no place in either. Past the field's limit the rest is cut, and
     /// the status line says so.
@@ -540,22 +636,10 @@ impl App {
             !crate::text::is_unsafe_char(c)
                 && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
         });
-        let (field, limit) = match (&mut self.overlay, self.focus) {
-            (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
-                (path, MAX_PATH_CHARS)
-            }
-            (None, Focus::Search) => (&mut self.query, MAX_QUERY_CHARS),
-            _ => return,
+        let Some((field, limit)) = self.field() else {
+            return;
         };
-        let room = limit.saturating_sub(field.chars().count());
-        let mut cut = false;
-        for (n, c) in clean.enumerate() {
-            if n >= room {
-                cut = true;
-                break;
-            }
-            field.push(c);
-        }
+        let cut = field.insert(clean, limit);
         if cut {
             self.notice = Some(Notice::TooLong { limit });
         }
@@ -612,7 +696,15 @@ impl App {
                 self.notice = Some(Notice::WriteFailed { path, error })
             }
             Action::FileExists(path) => self.overlay = Some(Overlay::Confirm { path }),
-            Action::PolicyRead { source, text } => self.load_policy(&source, &text),
+            Action::PolicyRead { source, text } => {
+                // Never throw a selection away unasked (a document that cannot be read keeps
+                // it anyway).
+                if self.selected.is_empty() || !explain(&self.catalog, &text).evaluated {
+                    self.load_policy(&source, &text);
+                } else {
+                    self.overlay = Some(Overlay::Replace { source, text });
+                }
+            }
             Action::ReadFailed(message) => self.notice = Some(Notice::ReadFailed(message)),
         }
         Vec::new()
@@ -627,7 +719,7 @@ impl App {
             Command::LeaveSearch => self.focus = Focus::Table,
             Command::Escape => match self.overlay {
                 Some(_) => self.overlay = None,
-                None if self.focus == Focus::Search || !self.query.is_empty() => {
+                None if self.focus == Focus::Search || !self.query.text().is_empty() => {
                     self.query.clear();
                     self.refilter();
                     self.focus = Focus::Table;
@@ -637,13 +729,20 @@ impl App {
             Command::Up => self.move_by(-1),
             Command::Down => self.move_by(1),
             Command::PageUp | Command::PageDown if self.mode() == Mode::Composer => {
-                let page = self.table_rows() as isize;
+                // A page less one line, so nothing is ever skipped.
+                let page = self.view.composer_height.saturating_sub(1).max(1) as isize;
                 let delta = if command == Command::PageUp {
                     -page
                 } else {
                     page
                 };
                 self.scroll_composer(delta);
+            }
+            Command::LineDown => self.scroll_composer(1),
+            Command::LineUp => self.scroll_composer(-1),
+            Command::Top if self.mode() == Mode::Composer => self.composer_scroll = 0,
+            Command::Bottom if self.mode() == Mode::Composer => {
+                self.composer_scroll = self.view.composer_max_scroll
             }
             Command::PageUp => self.move_by(-(self.table_rows() as isize)),
             Command::PageDown => self.move_by(self.table_rows() as isize),
@@ -686,7 +785,7 @@ impl App {
             Command::Copy => return self.copy(),
             Command::OpenPolicy => {
                 self.overlay = Some(Overlay::Open {
-                    path: String::new(),
+                    path: TextField::default(),
                 });
             }
             Command::ToggleExport => {
@@ -699,7 +798,7 @@ impl App {
             Command::Write => {
                 if self.policy_json().is_some() {
                     self.overlay = Some(Overlay::Prompt {
-                        path: self.export.default_file().into(),
+                        path: TextField::proposed(self.export.default_file()),
                     });
                 } else {
                     self.notice = Some(self.no_policy_notice());
@@ -710,19 +809,26 @@ impl App {
                 self.help_scroll = 0;
                 self.overlay = Some(Overlay::Help);
             }
-            Command::Backspace => match (&mut self.overlay, self.focus) {
-                (Some(Overlay::Prompt { path }) | Some(Overlay::Open { path }), _) => {
-                    path.pop();
+            Command::Backspace
+            | Command::CursorLeft
+            | Command::CursorRight
+            | Command::LineStart
+            | Command::LineEnd
+            | Command::DeleteToStart
+            | Command::DeleteWord => self.edit_field(command),
+            Command::Complete => self.complete(),
+            Command::Submit if matches!(self.overlay, Some(Overlay::RoleName { .. })) => {
+                if let Some(Overlay::RoleName { name }) = self.overlay.take() {
+                    let name = name.text().trim().to_string();
+                    if !name.is_empty() {
+                        self.role_name = name.clone();
+                        self.notice = Some(Notice::RoleNamed { name });
+                    }
                 }
-                (None, Focus::Search) => {
-                    self.query.pop();
-                    self.refilter();
-                }
-                _ => {}
-            },
+            }
             Command::Submit => {
                 if let Some(Overlay::Open { path }) = &self.overlay {
-                    let path = path.trim().to_string();
+                    let path = path.text().trim().to_string();
                     if path.is_empty() {
                         return Vec::new();
                     }
@@ -730,7 +836,7 @@ impl App {
                     return vec![Effect::OpenPolicy { path }];
                 }
                 if let Some(Overlay::Prompt { path }) = &self.overlay {
-                    let path = path.trim().to_string();
+                    let path = path.text().trim().to_string();
                     if path.is_empty() {
                         return Vec::new();
                     }
@@ -738,14 +844,26 @@ impl App {
                     return self.write(path, false);
                 }
             }
-            Command::ConfirmYes => {
-                if let Some(Overlay::Confirm { path }) = self.overlay.take() {
-                    return self.write(path, true);
+            Command::ConfirmYes => match self.overlay.take() {
+                Some(Overlay::Confirm { path }) => return self.write(path, true),
+                Some(Overlay::Replace { source, text }) => self.load_policy(&source, &text),
+                other => self.overlay = other,
+            },
+            Command::ConfirmNo => match self.overlay.take() {
+                Some(Overlay::Replace { source, text }) => {
+                    let selected = std::mem::take(&mut self.selected);
+                    let with = std::mem::take(&mut self.with);
+                    self.load_policy(&source, &text);
+                    self.selected = selected;
+                    self.with = with;
+                    self.recompose();
                 }
-            }
-            Command::ConfirmNo => {
-                self.overlay = None;
-                self.notice = Some(Notice::NotWritten);
+                _ => self.notice = Some(Notice::NotWritten),
+            },
+            Command::RoleName => {
+                self.overlay = Some(Overlay::RoleName {
+                    name: TextField::proposed(&self.role_name),
+                });
             }
         }
         Vec::new()
@@ -858,6 +976,13 @@ impl App {
             self.recompose();
             return;
         }
+        if let Some(other) = t.needed_by {
+            self.notice = Some(Notice::NeededBy {
+                action: t.action.clone(),
+                operation: self.catalog.operations()[other].id.clone(),
+            });
+            return;
+        }
         let key = t.action.to_ascii_lowercase();
         let op = &self.catalog.operations()[t.operation];
         if !t.included {
@@ -887,7 +1012,19 @@ impl App {
 
     /// Runs the query again; the highlight moves to the best match.
     fn refilter(&mut self) {
-        let query = match Query::parse(&self.query, &self.catalog.services()) {
+        // A pasted API call (`POST https://…/v1/cloudimages/members`) finds its operation(s), as
+        // `lookup` does.
+        if let Some(request) = crate::resolve::as_request(self.query.text()) {
+            self.cancel_search();
+            self.query_error = None;
+            let hits = crate::resolve::lookup(&self.catalog, &request)
+                .into_iter()
+                .map(|index| Hit { index, score: 0 })
+                .collect();
+            self.show_results(Query::default(), hits);
+            return;
+        }
+        let query = match Query::parse(self.query.text(), &self.catalog.services()) {
             Ok(q) => q,
             Err(e) => {
                 // Keep the previous results while the query cannot be read (mid-typing).

@@ -79,6 +79,7 @@ impl Clipboard {
         CopyOutcome::Osc52 {
             fallback,
             large: text.len() > OSC52_WARN_BYTES,
+            tmux_setting: tmux_blocks_osc52(),
         }
     }
 
@@ -126,6 +127,21 @@ impl Clipboard {
         }
         self.system = None;
     }
+}
+
+/// Inside tmux, an application's OSC 52 reaches the clipboard only with `set-clipboard on`
+/// (`external` and `off` ignore it). The setting when it blocks the copy; `None` outside tmux,
+/// when it is `on`, or when tmux cannot be asked.
+fn tmux_blocks_osc52() -> Option<String> {
+    std::env::var_os("TMUX").filter(|v| !v.is_empty())?;
+    let out = std::process::Command::new("tmux")
+        .args(["show-options", "-gqv", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let setting = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && setting != "on").then_some(setting)
 }
 
 /// The hidden argument that makes the binary serve the clipboard text read from stdin.

@@ -24,10 +24,14 @@ pub enum Mode {
     Open,
     /// Asking before overwriting a file.
     Confirm,
+    /// Asking before replacing the selection with what an opened policy allows.
+    Replace,
+    /// Typing the Terraform role's name.
+    Name,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Table,
         Mode::Search,
         Mode::Composer,
@@ -35,6 +39,8 @@ impl Mode {
         Mode::Prompt,
         Mode::Open,
         Mode::Confirm,
+        Mode::Replace,
+        Mode::Name,
     ];
 
     pub fn name(self, lang: Lang) -> &'static str {
@@ -47,6 +53,8 @@ impl Mode {
                 Mode::Prompt => Label::ModePrompt,
                 Mode::Open => Label::ModeOpen,
                 Mode::Confirm => Label::ModeConfirm,
+                Mode::Replace => Label::ModeReplace,
+                Mode::Name => Label::ModeName,
             },
             lang,
         )
@@ -65,6 +73,9 @@ pub enum Command {
     Down,
     PageUp,
     PageDown,
+    /// Scroll the composer's text by a line.
+    LineDown,
+    LineUp,
     Top,
     Bottom,
     ToggleSelect,
@@ -81,6 +92,17 @@ pub enum Command {
     Submit,
     ConfirmYes,
     ConfirmNo,
+    /// Name the Terraform role.
+    RoleName,
+    // Editing the line being typed (search, prompts).
+    CursorLeft,
+    CursorRight,
+    LineStart,
+    LineEnd,
+    DeleteToStart,
+    DeleteWord,
+    /// `Tab` in a file prompt.
+    Complete,
 }
 
 /// A key as the table writes it.
@@ -174,8 +196,11 @@ use Mode::*;
 
 const BROWSE: &[Mode] = &[Table, Composer];
 const ALL_BUT_TEXT: &[Mode] = &[Table, Composer, Help];
-const PROMPTS: &[Mode] = &[Prompt, Open];
-const EVERYWHERE: &[Mode] = &[Table, Composer, Search, Help, Prompt, Open, Confirm];
+const PROMPTS: &[Mode] = &[Prompt, Open, Name];
+const TEXT: &[Mode] = &[Search, Prompt, Open, Name];
+const EVERYWHERE: &[Mode] = &[
+    Table, Composer, Search, Help, Prompt, Open, Confirm, Replace, Name,
+];
 
 const fn bind(
     modes: &'static [Mode],
@@ -277,6 +302,28 @@ pub const KEYMAP: &[Binding] = &[
         Command::PageUp,
         Hint::ScrollBack,
         Some(Hint::ScrollReport),
+    ),
+    bind(
+        &[Composer],
+        &[k('J')],
+        Command::LineDown,
+        Hint::LineDown,
+        None,
+    ),
+    bind(&[Composer], &[k('K')], Command::LineUp, Hint::LineUp, None),
+    bind(
+        &[Composer],
+        &[code(KeyCode::Home)],
+        Command::Top,
+        Hint::TextTop,
+        None,
+    ),
+    bind(
+        &[Composer],
+        &[code(KeyCode::End)],
+        Command::Bottom,
+        Hint::TextEnd,
+        None,
     ),
     bind(
         &[Table],
@@ -399,7 +446,7 @@ pub const KEYMAP: &[Binding] = &[
         None,
     ),
     bind(
-        &[Prompt, Open, Confirm],
+        &[Prompt, Open, Confirm, Replace, Name],
         &[code(KeyCode::Esc)],
         Command::Escape,
         Hint::Cancel,
@@ -418,6 +465,91 @@ pub const KEYMAP: &[Binding] = &[
         Command::ConfirmNo,
         Hint::KeepFile,
         Some(Hint::KeepFile),
+    ),
+    bind(
+        &[Replace],
+        &[k('y'), k('Y')],
+        Command::ConfirmYes,
+        Hint::ReplaceSelection,
+        Some(Hint::ReplaceSelection),
+    ),
+    bind(
+        &[Replace],
+        &[k('n'), k('N')],
+        Command::ConfirmNo,
+        Hint::KeepSelection,
+        Some(Hint::KeepSelection),
+    ),
+    bind(
+        &[Name],
+        &[code(KeyCode::Enter)],
+        Command::Submit,
+        Hint::SetName,
+        Some(Hint::SetName),
+    ),
+    bind(BROWSE, &[k('n')], Command::RoleName, Hint::RoleName, None),
+    bind(
+        &[Help],
+        &[k('j'), code(KeyCode::Down)],
+        Command::Down,
+        Hint::MoveDown,
+        None,
+    ),
+    bind(
+        &[Help],
+        &[k('k'), code(KeyCode::Up)],
+        Command::Up,
+        Hint::MoveUp,
+        None,
+    ),
+    bind(
+        TEXT,
+        &[code(KeyCode::Left)],
+        Command::CursorLeft,
+        Hint::CursorLeft,
+        None,
+    ),
+    bind(
+        TEXT,
+        &[code(KeyCode::Right)],
+        Command::CursorRight,
+        Hint::CursorRight,
+        None,
+    ),
+    bind(
+        TEXT,
+        &[code(KeyCode::Home), ctrl('a')],
+        Command::LineStart,
+        Hint::LineStart,
+        None,
+    ),
+    bind(
+        TEXT,
+        &[code(KeyCode::End), ctrl('e')],
+        Command::LineEnd,
+        Hint::LineEnd,
+        None,
+    ),
+    bind(
+        TEXT,
+        &[ctrl('u')],
+        Command::DeleteToStart,
+        Hint::DeleteToStart,
+        None,
+    ),
+    bind(
+        TEXT,
+        &[ctrl('w')],
+        Command::DeleteWord,
+        Hint::DeleteWord,
+        None,
+    ),
+    bind(
+        &[Prompt, Open],
+        &[code(KeyCode::Tab)],
+        Command::Complete,
+        Hint::Complete,
+        Some(Hint::Complete),
     ),
     bind(
         BROWSE,

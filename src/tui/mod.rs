@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod clipboard;
+pub mod field;
 pub mod keymap;
 mod signals;
 pub mod ui;

@@ -64,6 +64,8 @@ pub struct Areas {
     pub findings: Option<Rect>,
     pub composer: Option<Rect>,
     pub status: Rect,
+    /// The keys pressed (`--show-keys`), on a line of their own.
+    pub keys: Option<Rect>,
     pub footer: Rect,
 }
 
@@ -85,18 +87,24 @@ impl Areas {
     }
 }
 
-pub fn areas(size: Rect, focus: Focus, reviewing: bool) -> Areas {
-    let [search, body, status, footer] = Layout::vertical([
+pub fn areas(size: Rect, focus: Focus, reviewing: bool, keys_line: bool) -> Areas {
+    let [search, body, status, keys, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(4),
         Constraint::Length(1),
+        Constraint::Length(u16::from(keys_line)),
         Constraint::Length(1),
     ])
     .areas(size);
+    let keys = keys_line.then_some(keys);
     if size.width >= 120 {
-        let [table, side] =
-            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-                .areas(body);
+        // On a wide screen the table takes more of it: long names need the room.
+        let table_share = if size.width >= 180 { 66 } else { 58 };
+        let [table, side] = Layout::horizontal([
+            Constraint::Percentage(table_share),
+            Constraint::Percentage(100 - table_share),
+        ])
+        .areas(body);
         if reviewing {
             let [detail, findings, composer] = Layout::vertical([
                 Constraint::Percentage(30),
@@ -111,6 +119,7 @@ pub fn areas(size: Rect, focus: Focus, reviewing: bool) -> Areas {
                 findings: Some(findings),
                 composer: Some(composer),
                 status,
+                keys,
                 footer,
             };
         }
@@ -123,6 +132,7 @@ pub fn areas(size: Rect, focus: Focus, reviewing: bool) -> Areas {
             findings: None,
             composer: Some(composer),
             status,
+            keys,
             footer,
         }
     } else {
@@ -141,6 +151,7 @@ pub fn areas(size: Rect, focus: Focus, reviewing: bool) -> Areas {
             findings: None,
             composer,
             status,
+            keys,
             footer,
         }
     }
@@ -158,7 +169,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), size);
         return;
     }
-    let a = areas(size, app.focus, app.loaded.is_some());
+    let a = areas(size, app.focus, app.loaded.is_some(), app.show_keys);
     render_search(app, theme, frame, a.search);
     render_table(app, theme, frame, a.table);
     if let Some(r) = a.detail {
@@ -181,20 +192,39 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         Paragraph::new(clip(&status, a.status.width as usize)),
         a.status,
     );
-    render_footer(app, theme, frame, a.footer);
+    if let Some(keys) = a.keys {
+        render_keys(app, theme, frame, keys);
+    }
+    render_footer(app, frame, a.footer);
     match &app.overlay {
         Some(Overlay::Help) => render_help(app, theme, frame, size),
         Some(Overlay::Prompt { path }) => render_prompt(
             frame,
             size,
             label(Label::WriteTo, app.lang),
-            &format!("{path}▏"),
+            &field_text(path),
         ),
         Some(Overlay::Open { path }) => render_prompt(
             frame,
             size,
             label(Label::ReviewFile, app.lang),
-            &format!("{path}▏"),
+            &field_text(path),
+        ),
+        Some(Overlay::Replace { source, .. }) => render_prompt(
+            frame,
+            size,
+            label(Label::ModeReplace, app.lang),
+            &format!(
+                "{}: {} (y/n)",
+                source,
+                label(Label::ReplaceSelection, app.lang)
+            ),
+        ),
+        Some(Overlay::RoleName { name }) => render_prompt(
+            frame,
+            size,
+            label(Label::RoleNameTitle, app.lang),
+            &field_text(name),
         ),
         Some(Overlay::Confirm { path }) => render_prompt(
             frame,
@@ -204,6 +234,16 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         ),
         None => {}
     }
+}
+
+/// A text field as shown: the cursor `▏` where it is; a proposed value in brackets (typing
+/// replaces it).
+fn field_text(field: &crate::tui::field::TextField) -> String {
+    if field.is_selected() {
+        return format!("[{}]▏", field.text());
+    }
+    let (before, after) = field.split();
+    format!("{before}▏{after}")
 }
 
 /// `s` cut to `max` display columns with `…`.
@@ -222,14 +262,16 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
     let hint = match &app.query_error {
         Some(e) => e.clone(),
-        None if app.query.is_empty() && !focused => label(Label::SearchHint, app.lang).to_string(),
+        None if app.query.text().is_empty() && !focused => {
+            label(Label::SearchHint, app.lang).to_string()
+        }
         None => String::new(),
     };
     let inner_width = area.width.saturating_sub(2) as usize;
     let query_text = if focused {
-        format!("{}▏", app.query)
+        field_text(&app.query)
     } else {
-        app.query.clone()
+        app.query.text().to_string()
     };
     let right = format!("  {count}");
     // A query longer than the field shows its end, where the cursor is.
@@ -261,6 +303,33 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         theme.title(focused),
     ));
     frame.render_widget(Paragraph::new(line).block(block), area);
+}
+
+/// A name as the table shows it: "(Native OpenStack API…" and "（OpenStack原生…" become "(OS…"
+/// and "（OS…" (help says what OS means; the detail pane keeps the full name). The highlighted
+/// positions move with the text.
+fn short_name(name: &str, positions: &[usize]) -> (String, Vec<usize>) {
+    for long in ["Native OpenStack API", "OpenStack原生"] {
+        if let Some(byte) = name.find(long) {
+            let start = name[..byte].chars().count();
+            let removed = long.chars().count() - 2;
+            let short = format!("{}OS{}", &name[..byte], &name[byte + long.len()..]);
+            let moved = positions
+                .iter()
+                .filter_map(|&p| {
+                    if p < start {
+                        Some(p)
+                    } else if p >= start + long.chars().count() {
+                        Some(p - removed)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            return (short, moved);
+        }
+    }
+    (name.to_string(), positions.to_vec())
 }
 
 /// The end of `s` that fits in `max` columns (wide characters are never split).
@@ -342,9 +411,23 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     let gaps: u16 = 5 + u16::from(reviewing) + u16::from(service_w > 0) + u16::from(section_w > 0);
     let flexible = inner.saturating_sub(1 + status_w + service_w + section_w + 5 + 6 + gaps);
-    let name_w = flexible * 30 / 100;
-    let actions_w = flexible * 38 / 100;
-    let route_w = flexible - name_w - actions_w;
+    // Actions and routes take what the rows shown need, up to a share; the names get the rest,
+    // so long names (many start alike) can be told apart on a wide screen.
+    let rows_visible = area.height.saturating_sub(3) as usize;
+    let visible = || {
+        app.hits
+            .iter()
+            .skip(app.scroll)
+            .take(rows_visible)
+            .map(|h| &ops[h.index])
+    };
+    let widest =
+        |f: &dyn Fn(&crate::catalog::Operation) -> usize| visible().map(f).max().unwrap_or(0);
+    let actions_need = widest(&|op| crate::text::width(&present::actions_cell(op))) as u16;
+    let route_need = widest(&|op| crate::text::width(&op.path)) as u16;
+    let actions_w = actions_need.clamp(8, (flexible * 34 / 100).max(8));
+    let route_w = route_need.clamp(8, (flexible * 22 / 100).max(8));
+    let name_w = flexible.saturating_sub(actions_w + route_w);
     let mut header = vec![Cell::from(" ")];
     if reviewing {
         header.push(Cell::from(label(Label::ColumnPolicy, lang)));
@@ -463,7 +546,10 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 )));
             }
             cells.extend([
-                Cell::from(highlighted(name, name_hl, name_w as usize, base, hl)),
+                {
+                    let (short, positions) = short_name(name, name_hl);
+                    Cell::from(highlighted(&short, &positions, name_w as usize, base, hl))
+                },
                 Cell::from(highlighted(
                     &actions_text,
                     &actions_hl,
@@ -513,6 +599,27 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             .title(Span::styled(title, theme.title(focused))),
     );
     frame.render_widget(table, area);
+    // Zero results say so, with the query and a hint, instead of an empty table.
+    if app.hits.is_empty() && !app.query.text().trim().is_empty() {
+        let inner = Rect {
+            x: area.x + 1,
+            y: area.y + 2,
+            width: area.width.saturating_sub(2),
+            height: area.height.saturating_sub(3),
+        };
+        let text = present::notice(
+            &present::Notice::NoMatch {
+                query: crate::text::escape_controls(app.query.text()),
+            },
+            lang,
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.dim())
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+    }
 }
 
 fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -655,7 +762,14 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
                         .and_then(|a| a.condition.as_ref())
                         .map(|c| c.get(lang).to_string())
                         .unwrap_or_default();
-                    format!("[{mark}] {} ({}: {cond})", tg.action, op.id)
+                    let why = tg
+                        .needed_by
+                        .map(|o| match lang {
+                            Lang::En => format!(" — {} needs it", ops[o].id),
+                            Lang::Zh => format!("——{} 需要", ops[o].id),
+                        })
+                        .unwrap_or_default();
+                    format!("[{mark}] {} ({}: {cond}){why}", tg.action, op.id)
                 }
                 ToggleKind::Dependencies => {
                     format!("[{mark}] {}", present::dependencies_toggle(op, lang))
@@ -696,7 +810,7 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             c,
             PolicyEffect::Allow,
             lang,
-            present::Advice::Cli,
+            present::Advice::Explorer,
         ) {
             lines.push(Line::styled(l, theme.dim()));
         }
@@ -704,21 +818,29 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
-/// How many lines of the composer's text do not fit in a pane of `area` (how far it scrolls).
-pub fn composer_overflow(app: &App, area: Rect) -> usize {
+/// The composer's text in a pane of `area`: how many lines it wraps to, and how many show.
+pub fn composer_extent(app: &App, area: Rect) -> (usize, usize) {
     let text =
         Paragraph::new(composer_lines(app, Theme { color: false })).wrap(Wrap { trim: false });
     let inner_height = area.height.saturating_sub(2) as usize;
-    text.line_count(area.width.saturating_sub(2))
-        .saturating_sub(inner_height)
+    (text.line_count(area.width.saturating_sub(2)), inner_height)
 }
 
 fn render_composer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Composer && app.overlay.is_none();
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        label(Label::Composer, app.lang),
-        theme.title(focused),
-    ));
+    // Where the pane is in the text, when it does not all fit: `12-38/54`.
+    let (first, last, total) = app.composer_position();
+    let title = if total > last.saturating_sub(first) + 1 {
+        format!(
+            "{}· {first}-{last}/{total} ",
+            label(Label::Composer, app.lang)
+        )
+    } else {
+        label(Label::Composer, app.lang).to_string()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme.title(focused)));
     // The model keeps the scroll within the text (see `App::sync_view`).
     let paragraph = Paragraph::new(composer_lines(app, theme))
         .block(block)
@@ -756,16 +878,34 @@ fn findings_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn render_footer(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let mut spans: Vec<Span> = Vec::new();
-    // The keys pressed (for demos) come first, so a narrow footer never hides them.
-    if app.show_keys && !app.last_keys.is_empty() {
-        let keys: Vec<&str> = app.last_keys.iter().map(String::as_str).collect();
-        spans.push(Span::styled(
-            format!("⌨ {}  ", keys.join(" ")),
-            theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
-        ));
+/// Clears where an overlay goes, and the column left of it: a wide (CJK) character of the pane
+/// below that straddles the overlay's left edge would otherwise draw over its border.
+fn clear_for_overlay(frame: &mut Frame, area: Rect) {
+    let wider = Rect {
+        x: area.x.saturating_sub(1),
+        width: area.width + u16::from(area.x > 0),
+        ..area
+    };
+    frame.render_widget(Clear, wider);
+}
+
+/// The keys pressed, for demos (`--show-keys`), on their own line above the footer's hints.
+fn render_keys(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    if app.last_keys.is_empty() {
+        return;
     }
+    let keys: Vec<&str> = app.last_keys.iter().map(String::as_str).collect();
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            format!("⌨ {}", keys.join(" ")),
+            theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        )),
+        area,
+    );
+}
+
+fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans: Vec<Span> = Vec::new();
     // Help and quit first, so they survive a narrow footer.
     let (first, rest): (Vec<_>, Vec<_>) = keymap::footer(app.mode())
         .into_iter()
@@ -807,10 +947,16 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(label(Label::Mouse, app.lang)));
+    for text in [Label::HelpScopes, Label::HelpQuery] {
+        lines.push(Line::raw(""));
+        for l in label(text, app.lang).lines() {
+            lines.push(Line::raw(l.to_string()));
+        }
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(label(Label::Help, app.lang));
-    frame.render_widget(Clear, area);
+    clear_for_overlay(frame, area);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -821,7 +967,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
 
 fn render_prompt(frame: &mut Frame, size: Rect, title: &str, text: &str) {
     let area = centered(size, 60, 3);
-    frame.render_widget(Clear, area);
+    clear_for_overlay(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {title} "));
@@ -836,8 +982,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn native_names_are_marked_short() {
+        assert_eq!(
+            short_name("Querying Images (Native OpenStack API)", &[0, 17, 30]),
+            ("Querying Images (OS)".to_string(), vec![0])
+        );
+        assert_eq!(
+            short_name("查询镜像详情（OpenStack原生 v1.1--已废弃）", &[0, 1, 20]),
+            (
+                "查询镜像详情（OS v1.1--已废弃）".to_string(),
+                vec![0, 1, 11]
+            )
+        );
+        assert_eq!(
+            short_name("导出镜像", &[1]),
+            ("导出镜像".to_string(), vec![1])
+        );
+    }
+
+    #[test]
     fn mouse_positions_map_to_table_rows() {
-        let a = areas(Rect::new(0, 0, 120, 40), Focus::Table, false);
+        let a = areas(Rect::new(0, 0, 120, 40), Focus::Table, false, false);
         // The search box takes rows 0-2; the table's border is row 3 and its header row 4.
         assert_eq!(a.table.y, 3);
         assert_eq!(a.table_row_at(5, 5), Some(0));
