@@ -780,3 +780,43 @@ fn copy_inside_tmux_says_when_tmux_drops_it_and_policy_comes_from_stdin() {
     t.keys(&["q"]);
     assert!(t.wait_for_exit().contains("EXIT=0"));
 }
+
+#[test]
+fn stopped_by_sigstop_and_brought_back_with_fg() {
+    if !have("tmux") || !have("bash") {
+        return;
+    }
+    let t = Tmux::start_until(
+        "sigstop",
+        100,
+        30,
+        "PS1='shell> ' bash --norc --noprofile -i",
+        &[("LANG", "C.UTF-8")],
+        &["shell>"],
+    );
+    let shell = t.tmux(&["display-message", "-p", "#{pane_pid}"]);
+    let shell = child_of(shell.trim());
+    t.keys(&[BIN, "Enter"]);
+    t.wait_for("│/ ");
+    let explorer = child_of(&shell);
+    t.keys(&["Space"]);
+    t.wait_for("1 selected");
+    assert!(
+        Command::new("kill")
+            .args(["-STOP", &explorer])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for("Stopped");
+    t.keys(&["fg", "Enter"]);
+    // Continued: the terminal is taken again and the screen redrawn, the session kept.
+    t.wait_for("1 selected");
+    wait_for_modes(&t, "alt=1 mouse=1 cursor=0", "taken again after SIGCONT");
+    t.keys(&["/", "upload"]);
+    let screen = t.wait_for("/ upload");
+    assert!(screen.contains("Uploading"), "{screen}");
+    t.keys(&["Escape", "q"]);
+    t.wait_for("shell>");
+    wait_for_modes(&t, "alt=0 mouse=0 cursor=1", "after q");
+}

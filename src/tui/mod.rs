@@ -155,8 +155,11 @@ fn event_loop(
             Some(signals::Pending::Continued) => {
                 // Stopped and continued by someone else (SIGSTOP): the shell may have reset
                 // the terminal meanwhile.
+                // crossterm keeps raw mode as "already on" and would do nothing: switch the
+                // modes off, then on again.
+                restore(&mut control_tty);
                 enter(&mut control_tty)?;
-                terminal.clear()?;
+                redraw_all(&mut terminal)?;
             }
             None => {}
         }
@@ -262,7 +265,15 @@ fn suspend(tty: &mut File, terminal: &mut Terminal<CrosstermBackend<File>>) -> i
     restore(tty);
     signals::stop();
     enter(tty)?;
-    terminal.clear()
+    redraw_all(terminal)
+}
+
+/// Clears the screen and forgets what was drawn, so the next frame is drawn whole. Unlike
+/// `Terminal::clear`, this never asks the terminal where its cursor is: after a stop and `fg`
+/// the answer can go to the shell instead, and the explorer would wait for it and fail.
+fn redraw_all(terminal: &mut Terminal<CrosstermBackend<File>>) -> io::Result<()> {
+    let size = terminal.size()?;
+    terminal.resize(Rect::new(0, 0, size.width, size.height))
 }
 
 /// `~` and `~/…` in a typed file name mean the home folder, as in a shell.
