@@ -560,11 +560,21 @@ fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Fail
         return Ok(Exit::Success);
     }
     let ops = catalog.operations();
-    let mut out = present::operation_detail(&ops[hits[0]], lang);
-    if hits.len() > 1 {
+    // Several permissions on one route are equals: each in full.
+    let best = resolve::lookup_best(catalog, &request);
+    let mut out = String::new();
+    if best.len() > 1 {
+        out.push_str(&present::shared_route(best.len(), lang));
+        out.push('\n');
+    }
+    for &i in &best {
+        out.push_str(&present::operation_detail(&ops[i], lang));
+    }
+    let hits: Vec<usize> = hits.into_iter().filter(|i| !best.contains(i)).collect();
+    if !hits.is_empty() {
         out.push_str(present::also_matches(lang));
         out.push('\n');
-        for &i in &hits[1..] {
+        for &i in &hits {
             out.push_str(&format!(
                 "  {}  ({}: {})\n",
                 ops[i].route(),

@@ -67,6 +67,8 @@ pub struct ImportReport {
     pub sections: Vec<String>,
     /// Tables that are not permission tables (no action and no API column).
     pub skipped_tables: usize,
+    /// Headers of columns read past (`备注`): named, so nothing is dropped unsaid.
+    pub ignored_columns: Vec<String>,
 }
 
 /// The forms understood, for error messages.
@@ -219,6 +221,11 @@ fn note_text(e: ElementRef) -> String {
     } else {
         body.join(" ")
     };
+    strip_note_title(&text)
+}
+
+/// A note without its title (`说明：`, `Note:`).
+fn strip_note_title(text: &str) -> String {
     let t = text.trim();
     for title in ["说明：", "说明:", "说明", "Note:", "NOTE:", "Note"] {
         if let Some(rest) = t.strip_prefix(title) {
@@ -586,6 +593,11 @@ fn split_actions(item: &str, services: &[String]) -> Result<Vec<(String, Option<
                 return Ok(());
             }
             for action in split_run_together(&text, services)? {
+                // Service names come in any case (`CSBS:backup:*`); IAM's are lower case.
+                let action = match action.split_once(':') {
+                    Some((service, rest)) => format!("{}:{rest}", service.to_ascii_lowercase()),
+                    None => action,
+                };
                 out.push((action, None));
             }
             Ok(())
@@ -810,6 +822,8 @@ pub fn import(
         ..ImportReport::default()
     };
     let mut operations: Vec<Operation> = Vec::new();
+    // Where each operation was read: (file, table, row), to name both rows of a duplicate.
+    let mut origins: Vec<(String, usize, usize)> = Vec::new();
     let mut title: Option<String> = None;
     let mut first_services: Vec<String> = Vec::new();
     for input in inputs {
@@ -881,6 +895,11 @@ pub fn import(
             if table.rows.is_empty() {
                 return Err(at_table(None, None, "the table has no rows".into()));
             }
+            for (h, c) in table.header.iter().zip(&layout.columns) {
+                if c.is_none() && !h.trim().is_empty() && !report.ignored_columns.contains(h) {
+                    report.ignored_columns.push(h.clone());
+                }
+            }
             let chinese = table.header.iter().any(|h| is_chinese(h));
             if let Some(section) = &table.section
                 && !report.sections.contains(section)
@@ -914,6 +933,7 @@ pub fn import(
                     }
                 }
                 operations.push(op);
+                origins.push((input.name.clone(), t + 1, r + 1));
                 report.rows += 1;
             }
             report.tables += 1;
@@ -956,6 +976,34 @@ pub fn import(
             }
         },
     };
+    // The same API with the same actions twice (two editions of one table, one page saved
+    // twice): name both rows, not just an index.
+    let mut seen: std::collections::HashMap<(String, Vec<String>), usize> =
+        std::collections::HashMap::new();
+    for (i, op) in operations.iter().enumerate() {
+        let mut actions: Vec<String> = op
+            .actions
+            .iter()
+            .map(|a| a.action.to_ascii_lowercase())
+            .collect();
+        actions.sort();
+        let key = (slug(&op.method, &op.path), actions);
+        if let Some(&first) = seen.get(&key) {
+            let (f, t, r) = &origins[first];
+            let (file, table, row) = origins[i].clone();
+            return Err(ImportError {
+                file,
+                table: Some(table),
+                row: Some(row),
+                cell: None,
+                message: format!(
+                    "{} is also {f}, table {t}, row {r}, with the same actions: the same permission twice (two editions of one table?)",
+                    op.route()
+                ),
+            });
+        }
+        seen.insert(key, i);
+    }
     assign_ids(&mut operations);
     let doc = CatalogDoc {
         service,
@@ -1054,8 +1102,29 @@ fn read_row(
             format!("\"{}\" is not \"METHOD /path\"", route_cell.main),
         )
     })?;
-    let note = route_cell.note.clone().or(glued_note);
+    if let Some(rest) = &glued_note
+        && split_route(rest).is_some()
+    {
+        return Err((
+            head(Column::Route),
+            format!(
+                "\"{}\" holds two API routes; a permission table has one row per API",
+                route_cell.main
+            ),
+        ));
+    }
+    let note = route_cell
+        .note
+        .clone()
+        .or(glued_note)
+        .map(|n| strip_note_title(&n));
 
+    if row[at(Column::Actions)].text.trim().is_empty() {
+        return Err((
+            head(Column::Actions),
+            "the cell is empty: write 无, N/A or - for an API that needs no action".into(),
+        ));
+    }
     let mut actions: Vec<ActionRequirement> = Vec::new();
     for item in &row[at(Column::Actions)].items {
         let found = split_actions(item, services).map_err(|m| (head(Column::Actions), m))?;

@@ -487,7 +487,7 @@ pub fn compose_report(
     let conditional = |c: &crate::policy::ConditionalAction| {
         let why = match (c.needed_by, zh) {
             (Some(o), false) => format!(" — in the policy because {} needs it", ops[o].id),
-            (Some(o), true) => format!("——因 {} 需要而已包含", ops[o].id),
+            (Some(o), true) => format!("，因 {} 需要而已包含", ops[o].id),
             (None, _) => String::new(),
         };
         format!(
@@ -545,7 +545,7 @@ pub fn compose_report(
         };
         out.push(match zh {
             false => format!("{id} also needs, to work from the console: {actions} — {how}"),
-            true => format!("{id} 在控制台使用时还依赖：{actions}——{how}"),
+            true => format!("{id} 在控制台使用时还依赖：{actions}；{how}"),
         });
     }
     for need in &r.dependencies_included {
@@ -563,7 +563,13 @@ pub fn compose_report(
         if wild > 0 {
             out.push(match zh {
                 false => format!(
-                    "  Warning: {wild} of them are wildcards and grant far more than {id} needs."
+                    "  Warning: {wild} of them {} and grant{} far more than {id} needs.",
+                    if wild == 1 {
+                        "is a wildcard"
+                    } else {
+                        "are wildcards"
+                    },
+                    if wild == 1 { "s" } else { "" }
                 ),
                 true => format!("  警告：其中 {wild} 个是通配符，授予的远多于 {id} 所需。"),
             });
@@ -768,9 +774,17 @@ pub fn operations_table(catalog: &Catalog, indices: &[usize], lang: Lang) -> Str
     }
     out.push_str(pick(
         lang,
-        "SCOPE: P = Project, EP = Enterprise Project\n",
-        "授权范围：P = 项目（Project），EP = 企业项目（Enterprise Project）\n",
+        "SCOPE: P = Project, EP = Enterprise Project",
+        "授权范围：P = 项目（Project），EP = 企业项目（Enterprise Project）",
     ));
+    if indices.iter().any(|&i| ops[i].scopes.is_none()) {
+        out.push_str(pick(
+            lang,
+            ", ? = not documented by the table",
+            "，? = 权限表未说明",
+        ));
+    }
+    out.push('\n');
     out
 }
 
@@ -810,7 +824,7 @@ pub fn detail_label(field: DetailField, lang: Lang) -> &'static str {
         DetailField::Actions => pick(lang, "Actions:", "授权项："),
         DetailField::Scopes => pick(lang, "Scopes:", "授权范围："),
         DetailField::Needs => pick(lang, "Needs:", "前提："),
-        DetailField::DependsOn => pick(lang, "Depends on:", "依赖："),
+        DetailField::DependsOn => pick(lang, "Depends:", "依赖："),
         DetailField::Notes => pick(lang, "Notes:", "备注："),
     }
 }
@@ -928,6 +942,18 @@ pub fn operation_detail(op: &Operation, lang: Lang) -> String {
         out.push_str(&format!("  {}{}\n", pad(label, 10), line.text));
     }
     out
+}
+
+/// `lookup` when the call's route is several permissions.
+pub fn shared_route(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "This route is {count} permissions; the request body says which (compose takes the id):"
+        ),
+        Lang::Zh => {
+            format!("此路由对应 {count} 项权限，由请求体决定是哪一项（compose 请用其 ID）：")
+        }
+    }
 }
 
 /// `lookup`'s list of the other operations a call matches.
@@ -1187,7 +1213,7 @@ fn copied(outcome: &CopyOutcome, what: &str, lang: Lang) -> String {
                 s.push_str(pick(
                     lang,
                     " — warning: over 74 KB, some terminals drop it",
-                    " —— 警告：超过 74 KB，部分终端会丢弃",
+                    "；警告：超过 74 KB，部分终端会丢弃",
                 ));
             }
             s
@@ -1482,6 +1508,12 @@ pub fn import_report(r: &crate::import::ImportReport, service: &str, lang: Lang)
             r.sections.len()
         ),
     };
+    if !r.ignored_columns.is_empty() {
+        out.push_str(&match lang {
+            Lang::En => format!("; columns not read: {}", r.ignored_columns.join(", ")),
+            Lang::Zh => format!("；未读取的列：{}", r.ignored_columns.join("、")),
+        });
+    }
     if r.skipped_tables > 0 {
         out.push_str(&match lang {
             Lang::En if r.skipped_tables == 1 => {

@@ -289,6 +289,7 @@ impl Haystack {
             || op.actions.iter().any(|a| holds(needle_lower, &a.action))
             || holds(needle_lower, &op.method)
             || holds(needle_lower, &op.path)
+            || holds(needle_lower, &op.id)
             || op
                 .description
                 .zh
@@ -525,6 +526,8 @@ impl SearchIndex {
                 }
                 if *field == Field::Any {
                     try_field(&op.method, hl.as_deref_mut().map(|h| &mut h.method));
+                    // The id, as `compose` and the README write it (not highlighted: not shown).
+                    try_field(&op.id, None);
                 }
                 if route {
                     try_field(

@@ -177,6 +177,21 @@ fn closest_ids(catalog: &Catalog, word: &str) -> Vec<String> {
         .collect()
 }
 
+/// The operations a request matches that are equally good: several permissions on one route
+/// (the request body says which), or just the best one.
+pub fn lookup_best(catalog: &Catalog, request: &Request) -> Vec<usize> {
+    let ranked = lookup_ranked(catalog, request);
+    let ops = catalog.operations();
+    let Some((first, best)) = ranked.first() else {
+        return Vec::new();
+    };
+    ranked
+        .iter()
+        .take_while(|(i, s)| s == best && ops[*i].service == ops[*first].service)
+        .map(|&(i, _)| i)
+        .collect()
+}
+
 /// A query that is an API call (`METHOD /path` or `METHOD URL`), as a request; `None` for
 /// anything else, so a search box can look calls up where they are pasted.
 pub fn as_request(query: &str) -> Option<Request> {

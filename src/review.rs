@@ -965,7 +965,9 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
                 }
                 let via_wildcard = needed.iter().any(|a| p.matches(a));
                 let by_explicit_alone = needed.iter().all(|a| by_explicit(a));
-                if via_wildcard && !by_explicit_alone {
+                // Only operations the policy fully allows are granted (a partial one is not).
+                let granted = needed.iter().all(|a| grants.allows(a));
+                if via_wildcard && !by_explicit_alone && granted {
                     extra.push(op.id.clone());
                 }
             }

@@ -167,8 +167,10 @@ impl Request {
     /// when that is one of `services`. Other hosts pick nothing.
     pub fn service_from_host<'a>(&self, services: &[&'a str]) -> Option<&'a str> {
         let host = self.host.as_deref()?.to_ascii_lowercase();
-        let first = host.split('.').next()?;
-        services.iter().copied().find(|s| *s == first)
+        // The service's label, wherever it stands: `ims.cn-north-4…`, and also a bucket's
+        // virtual host `mybucket.obs.cn-north-4…`.
+        host.split('.')
+            .find_map(|label| services.iter().copied().find(|s| *s == label))
     }
 
     /// The path as given, cleaned: `/v2/images/ab12`.

@@ -609,3 +609,64 @@ fn an_existing_policy_becomes_terraform_and_search_takes_api_calls() {
     assert!(out.contains("share-images-batch"), "{out}");
     assert_eq!(out.lines().filter(|l| l.contains(" /")).count(), 1, "{out}");
 }
+
+#[test]
+fn a_route_shared_by_permissions_shows_each_and_hosts_pick_the_service() {
+    use ims_perms::testing::{catalog_json, test_op};
+    let ops = [
+        test_op(
+            "backup-create",
+            "POST",
+            "/v1/{project_id}/backups/action",
+            &["csbs:backup:create"],
+        ),
+        test_op(
+            "backup-restore",
+            "POST",
+            "/v1/{project_id}/backups/action",
+            &["csbs:backup:restore"],
+        ),
+        test_op("list-buckets", "GET", "/", &["obs:bucket:ListAllMyBuckets"]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let csbs = dir.path().join("csbs.json");
+    std::fs::write(&csbs, catalog_json("csbs", &ops[..2])).unwrap();
+    let obs = dir.path().join("obs.json");
+    std::fs::write(&obs, catalog_json("obs", &ops[2..])).unwrap();
+    let (csbs, obs) = (csbs.to_str().unwrap(), obs.to_str().unwrap());
+
+    // Both permissions of the route, in full, not one of them and a footnote.
+    let out = stdout_of(&["--catalog", csbs, "lookup", "POST /v1/p1/backups/action"]);
+    assert!(out.contains("This route is 2 permissions"), "{out}");
+    assert!(
+        out.contains("csbs:backup:create") && out.contains("csbs:backup:restore"),
+        "{out}"
+    );
+
+    // `GET /` is IMS's API versions and OBS's bucket list: the host says which, even a
+    // bucket's virtual host.
+    let out = stdout_of(&[
+        "--catalog",
+        obs,
+        "lookup",
+        "GET https://mybucket.obs.cn-north-4.myhuaweicloud.com/",
+    ]);
+    assert!(out.contains("obs:bucket:ListAllMyBuckets"), "{out}");
+    let out = stdout_of(&[
+        "--catalog",
+        obs,
+        "lookup",
+        "GET https://ims.cn-north-4.myhuaweicloud.com/",
+    ]);
+    assert!(!out.contains("obs:bucket"), "{out}");
+
+    // An id, as compose and the README write it, is found by search.
+    let out = stdout_of(&["--catalog", csbs, "search", "backup-restore"]);
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap_or("")
+            .contains("csbs:backup:restore"),
+        "{out}"
+    );
+}

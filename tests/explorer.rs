@@ -294,7 +294,7 @@ fn help_lists_every_binding_from_the_keymap() {
     let mut a = app(Lang::En);
     keys(&mut a, &["?"]);
     assert_eq!(a.overlay().cloned(), Some(Overlay::Help));
-    let screen = draw(&mut a, 120, 60);
+    let screen = draw(&mut a, 120, 100);
     assert!(screen.contains(" Help "));
     for b in KEYMAP {
         let said = b.describe(Lang::En);
@@ -868,6 +868,13 @@ fn a_pasted_api_call_finds_its_operation() {
         .collect();
     assert_eq!(found, ["create-image"]);
     assert_eq!(a.query_error(), None);
+    // A search typed after the call is searched afresh, not among the call's one result.
+    a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    keys(&mut a, &["tag"]);
+    let mut fresh = app(Lang::En);
+    keys(&mut fresh, &["/", "tag"]);
+    assert!(a.hits().len() > 1);
+    assert_eq!(a.hits(), fresh.hits());
     // Nothing found says so, with the query.
     keys(&mut a, &["<Esc>", "/", "zzzzqqq"]);
     let screen = draw(&mut a, 120, 40);

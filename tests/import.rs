@@ -434,6 +434,21 @@ fn broken_tables_name_the_file_table_row_and_cell() {
             "FILE, table 1, row 1: 6 cells, expected 5 as in the header",
         ),
         (
+            MARKDOWN_2022.replace("|GET /|无|", "|GET /||"),
+            "FILE, table 1, row 3, cell 授权项（Action）: the cell is empty: write 无, N/A or - for an API that needs no action",
+        ),
+        (
+            MARKDOWN_2022.replace("|GET /|无|", "|GET / GET /v2/images|无|"),
+            "FILE, table 1, row 3, cell 对应API接口: \"GET / GET /v2/images\" holds two API routes; a permission table has one row per API",
+        ),
+        (
+            MARKDOWN_2022.replace(
+                "|添加镜像成员（OpenStack原生）|",
+                "|查询版本(OpenStack原生）|GET /|无|√|x|\n|添加镜像成员（OpenStack原生）|",
+            ),
+            "FILE, table 2, row 1: GET / is also FILE, table 1, row 3, with the same actions",
+        ),
+        (
             API_FIRST_4COL.replace("<th><p>授权项</p></th>", "<th><p>说明</p></th>"),
             "FILE, table 1: the header (API | API功能 | 说明 | 授权作用域) has no action (授权项 / Action) column; expected a permission table",
         ),
@@ -620,4 +635,35 @@ fn the_forms_read_field_for_field() {
         let s = op.scopes.unwrap();
         assert!(s.project && s.enterprise_project, "{name}");
     }
+}
+
+#[test]
+fn service_names_in_any_case_note_titles_and_unread_columns() {
+    let text = MARKDOWN_2022
+        .replace("|ims:serverImages:create|√|√|", "|IMS:serverImages:create|√|√|")
+        .replace("action外部文件制作", "action说明：外部文件制作")
+        .replace(
+            "|权限|对应API接口|授权项（Action）|IAM项目（Project）|企业项目（Enterprise Project）|\n|--|--|--|--|--|\n|更新",
+            "|权限|对应API接口|授权项（Action）|IAM项目（Project）|企业项目（Enterprise Project）|备注|\n|--|--|--|--|--|--|\n|更新",
+        )
+        .replace("|√|√|\n|制作镜像", "|√|√|-|\n|制作镜像")
+        .replace("|√|√|\n|查询版本", "|√|√|-|\n|查询版本")
+        .replace("|√|x|\n\n# 镜像共享", "|√|x|-|\n\n# 镜像共享");
+    let (parsed, report) = import_text("table.md", &text, &[]);
+    let create = parsed
+        .operations
+        .iter()
+        .find(|o| o.path == "/v2/cloudimages/action")
+        .unwrap()
+        .clone();
+    // IAM's service names are lower case, whatever the table wrote.
+    assert_eq!(
+        actions(&create),
+        [("ims:serverImages:create".to_string(), None)]
+    );
+    // The note's title is not part of the note.
+    let note = create.prerequisites[0].zh.clone().unwrap();
+    assert!(note.starts_with("外部文件制作"), "{note}");
+    // A column the tool does not read is named, not dropped unsaid.
+    assert!(report.contains("备注"), "{report}");
 }

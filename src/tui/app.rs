@@ -911,7 +911,9 @@ impl App {
             return;
         }
         if let Some(Overlay::Help) = self.overlay {
-            self.help_scroll = (self.help_scroll as isize + delta).max(0) as usize;
+            // Never past the help's last lines (its key table and a few paragraphs).
+            let most = keymap::KEYMAP.len() + 8;
+            self.help_scroll = ((self.help_scroll as isize + delta).max(0) as usize).min(most);
             return;
         }
         let target = (self.cursor as isize + delta).max(0) as usize;
@@ -1017,11 +1019,14 @@ impl App {
         if let Some(request) = crate::resolve::as_request(self.query.text()) {
             self.cancel_search();
             self.query_error = None;
-            let hits = crate::resolve::lookup(&self.catalog, &request)
+            self.hits = crate::resolve::lookup(&self.catalog, &request)
                 .into_iter()
                 .map(|index| Hit { index, score: 0 })
                 .collect();
-            self.show_results(Query::default(), hits);
+            // No parsed query stands for these results: the next one is searched afresh.
+            self.parsed = None;
+            self.cursor = 0;
+            self.scroll = 0;
             return;
         }
         let query = match Query::parse(self.query.text(), &self.catalog.services()) {

@@ -766,7 +766,7 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
                         .needed_by
                         .map(|o| match lang {
                             Lang::En => format!(" — {} needs it", ops[o].id),
-                            Lang::Zh => format!("——{} 需要", ops[o].id),
+                            Lang::Zh => format!("，{} 需要", ops[o].id),
                         })
                         .unwrap_or_default();
                     format!("[{mark}] {} ({}: {cond}){why}", tg.action, op.id)
@@ -932,7 +932,11 @@ fn centered(size: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
-    let area = centered(size, 72, size.height.saturating_sub(4).max(8));
+    let area = centered(
+        size,
+        96.min(size.width.saturating_sub(2)),
+        size.height.saturating_sub(4).max(8),
+    );
     let mut lines: Vec<Line> = Vec::new();
     for b in KEYMAP {
         let modes: Vec<&str> = b.modes.iter().map(|&m| m.name(app.lang)).collect();
@@ -941,7 +945,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
                 crate::text::pad(&b.label(), 14),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
-            Span::raw(crate::text::pad(b.describe(app.lang), 34)),
+            Span::raw(crate::text::pad(b.describe(app.lang), 38)),
             Span::styled(modes.join(", "), theme.dim()),
         ]));
     }
@@ -960,6 +964,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
+            .wrap(Wrap { trim: false })
             .scroll((app.help_scroll.min(u16::MAX as usize) as u16, 0)),
         area,
     );
