@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# What a person waits for in the explorer at N operations (default 100,000), in a real terminal:
+# start to the first full table, and each typed key to its results on screen, typing the queries
+# one key at a time in tmux (160x45) and polling `capture-pane` until the search line shows the
+# typed query and a final count (no `…`). Prints p50/p90/max. Needs tmux and python3.
+# Usage: bench/keys-in-tmux.sh [--builtin]   (--builtin: the built-in catalog instead)
+source "$(dirname "$0")/common.sh"
+need tmux tmux
+need python3 python3
+ARGS=(--no-builtin "${CATALOGS[@]}")
+LABEL="$N operations"
+if [ "${1:-}" = "--builtin" ]; then ARGS=(); LABEL="the built-in catalog"; fi
+exec python3 - "$BIN" "$LABEL" "${ARGS[@]}" <<'PY'
+import re, shlex, subprocess, sys, time
+binary, label, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+sock = f"ims-perms-keys-{time.time_ns()}"
+QUERIES = ["servers delete", "imgupl", "ecs vol att", "删除"]
+def tmux(*a):
+    return subprocess.run(["tmux", "-L", sock, *a], capture_output=True, text=True).stdout
+def search_line():
+    lines = tmux("capture-pane", "-p", "-t", "bench").splitlines()
+    return lines[1] if len(lines) > 1 else ""
+def wait(done, limit=30.0):
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if done(search_line()):
+            return time.perf_counter() - start
+        time.sleep(0.002)
+    raise SystemExit(f"no answer within {limit} s; search line: {search_line()!r}")
+def answered(query):
+    # The query, the cursor, then a count with no `…` after it.
+    def done(line):
+        i = line.find(f"/ {query}▏")
+        if i < 0:
+            return False
+        rest = line[i + len(query) + 3:]
+        return re.match(r"\s+\d+/\d+", rest) is not None and not re.match(r"\s+\d+/\d+ …", rest)
+    return done
+cmd = " ".join(shlex.quote(x) for x in [binary, "--lang", "en", *args])
+start = time.perf_counter()
+tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "160", "-y", "45",
+     "env", "LANG=C.UTF-8", *shlex.split(cmd))
+wait(lambda l: re.search(r"/\s+\d+/\d+", l) is not None)
+first = time.perf_counter() - start
+latencies = []
+try:
+    for q in QUERIES:
+        tmux("send-keys", "-t", "bench", "/")
+        wait(lambda l: "/ ▏" in l)
+        typed = ""
+        for ch in q:
+            typed += ch
+            t0 = time.perf_counter()
+            tmux("send-keys", "-t", "bench", "-l", ch)
+            wait(answered(typed))
+            latencies.append(time.perf_counter() - t0)
+        tmux("send-keys", "-t", "bench", "Escape")
+        wait(lambda l: "/ ▏" not in l and "▏" not in l)
+finally:
+    tmux("kill-server")
+latencies.sort()
+pick = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+print(f"explorer on {label}, tmux 160x45: first full table {first * 1000:.0f} ms")
+print(f"key to results on screen, {len(latencies)} keys over {QUERIES}: "
+      f"p50 {pick(0.5):.0f} ms, p90 {pick(0.9):.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+PY
