@@ -373,16 +373,75 @@ fn read_html_table(table: ElementRef, section: Option<String>) -> RawTable {
     let header = header_row
         .map(|tr| cells_of(&tr).into_iter().map(text_of).collect())
         .unwrap_or_default();
-    let body = rows
-        .iter()
-        .filter(|tr| !in_thead(tr) && Some(tr.id()) != header_row.map(|h| h.id()))
-        .map(|tr| cells_of(tr).into_iter().map(html_cell).collect())
-        .collect();
+    let body = spread_merged_cells(
+        rows.iter()
+            .filter(|tr| !in_thead(tr) && Some(tr.id()) != header_row.map(|h| h.id()))
+            .map(|tr| {
+                cells_of(tr)
+                    .into_iter()
+                    .map(|td| {
+                        let span = |name: &str, most: usize| {
+                            td.value()
+                                .attr(name)
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(1)
+                                .clamp(1, most)
+                        };
+                        // A span past the table's end only reaches the rows that exist; a
+                        // column span is bounded so a hostile page cannot make wide rows.
+                        (
+                            html_cell(td),
+                            span("rowspan", usize::MAX),
+                            span("colspan", 64),
+                        )
+                    })
+                    .collect()
+            })
+            .collect(),
+    );
     RawTable {
         section,
         header,
         rows: body,
     }
+}
+
+/// Rows of (cell, rowspan, colspan) as a plain grid: a merged cell (one permission over two
+/// APIs, one action cell for two rows) is repeated in every row and column it covers.
+fn spread_merged_cells(rows: Vec<Vec<(Cell, usize, usize)>>) -> Vec<Vec<Cell>> {
+    // Per column: the cell still covering it and how many more rows it covers.
+    let mut covering: Vec<Option<(Cell, usize)>> = Vec::new();
+    let mut grid = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut cells = row.into_iter();
+        let mut out: Vec<Cell> = Vec::new();
+        loop {
+            let col = out.len();
+            if let Some(Some((cell, left))) = covering.get_mut(col) {
+                out.push(cell.clone());
+                *left -= 1;
+                if *left == 0 {
+                    covering[col] = None;
+                }
+                continue;
+            }
+            let Some((cell, rowspan, colspan)) = cells.next() else {
+                break;
+            };
+            for _ in 0..colspan {
+                let col = out.len();
+                if rowspan > 1 {
+                    if covering.len() <= col {
+                        covering.resize(col + 1, None);
+                    }
+                    covering[col] = Some((cell.clone(), rowspan - 1));
+                }
+                out.push(cell.clone());
+            }
+        }
+        grid.push(out);
+    }
+    grid
 }
 
 /// `# 镜像共享<a name="…"></a>` → `镜像共享`.

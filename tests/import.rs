@@ -667,3 +667,43 @@ fn service_names_in_any_case_note_titles_and_unread_columns() {
     // A column the tool does not read is named, not dropped unsaid.
     assert!(report.contains("备注"), "{report}");
 }
+
+#[test]
+fn merged_cells_are_read_in_every_row_they_cover() {
+    // One permission over two APIs, and one action cell for both (rowspan), as pages merge them.
+    let html = r#"<table>
+<tr><th>权限</th><th>对应API接口</th><th>授权项</th><th>IAM项目(Project)</th><th>企业项目(Enterprise Project)</th></tr>
+<tr><td rowspan="2">查询镜像</td><td>GET /v2/cloudimages</td><td rowspan="2">ims:images:list</td><td colspan="2">√</td></tr>
+<tr><td>GET /v1/cloudimages/tags</td><td>√</td><td>x</td></tr>
+<tr><td>删除镜像</td><td>DELETE /v2/images/{image_id}</td><td>ims:images:delete</td><td>√</td><td>x</td></tr>
+</table>"#;
+    let (parsed, _) = import_text("merged.html", html, &["--service", "ims"]);
+    // name, route, actions, scopes (project, enterprise project)
+    let got: Vec<String> = parsed
+        .operations
+        .iter()
+        .map(|o| {
+            let scopes = o.scopes.as_ref().unwrap();
+            format!(
+                "{} {} {} {}/{}",
+                o.name.zh.clone().unwrap_or_default(),
+                o.route(),
+                o.actions
+                    .iter()
+                    .map(|a| a.action.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                scopes.project,
+                scopes.enterprise_project
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "查询镜像 GET /v2/cloudimages ims:images:list true/true",
+            "查询镜像 GET /v1/cloudimages/tags ims:images:list true/false",
+            "删除镜像 DELETE /v2/images/{image_id} ims:images:delete true/false",
+        ]
+    );
+}
