@@ -1013,3 +1013,46 @@ fn review_keeps_spelling_asks_before_replacing_and_names_the_role() {
     };
     assert!(text.contains("name        = \"image-readers\""), "{text}");
 }
+
+#[test]
+fn help_scrolls_to_its_last_line_and_no_further_at_any_size() {
+    for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+        let mut a = app(Lang::Zh);
+        keys(&mut a, &["?"]);
+        draw(&mut a, w, h);
+        for _ in 0..40 {
+            keys(&mut a, &["<PgDn>"]);
+        }
+        let screen = draw(&mut a, w, h);
+        // The last line of the help is on screen, just above the box's bottom border.
+        let rows: Vec<&str> = screen.lines().collect();
+        let last = rows
+            .iter()
+            .rposition(|r| r.contains("查找对应操作"))
+            .unwrap();
+        assert!(rows[last + 1].contains("└"), "{w}x{h}:\n{screen}");
+        // One PgUp moves back at once (nothing was scrolled past the end).
+        let before = screen;
+        keys(&mut a, &["<PgUp>"]);
+        assert_ne!(draw(&mut a, w, h), before, "{w}x{h}");
+    }
+}
+
+#[test]
+fn help_modes_that_do_not_fit_go_under_their_column() {
+    let mut a = app(Lang::Zh);
+    keys(&mut a, &["?"]);
+    let screen = draw(&mut a, 80, 120);
+    let rows: Vec<&str> = screen.lines().collect();
+    let esc = rows
+        .iter()
+        .position(|r| r.contains("Esc           取消"))
+        .unwrap();
+    // Display columns, not bytes: the rows hold Chinese text of different lengths before.
+    let column = |row: &str, text: &str| {
+        row.find(text)
+            .map(|at| unicode_width::UnicodeWidthStr::width(&row[..at]))
+    };
+    let modes = column(rows[esc], "文件名").unwrap();
+    assert_eq!(column(rows[esc + 1], "覆盖"), Some(modes), "{screen}");
+}

@@ -235,6 +235,8 @@ struct View {
     /// Lines of the composer's text, and how many the pane shows.
     composer_lines: usize,
     composer_height: usize,
+    /// How far the help scrolls before its last line reaches the bottom of its box.
+    help_max_scroll: usize,
 }
 
 impl App {
@@ -295,6 +297,8 @@ impl App {
         self.view.composer_height = height;
         self.view.composer_max_scroll = lines.saturating_sub(height);
         self.composer_scroll = self.composer_scroll.min(self.view.composer_max_scroll);
+        self.view.help_max_scroll = ui::help_max_scroll(self, size);
+        self.help_scroll = self.help_scroll.min(self.view.help_max_scroll);
         self.keep_cursor_visible();
     }
 
@@ -911,9 +915,9 @@ impl App {
             return;
         }
         if let Some(Overlay::Help) = self.overlay {
-            // Never past the help's last lines (its key table and a few paragraphs).
-            let most = keymap::KEYMAP.len() + 8;
-            self.help_scroll = ((self.help_scroll as isize + delta).max(0) as usize).min(most);
+            // Never past the help's last line at the bottom of its box.
+            self.help_scroll = ((self.help_scroll as isize + delta).max(0) as usize)
+                .min(self.view.help_max_scroll);
             return;
         }
         let target = (self.cursor as isize + delta).max(0) as usize;

@@ -931,23 +931,72 @@ fn centered(size: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
-    let area = centered(
+fn help_area(size: Rect) -> Rect {
+    centered(
         size,
         96.min(size.width.saturating_sub(2)),
         size.height.saturating_sub(4).max(8),
+    )
+}
+
+/// How far the help scrolls at this size: until its last line is at the bottom of the box.
+pub(super) fn help_max_scroll(app: &App, size: Rect) -> usize {
+    let area = help_area(size);
+    help_text(app, Theme { color: false }, area)
+        .line_count(area.width.saturating_sub(2))
+        .saturating_sub(area.height.saturating_sub(2) as usize)
+}
+
+fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
+    let area = help_area(size);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(label(Label::Help, app.lang));
+    clear_for_overlay(frame, area);
+    let top = app.help_scroll.min(u16::MAX as usize) as u16;
+    frame.render_widget(
+        help_text(app, theme, area).block(block).scroll((top, 0)),
+        area,
     );
+}
+
+/// The help: the keymap as a table, then the mouse, scopes and query in a few lines.
+fn help_text(app: &App, theme: Theme, area: Rect) -> Paragraph<'static> {
+    const KEYS: usize = 14;
+    const WHAT: usize = 38;
+    // The modes column's room; its overflow goes on lines of its own, under the column.
+    let room = (area.width.saturating_sub(2) as usize).saturating_sub(KEYS + WHAT);
     let mut lines: Vec<Line> = Vec::new();
     for b in KEYMAP {
-        let modes: Vec<&str> = b.modes.iter().map(|&m| m.name(app.lang)).collect();
+        let mut modes: Vec<String> = vec![String::new()];
+        for (i, m) in b.modes.iter().map(|&m| m.name(app.lang)).enumerate() {
+            let last = modes.last_mut().expect("never empty");
+            // ", " before the mode and room for a "," after it.
+            if i > 0 && room >= 12 && crate::text::width(last) + 3 + crate::text::width(m) > room {
+                last.push(',');
+                modes.push(m.to_string());
+            } else {
+                if i > 0 {
+                    last.push_str(", ");
+                }
+                last.push_str(m);
+            }
+        }
+        let mut modes = modes.into_iter();
         lines.push(Line::from(vec![
             Span::styled(
-                crate::text::pad(&b.label(), 14),
+                crate::text::pad(&b.label(), KEYS),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
-            Span::raw(crate::text::pad(b.describe(app.lang), 38)),
-            Span::styled(modes.join(", "), theme.dim()),
+            Span::raw(crate::text::pad(b.describe(app.lang), WHAT)),
+            Span::styled(modes.next().unwrap_or_default(), theme.dim()),
         ]));
+        for more in modes {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(KEYS + WHAT)),
+                Span::styled(more, theme.dim()),
+            ]));
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(label(Label::Mouse, app.lang)));
@@ -957,17 +1006,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, size: Rect) {
             lines.push(Line::raw(l.to_string()));
         }
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(label(Label::Help, app.lang));
-    clear_for_overlay(frame, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.help_scroll.min(u16::MAX as usize) as u16, 0)),
-        area,
-    );
+    Paragraph::new(lines).wrap(Wrap { trim: false })
 }
 
 fn render_prompt(frame: &mut Frame, size: Rect, title: &str, text: &str) {
