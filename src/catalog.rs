@@ -129,6 +129,17 @@ impl Operation {
         format!("{} {}", self.method, self.path)
     }
 
+    /// Its actions, lower case and sorted: what two operations on one route must differ in.
+    pub fn action_set(&self) -> Vec<String> {
+        let mut actions: Vec<String> = self
+            .actions
+            .iter()
+            .map(|a| a.action.to_ascii_lowercase())
+            .collect();
+        actions.sort();
+        actions
+    }
+
     /// The actions the operation needs when nothing else is said: its unconditional actions, or,
     /// where every action is conditional (quick import), all of them.
     pub fn needed_actions(&self) -> Vec<&str> {
@@ -580,16 +591,7 @@ fn same_route(a: &Operation, b: &Operation) -> bool {
 }
 
 fn same_actions(a: &Operation, b: &Operation) -> bool {
-    let key = |o: &Operation| {
-        let mut v: Vec<String> = o
-            .actions
-            .iter()
-            .map(|x| x.action.to_ascii_lowercase())
-            .collect();
-        v.sort();
-        v
-    };
-    key(a) == key(b)
+    a.action_set() == b.action_set()
 }
 
 fn describe_operation(index: usize, id: Option<&str>) -> String {

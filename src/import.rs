@@ -22,7 +22,7 @@ use crate::catalog::{
     ActionRequirement, CatalogDoc, Operation, ParsedCatalog, Prerequisite, Scopes, Source,
     check_document, is_action_name, is_action_pattern,
 };
-use crate::lang::LocalText;
+use crate::lang::{Lang, LocalText};
 use crate::route::HTTP_METHODS;
 use crate::text::{escape_controls, fold, shorten};
 
@@ -1040,13 +1040,7 @@ pub fn import(
     let mut seen: std::collections::HashMap<(String, Vec<String>), usize> =
         std::collections::HashMap::new();
     for (i, op) in operations.iter().enumerate() {
-        let mut actions: Vec<String> = op
-            .actions
-            .iter()
-            .map(|a| a.action.to_ascii_lowercase())
-            .collect();
-        actions.sort();
-        let key = (slug(&op.method, &op.path), actions);
+        let key = (slug(&op.method, &op.path), op.action_set());
         if let Some(&first) = seen.get(&key) {
             let (f, t, r) = &origins[first];
             let (file, table, row) = origins[i].clone();
@@ -1135,19 +1129,8 @@ fn read_row(
     }
     let at = |c: Column| layout.find(c).expect("checked by the caller");
     let head = |c: Column| Some(layout.header[at(c)].clone());
-    let local = |text: &str| {
-        if chinese {
-            LocalText {
-                zh: Some(text.to_string()),
-                en: None,
-            }
-        } else {
-            LocalText {
-                zh: None,
-                en: Some(text.to_string()),
-            }
-        }
-    };
+    let table_lang = if chinese { Lang::Zh } else { Lang::En };
+    let local = |text: &str| LocalText::only(table_lang, text);
 
     let name = row[at(Column::Name)].joined.trim().to_string();
     if name.is_empty() {
@@ -1319,19 +1302,8 @@ fn read_row(
         name: local(&name),
         method,
         path,
-        section: section.map(|s| {
-            if is_chinese(s) {
-                LocalText {
-                    zh: Some(s.to_string()),
-                    en: None,
-                }
-            } else {
-                LocalText {
-                    zh: None,
-                    en: Some(s.to_string()),
-                }
-            }
-        }),
+        section: section
+            .map(|s| LocalText::only(if is_chinese(s) { Lang::Zh } else { Lang::En }, s)),
         description: LocalText::default(),
         actions,
         dependencies,

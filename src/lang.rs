@@ -56,6 +56,15 @@ impl LocalText {
         }
     }
 
+    /// A text in one language only (an imported table is in one).
+    pub fn only(lang: Lang, text: &str) -> LocalText {
+        let text = Some(text.to_string());
+        match lang {
+            Lang::Zh => LocalText { zh: text, en: None },
+            Lang::En => LocalText { zh: None, en: text },
+        }
+    }
+
     /// The text in `lang`, or in the other language when `lang`'s is missing or empty.
     pub fn get(&self, lang: Lang) -> &str {
         let (first, second) = match lang {
