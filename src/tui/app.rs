@@ -297,8 +297,11 @@ impl App {
         self.view.composer_height = height;
         self.view.composer_max_scroll = lines.saturating_sub(height);
         self.composer_scroll = self.composer_scroll.min(self.view.composer_max_scroll);
-        self.view.help_max_scroll = ui::help_max_scroll(self, size);
-        self.help_scroll = self.help_scroll.min(self.view.help_max_scroll);
+        // Only while the help is open: it is laid out again for it, not on every frame.
+        if self.overlay == Some(Overlay::Help) {
+            self.view.help_max_scroll = ui::help_max_scroll(self, size);
+            self.help_scroll = self.help_scroll.min(self.view.help_max_scroll);
+        }
         self.keep_cursor_visible();
     }
 
