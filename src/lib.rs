@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod export;
+pub mod fuzzy;
 pub mod import;
 pub mod input;
 pub mod lang;

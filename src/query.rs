@@ -8,10 +8,8 @@
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-
 use crate::catalog::{Catalog, Operation};
+use crate::fuzzy::Needle;
 use crate::par;
 use crate::route::HTTP_METHODS;
 use crate::text::{escape_controls, fold};
@@ -46,9 +44,8 @@ pub enum Flag {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
-    /// The needle, folded (full-width forms made half-width), and that lower-cased (for the
-    /// cheap check that comes before skim's scoring).
-    Fuzzy(Field, String, String),
+    /// The needle, folded (full-width forms made half-width).
+    Fuzzy(Field, String),
     /// Upper case.
     Method(String),
     Scope(ScopeFilter),
@@ -140,12 +137,10 @@ impl Query {
 }
 
 fn fuzzy(field: Field, needle: &str) -> Filter {
-    let folded = fold(needle);
-    let lower = folded.chars().map(fold_lower).collect();
-    Filter::Fuzzy(field, folded, lower)
+    Filter::Fuzzy(field, fold(needle))
 }
 
-/// A character folded and lower-cased, as the cheap pre-check compares them.
+/// A character folded and lower-cased, as sections are compared.
 fn fold_lower(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
@@ -161,13 +156,6 @@ fn fold_lower(c: char) -> char {
 /// [`fold_lower`] over a string.
 fn fold_lower_str(s: &str) -> String {
     s.chars().map(fold_lower).collect()
-}
-
-/// Whether `needle_lower`'s characters appear in order in `text` (folded and lower-cased on
-/// the fly). Skim matches a field only if this holds, and this is much cheaper to find out.
-fn holds(needle_lower: &str, text: &str) -> bool {
-    let mut hay = text.chars().map(fold_lower);
-    needle_lower.chars().all(|n| hay.any(|h| h == n))
 }
 
 fn looks_like_action(prefix: &str, value: &str, services: &[&str]) -> bool {
@@ -244,75 +232,187 @@ pub struct Hit {
     pub score: i64,
 }
 
-/// One text of an operation as searched: folded when folding changes it, else the original.
-#[derive(Debug, Clone)]
-struct Folded(Option<Box<str>>);
+/// Where in an operation a searched text is (for highlighting).
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    NameZh,
+    NameEn,
+    Action(usize),
+    Method,
+    /// Searched, not highlighted: the id is not shown in the table.
+    Id,
+    Path,
+}
 
-impl Folded {
-    fn of(text: &str) -> Folded {
-        // ASCII has nothing to fold: most texts, no copy.
-        if text.is_ascii() {
-            return Folded(None);
+/// What an operation does and what it needs first: searched for whole words only, ranked below
+/// a name, action or route.
+fn prose(op: &Operation) -> impl Iterator<Item = &str> {
+    op.description
+        .zh
+        .iter()
+        .chain(op.description.en.iter())
+        .chain(op.prerequisites.iter().flat_map(|p| {
+            p.zh.iter().chain(p.en.iter()).chain(
+                p.permission
+                    .iter()
+                    .flat_map(|t| t.zh.iter().chain(t.en.iter())),
+            )
+        }))
+        .map(String::as_str)
+}
+
+/// Texts, folded (full-width forms made half-width), one after another in one string, each
+/// operation's together: a search reads memory in order instead of chasing hundreds of
+/// thousands of separate strings (at 100,000 operations that was most of its time).
+#[derive(Debug, Default)]
+struct Texts {
+    all: String,
+    /// Where text `k` ends in `all` (it starts where `k - 1` ends).
+    ends: Vec<usize>,
+    /// Each operation's first text (and one past the last operation's last).
+    first: Vec<usize>,
+}
+
+impl Texts {
+    fn push_op<'a>(&mut self, texts: impl Iterator<Item = &'a str>) {
+        self.first.push(self.ends.len());
+        for text in texts {
+            if text.is_ascii() {
+                self.all.push_str(text);
+            } else {
+                self.all.extend(text.chars().map(crate::text::fold_char));
+            }
+            self.ends.push(self.all.len());
         }
-        let folded = fold(text);
-        Folded((folded != text).then(|| folded.into_boxed_str()))
     }
 
-    fn get<'a>(&'a self, original: &'a str) -> &'a str {
-        self.0.as_deref().unwrap_or(original)
+    fn finish(&mut self) {
+        self.first.push(self.ends.len());
+    }
+
+    /// The texts of operation `op`.
+    fn of(&self, op: usize) -> impl Iterator<Item = &str> + Clone {
+        (self.first[op]..self.first[op + 1]).map(move |k| {
+            let start = if k == 0 { 0 } else { self.ends[k - 1] };
+            &self.all[start..self.ends[k]]
+        })
+    }
+
+    /// Built on all cores, a range of operations each, then joined.
+    fn build<'a, I: Iterator<Item = &'a str>>(
+        ops: &'a [Operation],
+        texts: impl Fn(&'a Operation) -> I + Sync,
+    ) -> Texts {
+        let threads = if ops.len() >= PARALLEL_FROM {
+            par::threads(4)
+        } else {
+            1
+        };
+        let parts = par::par_map(&par::ranges(ops.len(), threads), threads, |r| {
+            let mut part = Texts::default();
+            for op in &ops[r.clone()] {
+                part.push_op(texts(op));
+            }
+            part
+        });
+        let mut joined = Texts::default();
+        for part in parts {
+            let (bytes, texts) = (joined.all.len(), joined.ends.len());
+            joined.all.push_str(&part.all);
+            joined.ends.extend(part.ends.iter().map(|e| e + bytes));
+            joined.first.extend(part.first.iter().map(|f| f + texts));
+        }
+        joined.finish();
+        joined
     }
 }
 
-/// The prepared texts of one operation, so each keystroke only matches.
-#[derive(Debug, Clone)]
-struct Haystack {
-    name_zh: Folded,
-    name_en: Folded,
-    actions: Vec<Folded>,
-    path: Folded,
+/// One operation's searched texts: its names (Chinese, English), actions, method, id and
+/// path, in that order, and its prose.
+#[derive(Clone, Copy)]
+struct Hay<'a> {
+    index: &'a SearchIndex,
+    op: usize,
 }
 
-impl Haystack {
-    fn of(op: &Operation) -> Haystack {
-        Haystack {
-            name_zh: Folded::of(op.name.zh.as_deref().unwrap_or("")),
-            name_en: Folded::of(op.name.en.as_deref().unwrap_or("")),
-            actions: op.actions.iter().map(|a| Folded::of(&a.action)).collect(),
-            path: Folded::of(&op.path),
+impl<'a> Hay<'a> {
+    /// Calls `each` with every text a term on `field` searches, folded.
+    fn texts(self, field: Field, mut each: impl FnMut(Slot, &'a str)) {
+        let texts = self.index.fields.of(self.op);
+        let actions = texts.clone().count() - 5;
+        for (k, text) in texts.enumerate() {
+            let slot = match k {
+                0 => Slot::NameZh,
+                1 => Slot::NameEn,
+                k if k < 2 + actions => Slot::Action(k - 2),
+                k if k == 2 + actions => Slot::Method,
+                k if k == 3 + actions => Slot::Id,
+                _ => Slot::Path,
+            };
+            let wanted = match slot {
+                Slot::NameZh | Slot::NameEn => matches!(field, Field::Any | Field::Name),
+                Slot::Action(_) => matches!(field, Field::Any | Field::Action),
+                Slot::Method | Slot::Id => field == Field::Any,
+                Slot::Path => matches!(field, Field::Any | Field::Route),
+            };
+            if wanted {
+                each(slot, text);
+            }
         }
     }
 
-    /// Whether some searched text of `op` holds the needle (see [`holds`]).
-    fn may_match(op: &Operation, needle_lower: &str) -> bool {
-        holds(needle_lower, op.name.zh.as_deref().unwrap_or(""))
-            || holds(needle_lower, op.name.en.as_deref().unwrap_or(""))
-            || op.actions.iter().any(|a| holds(needle_lower, &a.action))
-            || holds(needle_lower, &op.method)
-            || holds(needle_lower, &op.path)
-            || holds(needle_lower, &op.id)
-            || op
-                .description
-                .zh
+    fn prose_has(self, needle: &Needle) -> bool {
+        self.index
+            .prose
+            .of(self.op)
+            .any(|text| needle.found_in(text))
+    }
+}
+
+/// A query's terms, ready to match: fuzzy needles prepared once.
+struct Prepared<'q> {
+    terms: Vec<(bool, PreparedFilter<'q>)>,
+}
+
+enum PreparedFilter<'q> {
+    Fuzzy(Field, Box<Needle>),
+    Exact(&'q Filter),
+}
+
+impl<'q> Prepared<'q> {
+    /// The fuzzy terms that add to the score (negated ones only exclude).
+    fn positive_needles(&self) -> impl Iterator<Item = (Field, &Needle)> {
+        self.terms.iter().filter_map(|(negated, f)| match f {
+            PreparedFilter::Fuzzy(field, needle) if !negated => Some((*field, &**needle)),
+            _ => None,
+        })
+    }
+
+    fn of(query: &'q Query) -> Prepared<'q> {
+        Prepared {
+            terms: query
+                .terms
                 .iter()
-                .chain(op.description.en.iter())
-                .any(|t| holds(needle_lower, t))
-            || op.prerequisites.iter().any(|p| {
-                p.zh.iter()
-                    .chain(p.en.iter())
-                    .chain(
-                        p.permission
-                            .iter()
-                            .flat_map(|t| t.zh.iter().chain(t.en.iter())),
-                    )
-                    .any(|t| holds(needle_lower, t))
-            })
+                .map(|t| {
+                    let f = match &t.filter {
+                        Filter::Fuzzy(field, folded) => {
+                            PreparedFilter::Fuzzy(*field, Box::new(Needle::new(folded)))
+                        }
+                        other => PreparedFilter::Exact(other),
+                    };
+                    (t.negated, f)
+                })
+                .collect(),
+        }
     }
 }
 
 /// A catalog prepared for searching.
 pub struct SearchIndex {
-    haystacks: Vec<Haystack>,
-    matcher: SkimMatcherV2,
+    /// Each operation's names, actions, method, id and path ([`Hay::texts`]).
+    fields: Texts,
+    /// Each operation's prose ([`prose`]).
+    prose: Texts,
 }
 
 /// Added to a fuzzy score when the needle is found unbroken in the field.
@@ -323,268 +423,471 @@ const PROSE_SCORE: i64 = CONTIGUOUS_BONUS / 2;
 /// Below this many candidates one thread is faster than two.
 const PARALLEL_FROM: usize = 8_000;
 
+/// How many candidates [`SearchIndex::rank`] bounds closer at a time, and from how many on it
+/// uses all cores for them.
+const REFINE_BATCH: usize = 2_048;
+const PARALLEL_REFINE_FROM: usize = 512;
+
+/// One match in ranking order: higher scores first, then catalog order.
+type Entry = (i64, std::cmp::Reverse<usize>);
+
+/// A match not yet scored, by the highest score it could have; `true` once that bound is the
+/// close one ([`Needle::close_bound`]).
+type Bounded = (i64, std::cmp::Reverse<usize>, bool);
+
+/// A query's matches, ranked as far as asked ([`SearchIndex::rank`]). Finding the matches is
+/// cheap (skim's own first test, done without skim); scoring them with skim is not, so they
+/// are scored best bound first and only until the next one to show is known: the first
+/// screenful of 100,000 matches costs a few hundred skim calls, not 300,000.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// The best matches, in order, with their scores.
+    ranked: Vec<Hit>,
+    /// Scored, not yet known to come next.
+    scored: std::collections::BinaryHeap<Entry>,
+    /// Not yet scored, by the highest score each could have.
+    bounded: std::collections::BinaryHeap<Bounded>,
+    /// The query they answer (to score more); `None` when they came from elsewhere.
+    query: Option<Query>,
+    /// Every match, in catalog order.
+    matched: Vec<usize>,
+    /// Each match's bound for each term (`query.terms.len()` a match), so that a query that
+    /// only grows works out only the terms that changed.
+    term_bounds: Vec<i64>,
+}
+
+impl Results {
+    /// Results already in their order (a looked-up API call's operations).
+    pub fn from_hits(hits: Vec<Hit>) -> Results {
+        let mut matched: Vec<usize> = hits.iter().map(|h| h.index).collect();
+        matched.sort_unstable();
+        Results {
+            ranked: hits,
+            matched,
+            ..Results::default()
+        }
+    }
+
+    /// How many operations matched.
+    pub fn len(&self) -> usize {
+        self.ranked.len() + self.scored.len() + self.bounded.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The best matches in order, as many as ranked so far.
+    pub fn ranked(&self) -> &[Hit] {
+        &self.ranked
+    }
+
+    #[doc(hidden)]
+    pub fn scored_count(&self) -> usize {
+        self.ranked.len() + self.scored.len()
+    }
+
+    pub fn is_fully_ranked(&self) -> bool {
+        self.ranked.len() == self.len()
+    }
+
+    /// Every matching operation (catalog indices, in catalog order).
+    pub fn indices(&self) -> &[usize] {
+        &self.matched
+    }
+
+    /// All hits, best first.
+    pub fn into_hits(self) -> Vec<Hit> {
+        debug_assert!(self.is_fully_ranked());
+        self.ranked
+    }
+}
+
 impl SearchIndex {
     pub fn new(catalog: &Catalog) -> SearchIndex {
         let ops = catalog.operations();
-        let threads = if ops.len() >= PARALLEL_FROM {
-            par::threads(4)
-        } else {
-            1
-        };
-        let haystacks = par::par_map(&par::ranges(ops.len(), threads), threads, |r| {
-            ops[r.clone()].iter().map(Haystack::of).collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+        let fields = Texts::build(ops, |op| {
+            [
+                op.name.zh.as_deref().unwrap_or(""),
+                op.name.en.as_deref().unwrap_or(""),
+            ]
+            .into_iter()
+            .chain(op.actions.iter().map(|a| a.action.as_str()))
+            .chain([op.method.as_str(), op.id.as_str(), op.path.as_str()])
+        });
         SearchIndex {
-            haystacks,
-            matcher: SkimMatcherV2::default(),
+            fields,
+            prose: Texts::build(ops, prose),
         }
+    }
+
+    fn hay(&self, op: usize) -> Hay<'_> {
+        Hay { index: self, op }
     }
 
     /// Every operation matching all terms, best score first, ties in catalog order. The empty
     /// query gives every operation in catalog order.
     pub fn search(&self, catalog: &Catalog, query: &Query) -> Vec<Hit> {
-        self.rank(catalog, query, None, None)
-            .expect("not cancellable")
+        self.search_all(catalog, query, None)
     }
 
-    /// [`SearchIndex::search`] among `candidates` only (catalog indices in catalog order): when a
-    /// query only grows, its matches are among the previous query's.
-    pub fn search_within(
+    /// [`SearchIndex::search`] among the matches of a query `query` narrows (see
+    /// [`Query::narrows`]): the same results, found sooner.
+    pub fn search_within(&self, catalog: &Catalog, query: &Query, previous: &Results) -> Vec<Hit> {
+        self.search_all(catalog, query, Some(previous))
+    }
+
+    fn search_all(&self, catalog: &Catalog, query: &Query, previous: Option<&Results>) -> Vec<Hit> {
+        let mut results = self
+            .matches(catalog, query, previous, None)
+            .expect("not cancellable");
+        self.rank(catalog, &mut results, usize::MAX);
+        results.into_hits()
+    }
+
+    /// The operations matching `query`, not yet ranked; `None` when `cancel` was set meanwhile
+    /// (the explorer drops a search the user has typed past). With `previous`, the results of a
+    /// query that `query` narrows, only those are looked at, and only the terms that changed.
+    pub fn matches(
         &self,
         catalog: &Catalog,
         query: &Query,
-        candidates: &[usize],
-    ) -> Vec<Hit> {
-        self.rank(catalog, query, Some(candidates), None)
-            .expect("not cancellable")
-    }
-
-    /// [`SearchIndex::search`] or [`SearchIndex::search_within`] that gives up (`None`) soon
-    /// after `cancel` is set: the explorer drops a search the user has typed past.
-    pub fn search_cancellable(
-        &self,
-        catalog: &Catalog,
-        query: &Query,
-        candidates: Option<&[usize]>,
-        cancel: &AtomicBool,
-    ) -> Option<Vec<Hit>> {
-        self.rank(catalog, query, candidates, Some(cancel))
-    }
-
-    fn rank(
-        &self,
-        catalog: &Catalog,
-        query: &Query,
-        candidates: Option<&[usize]>,
+        previous: Option<&Results>,
         cancel: Option<&AtomicBool>,
-    ) -> Option<Vec<Hit>> {
+    ) -> Option<Results> {
         let ops = catalog.operations();
-        let needles: Vec<Option<&str>> = query
-            .terms
-            .iter()
-            .map(|t| match &t.filter {
-                Filter::Fuzzy(_, _, lower) if !t.negated => Some(lower.as_str()),
-                _ => None,
-            })
-            .collect();
-        let one = |index: usize| -> Option<Hit> {
-            let hay = &self.haystacks[index];
-            if needles
+        let prepared = Prepared::of(query);
+        let terms = query.terms.len();
+        // The leading terms the previous query had too: their bounds are known.
+        let previous = previous.and_then(|p| {
+            let old = p.query.as_ref()?;
+            debug_assert!(query.narrows(old), "{query:?} does not narrow {old:?}");
+            let same = old
+                .terms
                 .iter()
-                .flatten()
-                .any(|n| !Haystack::may_match(&ops[index], n))
-            {
-                return None;
-            }
-            self.score(&ops[index], hay, query)
-                .map(|score| Hit { index, score })
-        };
-        let total = candidates.map_or(ops.len(), <[usize]>::len);
-        let at = |k: usize| candidates.map_or(k, |c| c[k]);
+                .zip(&query.terms)
+                .take_while(|(a, b)| a == b);
+            Some((p, old.terms.len(), same.count()))
+        });
+        let known = previous.map_or(0, |(_, _, same)| same);
+        let total = previous.map_or(ops.len(), |(p, _, _)| p.matched.len());
         let threads = if total >= PARALLEL_FROM {
             par::threads(4)
         } else {
             1
         };
         let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-        let run = |range: &std::ops::Range<usize>| -> Option<Vec<Hit>> {
-            let mut out = Vec::new();
+        let run = |range: &std::ops::Range<usize>| -> Option<(Vec<usize>, Vec<i64>)> {
+            let (mut matched, mut bounds) = (Vec::new(), Vec::new());
             for k in range.clone() {
                 if k % 1024 == 0 && cancelled() {
                     return None;
                 }
-                if let Some(hit) = one(at(k)) {
-                    out.push(hit);
+                let (index, old) = match previous {
+                    Some((p, width, _)) => (p.matched[k], &p.term_bounds[k * width..][..known]),
+                    None => (k, &[][..]),
+                };
+                let start = bounds.len();
+                bounds.extend_from_slice(old);
+                let (op, hay) = (&ops[index], self.hay(index));
+                let all =
+                    prepared.terms[known..]
+                        .iter()
+                        .all(|term| match term_bound(op, hay, term) {
+                            Some(b) => {
+                                bounds.push(b);
+                                true
+                            }
+                            None => false,
+                        });
+                if all {
+                    matched.push(index);
+                } else {
+                    bounds.truncate(start);
                 }
             }
-            Some(out)
+            Some((matched, bounds))
         };
-        let mut hits: Vec<Hit> = Vec::new();
-        for part in par::par_map(&par::ranges(total, threads), threads, run) {
-            hits.extend(part?);
+        let mut matched = Vec::with_capacity(total);
+        let mut term_bounds = Vec::with_capacity(total * terms);
+        // In many pieces: a core busy with something else (the terminal) then holds back only
+        // its piece, the other core takes the rest.
+        for part in par::par_map(&par::ranges(total, threads * 8), threads, run) {
+            let (m, b) = part?;
+            matched.extend(m);
+            term_bounds.extend(b);
         }
         if cancelled() {
             return None;
         }
-        // Best first; equal scores keep catalog order.
-        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
-        Some(hits)
+        let bounded: Vec<Bounded> = matched
+            .iter()
+            .enumerate()
+            .map(|(k, &index)| {
+                let bound = term_bounds[k * terms..][..terms].iter().sum();
+                (bound, std::cmp::Reverse(index), false)
+            })
+            .collect();
+        Some(Results {
+            bounded: bounded.into(),
+            query: Some(query.clone()),
+            matched,
+            term_bounds,
+            ..Results::default()
+        })
     }
 
-    /// The score of an operation for the query, or `None` when a term does not match.
-    fn score(&self, op: &Operation, hay: &Haystack, query: &Query) -> Option<i64> {
-        let mut score = 0i64;
-        for term in &query.terms {
-            match (self.match_filter(op, hay, &term.filter, None), term.negated) {
-                (Some(s), false) => score += s,
-                (None, true) => {}
-                _ => return None,
+    /// Ranks `results` until their best `upto` are known (all of them for `usize::MAX`).
+    pub fn rank(&self, catalog: &Catalog, results: &mut Results, upto: usize) {
+        let upto = upto.min(results.len());
+        if results.ranked.len() >= upto {
+            return;
+        }
+        let Some(query) = results.query.clone() else {
+            return;
+        };
+        debug_assert_eq!(
+            catalog.len() + 1,
+            self.fields.first.len(),
+            "another catalog"
+        );
+        let prepared = Prepared::of(&query);
+        let score = |index: usize| self.score(self.hay(index), &prepared);
+        if upto == results.len() && results.bounded.len() >= PARALLEL_FROM {
+            // Everything: score the rest on all cores, then sort.
+            let rest = std::mem::take(&mut results.bounded).into_vec();
+            let threads = par::threads(4);
+            let scored = par::par_map(&par::ranges(rest.len(), threads), threads, |r| {
+                rest[r.clone()]
+                    .iter()
+                    .map(|&(_, i, _)| (score(i.0), i))
+                    .collect::<Vec<Entry>>()
+            });
+            results.scored.extend(scored.into_iter().flatten());
+        }
+        while results.ranked.len() < upto {
+            // The best scored match comes next unless an unscored one could still beat it.
+            let next_bounded = results.bounded.peek().copied();
+            match (results.scored.peek().copied(), next_bounded) {
+                (best, Some((bound, index, true))) if best.is_none_or(|b| (bound, index) > b) => {
+                    results.bounded.pop();
+                    let s = score(index.0);
+                    debug_assert!(s <= bound, "{s} above its bound {bound}");
+                    results.scored.push((s, index));
+                }
+                (best, Some((bound, index, false))) if best.is_none_or(|b| (bound, index) > b) => {
+                    // First a closer bound: most candidates fall behind with it, unscored. Many
+                    // alike candidates at once are bounded on all cores.
+                    let mut batch = Vec::new();
+                    while let Some(&(bound, index, false)) = results.bounded.peek() {
+                        if batch.len() == REFINE_BATCH || best.is_some_and(|b| (bound, index) <= b)
+                        {
+                            break;
+                        }
+                        results.bounded.pop();
+                        batch.push((bound, index));
+                    }
+                    let refine = |part: &[(i64, std::cmp::Reverse<usize>)]| -> Vec<Bounded> {
+                        part.iter()
+                            .map(|&(bound, index)| {
+                                let i = index.0;
+                                let closer = self.close_bound(self.hay(i), &prepared);
+                                debug_assert!(closer <= bound, "{closer} above {bound}");
+                                (closer, index, true)
+                            })
+                            .collect()
+                    };
+                    if batch.len() >= PARALLEL_REFINE_FROM {
+                        let threads = par::threads(4);
+                        let chunk = batch.len().div_ceil(threads);
+                        let parts: Vec<&[_]> = batch.chunks(chunk).collect();
+                        for part in par::par_map(&parts, threads, |p| refine(p)) {
+                            results.bounded.extend(part);
+                        }
+                    } else {
+                        results.bounded.extend(refine(&batch));
+                    }
+                }
+                (Some(best), _) => {
+                    results.scored.pop();
+                    results.ranked.push(Hit {
+                        index: best.1.0,
+                        score: best.0,
+                    });
+                }
+                (None, _) => break,
             }
         }
-        Some(score)
+    }
+
+    /// The close bound of an operation that matches: for each positive fuzzy term, its best
+    /// text's [`Needle::close_bound`], or a word in the prose.
+    fn close_bound(&self, hay: Hay, prepared: &Prepared) -> i64 {
+        let mut total = 0;
+        let mut found = Vec::new();
+        for (field, needle) in prepared.positive_needles() {
+            matched_texts(hay, field, needle, &mut found);
+            let mut best: Option<i64> = None;
+            for &(loose, contiguous, text) in &found {
+                if best.is_some_and(|b| b >= loose) {
+                    break;
+                }
+                let close = needle.close_bound(text) + contiguous_bonus(contiguous);
+                best = Some(best.map_or(close, |b| b.max(close)));
+            }
+            if field == Field::Any && best.is_none_or(|b| b < PROSE_SCORE) && hay.prose_has(needle)
+            {
+                best = Some(PROSE_SCORE);
+            }
+            total += best.unwrap_or(0);
+        }
+        total
+    }
+
+    /// The score of an operation that matches (see [`SearchIndex::bound`]): each positive
+    /// fuzzy term's best text, asking skim about texts in the order of their bounds and only
+    /// while one could still beat the best so far.
+    fn score(&self, hay: Hay, prepared: &Prepared) -> i64 {
+        let mut total = 0;
+        let mut found = Vec::new();
+        for (field, needle) in prepared.positive_needles() {
+            matched_texts(hay, field, needle, &mut found);
+            let mut best: Option<i64> = None;
+            for &(loose, contiguous, text) in &found {
+                if best.is_some_and(|b| b >= loose) {
+                    break;
+                }
+                let bonus = contiguous_bonus(contiguous);
+                if best.is_some_and(|b| b >= needle.close_bound(text) + bonus) {
+                    continue;
+                }
+                if let Some(s) = crate::fuzzy::score(text, needle) {
+                    let s = s + bonus;
+                    best = Some(best.map_or(s, |b| b.max(s)));
+                }
+            }
+            // What the operation does and what it needs first (`obs` finds the operations
+            // needing OBS permissions): ranked below the word in a name, action or route,
+            // above letters scattered through one.
+            if field == Field::Any && best.is_none_or(|b| b < PROSE_SCORE) && hay.prose_has(needle)
+            {
+                best = Some(PROSE_SCORE);
+            }
+            total += best.unwrap_or(0);
+        }
+        total
     }
 
     /// The characters to highlight in one operation for the query (positive terms only).
     pub fn highlights(&self, catalog: &Catalog, query: &Query, index: usize) -> Highlights {
         let op = &catalog.operations()[index];
-        let hay = &self.haystacks[index];
+        let hay = self.hay(index);
         let mut all = Highlights {
             actions: vec![Vec::new(); op.actions.len()],
             ..Highlights::default()
         };
-        for term in query.terms.iter().filter(|t| !t.negated) {
-            let mut hl = Highlights {
-                actions: vec![Vec::new(); op.actions.len()],
-                ..Highlights::default()
-            };
-            if self
-                .match_filter(op, hay, &term.filter, Some(&mut hl))
-                .is_some()
-            {
-                Highlights::merge(&mut all.name_zh, &hl.name_zh);
-                Highlights::merge(&mut all.name_en, &hl.name_en);
-                Highlights::merge(&mut all.method, &hl.method);
-                Highlights::merge(&mut all.path, &hl.path);
-                for (t, m) in all.actions.iter_mut().zip(&hl.actions) {
-                    Highlights::merge(t, m);
+        let prepared = Prepared::of(query);
+        for (negated, filter) in &prepared.terms {
+            if *negated {
+                continue;
+            }
+            match filter {
+                PreparedFilter::Fuzzy(field, needle) => hay.texts(*field, |slot, text| {
+                    if needle.probe(text).is_none() {
+                        return;
+                    }
+                    let Some((_, positions)) = crate::fuzzy::positions(text, needle) else {
+                        return;
+                    };
+                    let target = match slot {
+                        Slot::NameZh => &mut all.name_zh,
+                        Slot::NameEn => &mut all.name_en,
+                        Slot::Action(k) => &mut all.actions[k],
+                        Slot::Method => &mut all.method,
+                        Slot::Path => &mut all.path,
+                        Slot::Id => return,
+                    };
+                    Highlights::merge(target, &positions);
+                }),
+                PreparedFilter::Exact(Filter::Method(verb)) if op.method == *verb => {
+                    all.method = (0..op.method.chars().count()).collect();
                 }
+                PreparedFilter::Exact(_) => {}
             }
         }
         all
     }
+}
 
-    /// The term's score when it matches; with `hl`, also what it matched.
-    fn match_filter(
-        &self,
-        op: &Operation,
-        hay: &Haystack,
-        filter: &Filter,
-        mut hl: Option<&mut Highlights>,
-    ) -> Option<i64> {
-        match filter {
-            Filter::Fuzzy(field, needle, needle_lower) => {
-                let mut best: Option<i64> = None;
-                // A field that does not hold the needle is not worth skim's time.
-                let mut try_field = |text: &str, out: Option<&mut Vec<usize>>| {
-                    if !holds(needle_lower, text) {
-                        return;
-                    }
-                    let found = match out {
-                        Some(out) => self.matcher.fuzzy_indices(text, needle).map(|(s, p)| {
-                            *out = p;
-                            s
-                        }),
-                        None => self.matcher.fuzzy_match(text, needle),
-                    };
-                    if let Some(mut s) = found {
-                        // The word itself in a name, action or route ranks above letters
-                        // scattered through another field ("share" in ims:images:share, not
-                        // s…h…a…r…e across "Creating a Full-ECS Image").
-                        if fold_lower_str(text).contains(needle_lower.as_str()) {
-                            s += CONTIGUOUS_BONUS;
-                        }
-                        best = Some(best.map_or(s, |b| b.max(s)));
-                    }
-                };
-                let names = matches!(field, Field::Any | Field::Name);
-                let actions = matches!(field, Field::Any | Field::Action);
-                let route = matches!(field, Field::Any | Field::Route);
-                if names {
-                    let zh = hay.name_zh.get(op.name.zh.as_deref().unwrap_or(""));
-                    try_field(zh, hl.as_deref_mut().map(|h| &mut h.name_zh));
-                    let en = hay.name_en.get(op.name.en.as_deref().unwrap_or(""));
-                    try_field(en, hl.as_deref_mut().map(|h| &mut h.name_en));
+/// The highest score a term can add to `op`'s, or `None` when it excludes `op`: exactly skim's
+/// verdict, without skim. Terms that only filter (and negated ones) add 0.
+fn term_bound(op: &Operation, hay: Hay, (negated, filter): &(bool, PreparedFilter)) -> Option<i64> {
+    let found = match filter {
+        PreparedFilter::Exact(filter) => exact_match(op, filter).then_some(0),
+        PreparedFilter::Fuzzy(field, needle) => {
+            let mut best: Option<i64> = None;
+            hay.texts(*field, |_, text| {
+                if let Some(p) = needle.probe(text) {
+                    let b = p.bound + contiguous_bonus(p.contiguous);
+                    best = Some(best.map_or(b, |x| x.max(b)));
                 }
-                if actions {
-                    for (k, (folded, a)) in hay.actions.iter().zip(&op.actions).enumerate() {
-                        let out = hl.as_deref_mut().map(|h| &mut h.actions[k]);
-                        try_field(folded.get(&a.action), out);
-                    }
-                }
-                if *field == Field::Any {
-                    try_field(&op.method, hl.as_deref_mut().map(|h| &mut h.method));
-                    // The id, as `compose` and the README write it (not highlighted: not shown).
-                    try_field(&op.id, None);
-                }
-                if route {
-                    try_field(
-                        hay.path.get(&op.path),
-                        hl.as_deref_mut().map(|h| &mut h.path),
-                    );
-                }
-                // What the operation does and what it needs first (`obs` finds the operations
-                // needing OBS permissions): ranked below the word in a name, action or route,
-                // above letters scattered through one.
-                if *field == Field::Any && best.is_none_or(|b| b < CONTIGUOUS_BONUS) {
-                    let prose = op
-                        .description
-                        .zh
-                        .iter()
-                        .chain(op.description.en.iter())
-                        .chain(op.prerequisites.iter().flat_map(|p| {
-                            p.zh.iter().chain(p.en.iter()).chain(
-                                p.permission
-                                    .iter()
-                                    .flat_map(|t| t.zh.iter().chain(t.en.iter())),
-                            )
-                        }));
-                    for text in prose {
-                        if fold_lower_str(text).contains(needle_lower.as_str()) {
-                            best = Some(best.map_or(PROSE_SCORE, |b| b.max(PROSE_SCORE)));
-                        }
-                    }
-                }
-                best
+            });
+            match best {
+                None => (*field == Field::Any && hay.prose_has(needle)).then_some(PROSE_SCORE),
+                // Perhaps a word in the prose: at most that.
+                Some(b) if *field == Field::Any => Some(b.max(PROSE_SCORE)),
+                some => some,
             }
-            Filter::Method(verb) => (op.method == *verb).then(|| {
-                if let Some(h) = hl {
-                    h.method = (0..op.method.chars().count()).collect();
-                }
-                0
-            }),
-            Filter::Scope(ScopeFilter::Project) => {
-                op.scopes.is_some_and(|s| s.project).then_some(0)
-            }
-            Filter::Scope(ScopeFilter::EnterpriseProject) => {
-                op.scopes.is_some_and(|s| s.enterprise_project).then_some(0)
-            }
-            Filter::Service(name) => (op.service.eq_ignore_ascii_case(name)).then_some(0),
-            Filter::Section(part) => op
-                .section
-                .as_ref()
-                .is_some_and(|s| {
-                    [s.zh.as_deref(), s.en.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .any(|t| fold_lower_str(t).contains(part.as_str()))
-                })
-                .then_some(0),
-            Filter::Is(Flag::Deprecated) => op.deprecated.then_some(0),
-            Filter::Is(Flag::Native) => op.openstack_native.then_some(0),
         }
+    };
+    match (found, negated) {
+        (Some(b), false) => Some(b),
+        (None, true) => Some(0),
+        _ => None,
+    }
+}
+
+/// The word itself in a name, action or route ranks above letters scattered through another
+/// field ("share" in ims:images:share, not s…h…a…r…e across "Creating a Full-ECS Image").
+fn contiguous_bonus(contiguous: bool) -> i64 {
+    if contiguous { CONTIGUOUS_BONUS } else { 0 }
+}
+
+/// The texts of `op` a term on `field` matches, highest [`crate::fuzzy::Probe::bound`] first (with the
+/// bonus for the needle unbroken), each with whether it is unbroken.
+fn matched_texts<'a>(
+    hay: Hay<'a>,
+    field: Field,
+    needle: &Needle,
+    found: &mut Vec<(i64, bool, &'a str)>,
+) {
+    found.clear();
+    hay.texts(field, |_, text| {
+        if let Some(p) = needle.probe(text) {
+            found.push((p.bound + contiguous_bonus(p.contiguous), p.contiguous, text));
+        }
+    });
+    found.sort_unstable_by_key(|f| std::cmp::Reverse(f.0));
+}
+
+/// Whether an exact (non-fuzzy) filter holds for `op`.
+fn exact_match(op: &Operation, filter: &Filter) -> bool {
+    match filter {
+        Filter::Fuzzy(..) => unreachable!("fuzzy terms are matched by their needle"),
+        Filter::Method(verb) => op.method == *verb,
+        Filter::Scope(ScopeFilter::Project) => op.scopes.is_some_and(|s| s.project),
+        Filter::Scope(ScopeFilter::EnterpriseProject) => {
+            op.scopes.is_some_and(|s| s.enterprise_project)
+        }
+        Filter::Service(name) => op.service.eq_ignore_ascii_case(name),
+        Filter::Section(part) => op.section.as_ref().is_some_and(|s| {
+            [s.zh.as_deref(), s.en.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|t| fold_lower_str(t).contains(part.as_str()))
+        }),
+        Filter::Is(Flag::Deprecated) => op.deprecated,
+        Filter::Is(Flag::Native) => op.openstack_native,
     }
 }
 
@@ -605,7 +908,7 @@ impl Query {
                 && !old.negated
                 && !new.negated
                 && matches!((&old.filter, &new.filter),
-                    (Filter::Fuzzy(f1, a, _), Filter::Fuzzy(f2, b, _)) if f1 == f2 && b.starts_with(a.as_str()));
+                    (Filter::Fuzzy(f1, a), Filter::Fuzzy(f2, b)) if f1 == f2 && b.starts_with(a.as_str()));
             if !extended {
                 return false;
             }
@@ -803,15 +1106,60 @@ mod tests {
         let index = SearchIndex::new(&c);
         let svc: Vec<&str> = c.services();
         let mut previous = Query::parse("", &svc).unwrap();
-        let mut hits = index.search(&c, &previous);
-        for typed in ["d", "de", "del", "dele", "delete", "delete v", "delete vo"] {
+        let mut results = index.matches(&c, &previous, None, None).unwrap();
+        for typed in [
+            "d",
+            "de",
+            "del",
+            "dele",
+            "delete",
+            "delete v",
+            "delete vo",
+            "delete vo -x",
+        ] {
             let query = Query::parse(typed, &svc).unwrap();
             assert!(query.narrows(&previous));
-            let mut candidates: Vec<usize> = hits.iter().map(|h| h.index).collect();
-            candidates.sort_unstable();
-            hits = index.search_within(&c, &query, &candidates);
+            let hits = index.search_within(&c, &query, &results);
             assert_eq!(hits, index.search(&c, &query), "{typed}");
+            results = index.matches(&c, &query, Some(&results), None).unwrap();
+            assert_eq!(results.len(), hits.len());
             previous = query;
+        }
+    }
+
+    #[test]
+    fn ranking_by_bounds_is_the_full_ranking() {
+        // Scoring only what can reach the top gives what scoring everything and sorting gives,
+        // at any depth, for words, letters scattered, several terms, prose and Chinese (9,000
+        // operations: everything is scored on all cores, the first rows by bounds).
+        let c = crate::synthetic::catalog(9000);
+        let index = SearchIndex::new(&c);
+        let svc = c.services();
+        for text in [
+            "s", "se", "servers", "srv dl", "im", "ecs vol att", "删除", "查询 1", "delete -vol",
+            "a:list", "synthetic", "Server", "zzz",
+        ] {
+            let query = Query::parse(text, &svc).unwrap();
+            let prepared = Prepared::of(&query);
+            let mut everything: Vec<Hit> = index
+                .matches(&c, &query, None, None)
+                .unwrap()
+                .indices()
+                .iter()
+                .map(|&i| Hit {
+                    index: i,
+                    score: index.score(index.hay(i), &prepared),
+                })
+                .collect();
+            everything.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+            assert_eq!(index.search(&c, &query), everything, "{text}");
+            for depth in [1, 7, 64] {
+                let mut results = index.matches(&c, &query, None, None).unwrap();
+                index.rank(&c, &mut results, depth);
+                let n = depth.min(everything.len());
+                assert_eq!(results.ranked(), &everything[..n], "{text} to {depth}");
+                assert_eq!(results.len(), everything.len());
+            }
         }
     }
 

@@ -18,7 +18,7 @@ use crate::export::{self, ExportFormat};
 use crate::lang::Lang;
 use crate::policy::{ComposeOptions, Composition, compose};
 use crate::present::{CopyOutcome, Notice};
-use crate::query::{Highlights, Hit, Query, SearchIndex};
+use crate::query::{Highlights, Hit, Query, Results, SearchIndex};
 use crate::review::{Review, Status, explain};
 use crate::tui::field::TextField;
 use crate::tui::keymap::{self, Command, Mode};
@@ -39,11 +39,15 @@ const RECENT_QUERIES: usize = 8;
 /// a key press should).
 pub const BACKGROUND_SEARCH_FROM: usize = 20_000;
 
+/// How many of a background search's matches it ranks before answering: a tall screenful and
+/// some; the rest are ranked as the table is scrolled to them.
+const RANKED_FIRST: usize = 64;
+
 /// A search running on another thread.
 struct PendingSearch {
     query: Query,
     cancel: Arc<AtomicBool>,
-    results: mpsc::Receiver<Option<Vec<Hit>>>,
+    results: mpsc::Receiver<Option<Arc<Results>>>,
 }
 
 /// Everything the model takes.
@@ -186,16 +190,19 @@ pub struct App {
     index: Arc<SearchIndex>,
     /// A search running on another thread, for catalogs too large to search between two keys.
     pending: Option<PendingSearch>,
-    /// The query `hits` answer (the last one that parsed); `None` before the first search.
+    /// The query `results` answer (the last one that parsed); `None` before the first search.
     parsed: Option<Query>,
     /// Recent queries and their results, newest last, so Backspace is instant.
-    recent: VecDeque<(Query, Vec<Hit>)>,
+    recent: VecDeque<(Query, Arc<Results>)>,
     pub(super) lang: Lang,
     pub(super) query: TextField,
     /// Why the query cannot be read; the previous results stay.
     pub(super) query_error: Option<String>,
-    pub(super) hits: Vec<Hit>,
-    /// Highlighted row, an index into `hits`.
+    /// The matches, ranked as far as the table has been shown ([`App::rank_shown`]).
+    /// Shared with the recent queries and a background search narrowing them; copied only
+    /// when ranked further while shared.
+    pub(super) results: Arc<Results>,
+    /// Highlighted row, an index into the ranked matches.
     pub(super) cursor: usize,
     /// First visible row of the table.
     pub(super) scroll: usize,
@@ -252,7 +259,7 @@ impl App {
             lang,
             query: TextField::default(),
             query_error: None,
-            hits: Vec::new(),
+            results: Arc::default(),
             cursor: 0,
             scroll: 0,
             selected: Vec::new(),
@@ -319,8 +326,14 @@ impl App {
     pub fn query_error(&self) -> Option<&str> {
         self.query_error.as_deref()
     }
+    /// The matches ranked so far, best first: at least every row shown and the highlighted one.
     pub fn hits(&self) -> &[Hit] {
-        &self.hits
+        self.results.ranked()
+    }
+
+    /// How many operations match the query.
+    pub fn match_count(&self) -> usize {
+        self.results.len()
     }
     pub fn cursor(&self) -> usize {
         self.cursor
@@ -383,7 +396,7 @@ impl App {
 
     /// The operation under the highlight.
     pub fn current(&self) -> Option<usize> {
-        self.hits.get(self.cursor).map(|h| h.index)
+        self.results.ranked().get(self.cursor).map(|h| h.index)
     }
 
     /// The policy as `ims-perms compose` prints it for the same choices.
@@ -754,7 +767,7 @@ impl App {
             Command::PageUp => self.move_by(-(self.table_rows() as isize)),
             Command::PageDown => self.move_by(self.table_rows() as isize),
             Command::Top => self.move_to(0),
-            Command::Bottom => self.move_to(self.hits.len().saturating_sub(1)),
+            Command::Bottom => self.move_to(self.results.len().saturating_sub(1)),
             Command::ToggleSelect => match self.focus {
                 Focus::Composer => self.toggle_conditional(),
                 _ => {
@@ -770,7 +783,8 @@ impl App {
                 }
             },
             Command::SelectAllShown => {
-                for h in &self.hits {
+                self.rank_to(usize::MAX);
+                for h in self.results.ranked() {
                     if !self.selected.contains(&h.index) {
                         self.selected.push(h.index);
                     }
@@ -928,8 +942,21 @@ impl App {
     }
 
     fn move_to(&mut self, row: usize) {
-        self.cursor = row.min(self.hits.len().saturating_sub(1));
+        self.cursor = row.min(self.results.len().saturating_sub(1));
         self.keep_cursor_visible();
+    }
+
+    /// Ranks the matches as far as the table shows them and the highlight reaches (a few skim
+    /// calls per row: the search ranked only the first screenful).
+    fn rank_shown(&mut self) {
+        self.rank_to((self.scroll + self.table_rows()).max(self.cursor + 1));
+    }
+
+    fn rank_to(&mut self, upto: usize) {
+        if self.results.ranked().len() < upto.min(self.results.len()) {
+            let results = Arc::make_mut(&mut self.results);
+            self.index.rank(&self.catalog, results, upto);
+        }
     }
 
     fn keep_cursor_visible(&mut self) {
@@ -939,22 +966,24 @@ impl App {
         } else if self.cursor >= self.scroll + rows {
             self.scroll = self.cursor + 1 - rows;
         }
-        let max_scroll = self.hits.len().saturating_sub(rows);
+        let max_scroll = self.results.len().saturating_sub(rows);
         self.scroll = self.scroll.min(max_scroll);
+        self.rank_shown();
     }
 
     /// A click on the table's `row`-th visible row.
     fn click_row(&mut self, row: usize) {
         let target = self.scroll + row;
-        if target < self.hits.len() {
+        if target < self.results.len() {
             self.focus = Focus::Table;
             self.cursor = target;
+            self.rank_shown();
         }
     }
 
     /// The mouse wheel: scroll the table, keeping the highlight on screen.
     fn scroll_by(&mut self, delta: isize) {
-        let max_scroll = self.hits.len().saturating_sub(self.table_rows());
+        let max_scroll = self.results.len().saturating_sub(self.table_rows());
         self.scroll = ((self.scroll as isize + delta).max(0) as usize).min(max_scroll);
         let rows = self.table_rows();
         if self.cursor < self.scroll {
@@ -962,6 +991,7 @@ impl App {
         } else if self.cursor >= self.scroll + rows {
             self.cursor = self.scroll + rows - 1;
         }
+        self.rank_shown();
     }
 
     /// Scrolls the composer pane (keys or the wheel), never past its text.
@@ -1026,10 +1056,12 @@ impl App {
         if let Some(request) = crate::resolve::as_request(self.query.text()) {
             self.cancel_search();
             self.query_error = None;
-            self.hits = crate::resolve::lookup(&self.catalog, &request)
-                .into_iter()
-                .map(|index| Hit { index, score: 0 })
-                .collect();
+            self.results = Arc::new(Results::from_hits(
+                crate::resolve::lookup(&self.catalog, &request)
+                    .into_iter()
+                    .map(|index| Hit { index, score: 0 })
+                    .collect(),
+            ));
             // No parsed query stands for these results: the next one is searched afresh.
             self.parsed = None;
             self.cursor = 0;
@@ -1053,9 +1085,9 @@ impl App {
         if let Some(k) = self.recent.iter().position(|(q, _)| *q == query) {
             self.cancel_search();
             let entry = self.recent.remove(k).expect("found above");
-            let hits = entry.1.clone();
+            let results = Arc::clone(&entry.1);
             self.recent.push_back(entry);
-            self.show_results(query, hits);
+            self.show_results(query, results);
             return;
         }
         if self.pending.as_ref().is_some_and(|p| p.query == query) {
@@ -1063,18 +1095,20 @@ impl App {
         }
         self.cancel_search();
         // When the query only grew, its matches are among the last results.
-        let candidates: Option<Vec<usize>> = self
+        let previous: Option<Arc<Results>> = self
             .parsed
             .as_ref()
             .is_some_and(|p| query.narrows(p))
-            .then(|| self.hits.iter().map(|h| h.index).collect());
+            .then(|| Arc::clone(&self.results));
         if self.catalog.len() < BACKGROUND_SEARCH_FROM {
-            let hits = match &candidates {
-                Some(c) => self.index.search_within(&self.catalog, &query, c),
-                None => self.index.search(&self.catalog, &query),
-            };
-            self.remember(query.clone(), hits.clone());
-            self.show_results(query, hits);
+            let mut results = self
+                .index
+                .matches(&self.catalog, &query, previous.as_deref(), None)
+                .expect("not cancellable");
+            self.index.rank(&self.catalog, &mut results, usize::MAX);
+            let results = Arc::new(results);
+            self.remember(query.clone(), Arc::clone(&results));
+            self.show_results(query, results);
             return;
         }
         let (sender, results) = mpsc::channel();
@@ -1086,8 +1120,13 @@ impl App {
             Arc::clone(&cancel),
         );
         std::thread::spawn(move || {
-            let hits = index.search_cancellable(&catalog, &q, candidates.as_deref(), &stop);
-            let _ = sender.send(hits);
+            let results = index
+                .matches(&catalog, &q, previous.as_deref(), Some(&stop))
+                .map(|mut results| {
+                    index.rank(&catalog, &mut results, RANKED_FIRST);
+                    Arc::new(results)
+                });
+            let _ = sender.send(results);
         });
         self.pending = Some(PendingSearch {
             query,
@@ -1127,14 +1166,14 @@ impl App {
         }
     }
 
-    fn finish_search(&mut self, result: Option<Vec<Hit>>) {
+    fn finish_search(&mut self, result: Option<Arc<Results>>) {
         let Some(pending) = self.pending.take() else {
             return;
         };
-        if let Some(hits) = result {
+        if let Some(results) = result {
             let PendingSearch { query, .. } = pending;
-            self.remember(query.clone(), hits.clone());
-            self.show_results(query, hits);
+            self.remember(query.clone(), Arc::clone(&results));
+            self.show_results(query, results);
         }
     }
 
@@ -1144,16 +1183,16 @@ impl App {
         }
     }
 
-    fn remember(&mut self, query: Query, hits: Vec<Hit>) {
-        self.recent.push_back((query, hits));
+    fn remember(&mut self, query: Query, results: Arc<Results>) {
+        self.recent.push_back((query, results));
         while self.recent.len() > RECENT_QUERIES {
             self.recent.pop_front();
         }
     }
 
     /// New results: the highlight moves to the best match.
-    fn show_results(&mut self, query: Query, hits: Vec<Hit>) {
-        self.hits = hits;
+    fn show_results(&mut self, query: Query, results: Arc<Results>) {
+        self.results = results;
         self.parsed = Some(query);
         self.cursor = 0;
         self.scroll = 0;

@@ -256,7 +256,7 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     // `…` while a background search has not answered yet.
     let count = format!(
         "{}/{}{}",
-        app.hits.len(),
+        app.results.len(),
         app.catalog.len(),
         if app.searching() { " …" } else { "" }
     );
@@ -415,7 +415,7 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     // so long names (many start alike) can be told apart on a wide screen.
     let rows_visible = area.height.saturating_sub(3) as usize;
     let visible = || {
-        app.hits
+        app.hits()
             .iter()
             .skip(app.scroll)
             .take(rows_visible)
@@ -449,7 +449,7 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let rows_shown = area.height.saturating_sub(3) as usize;
     let hl = theme.highlight();
     let rows: Vec<Row> = app
-        .hits
+        .hits()
         .iter()
         .enumerate()
         .skip(app.scroll)
@@ -600,7 +600,7 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
     frame.render_widget(table, area);
     // Zero results say so, with the query and a hint, instead of an empty table.
-    if app.hits.is_empty() && !app.query.text().trim().is_empty() {
+    if app.results.is_empty() && !app.query.text().trim().is_empty() {
         let inner = Rect {
             x: area.x + 1,
             y: area.y + 2,
