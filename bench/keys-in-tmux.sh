@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # What a person waits for in the explorer at N operations (default 100,000), in a real terminal:
 # start to the first full table, and each typed key to its results on screen, typing the queries
-# one key at a time in tmux (160x45) and polling `capture-pane` until the search line shows the
-# typed query and a final count (no `…`). Prints p50/p90/max. Needs tmux and python3.
+# one key at a time in tmux (160x45) and polling `capture-pane` every millisecond until the
+# search line shows the typed query and a final count (no `…`). Prints p50/p90/max. Needs tmux
+# and python3.
+# Keys and captures go through one tmux control-mode client (`tmux -C`), not a tmux process
+# each: a process per poll costs ~3 ms of CPU, which on a 2-core machine took a core from the
+# program being measured.
 # Usage: bench/keys-in-tmux.sh [--builtin]   (--builtin: the built-in catalog instead)
 source "$(dirname "$0")/common.sh"
 need tmux tmux
@@ -17,15 +21,36 @@ sock = f"ims-perms-keys-{time.time_ns()}"
 QUERIES = ["servers delete", "imgupl", "ecs vol att", "删除"]
 def tmux(*a):
     return subprocess.run(["tmux", "-L", sock, *a], capture_output=True, text=True).stdout
+control = None
+def command(line):
+    """One command through the control-mode client; its output lines."""
+    control.stdin.write((line + "\n").encode())
+    control.stdin.flush()
+    return block()
+def block():
+    out, inside = [], False
+    while True:
+        # Pane output (`%output`) can cut a character in two: decode line by line, leniently.
+        line = control.stdout.readline().decode("utf-8", "replace")
+        if not line:
+            raise SystemExit("tmux control client ended")
+        if line.startswith("%begin"):
+            inside, out = True, []
+        elif line.startswith(("%end", "%error")) and inside:
+            return out
+        elif inside:
+            out.append(line.rstrip("\n"))
+def send(keys, literal=True):
+    command("send-keys -t bench " + ("-l " if literal else "") + shlex.quote(keys))
 def search_line():
-    lines = tmux("capture-pane", "-p", "-t", "bench").splitlines()
+    lines = command("capture-pane -p -t bench")
     return lines[1] if len(lines) > 1 else ""
 def wait(done, limit=30.0):
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
         if done(search_line()):
             return time.perf_counter() - start
-        time.sleep(0.002)
+        time.sleep(0.001)
     raise SystemExit(f"no answer within {limit} s; search line: {search_line()!r}")
 def answered(query):
     # The query, the cursor, then a count with no `…` after it.
@@ -37,24 +62,31 @@ def answered(query):
         return re.match(r"\s+\d+/\d+", rest) is not None and not re.match(r"\s+\d+/\d+ …", rest)
     return done
 cmd = " ".join(shlex.quote(x) for x in [binary, "--lang", "en", *args])
-start = time.perf_counter()
+# A session with a shell first, so the control client is attached before the clock starts.
 tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "160", "-y", "45",
-     "env", "LANG=C.UTF-8", *shlex.split(cmd))
+     "env", "LANG=C.UTF-8", "sh")
+control = subprocess.Popen(["tmux", "-L", sock, "-C", "attach", "-t", "bench"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+block()  # the attach's own reply
+command("refresh-client -f no-output")  # no copy of the pane's output on this pipe
+start = time.perf_counter()
+send("exec " + cmd)
+send("Enter", literal=False)
 wait(lambda l: re.search(r"/\s+\d+/\d+", l) is not None)
 first = time.perf_counter() - start
 latencies = []
 try:
     for q in QUERIES:
-        tmux("send-keys", "-t", "bench", "/")
+        send("/")
         wait(lambda l: "/ ▏" in l)
         typed = ""
         for ch in q:
             typed += ch
             t0 = time.perf_counter()
-            tmux("send-keys", "-t", "bench", "-l", ch)
+            send(ch)
             wait(answered(typed))
             latencies.append(time.perf_counter() - t0)
-        tmux("send-keys", "-t", "bench", "Escape")
+        send("Escape", literal=False)
         wait(lambda l: "/ ▏" not in l and "▏" not in l)
 finally:
     tmux("kill-server")
