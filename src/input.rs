@@ -135,13 +135,24 @@ impl Default for ReadOptions {
 /// Reads a whole input as text. Standard input and FIFOs are read as they come (`<(cmd)` works),
 /// but never past the limit: `/dev/zero` is an error at once, not an exhausted memory.
 pub fn read_text(source: &Source, options: ReadOptions) -> Result<String, ReadError> {
+    let (bytes, _) = read_bytes(source, options)?;
+    text_of(source, bytes)
+}
+
+/// [`read_text`]'s reading, without the text checks: the bytes, and for a regular file its
+/// metadata as it was when read (a cache of what the bytes parse to is keyed by both).
+pub fn read_bytes(
+    source: &Source,
+    options: ReadOptions,
+) -> Result<(Vec<u8>, Option<Metadata>), ReadError> {
     let shown = source.shown();
     let fail = |kind| ReadError {
         shown: shown.clone(),
         kind,
     };
+    let mut metadata = None;
     let bytes = match source {
-        Source::Stdin => read_bounded(io::stdin().lock(), options.limit),
+        Source::Stdin => read_bounded(io::stdin().lock(), options.limit, 0),
         Source::File(path) => {
             // stat first: it never blocks, where opening a FIFO without a writer would.
             let meta = std::fs::metadata(path).map_err(|e| fail(ReadErrorKind::Io(e)))?;
@@ -157,7 +168,12 @@ pub fn read_text(source: &Source, options: ReadOptions) -> Result<String, ReadEr
             }
             let file = open_for_reading(path, options.regular_only)
                 .map_err(|e| fail(ReadErrorKind::Io(e)))?;
-            read_bounded(file, options.limit)
+            // Room for the whole file at once: growing by doubling copied a 4 MB catalog
+            // several times over and touched twice its size in fresh memory.
+            let expected = if meta.is_file() { meta.len() } else { 0 };
+            let read = read_bounded(file, options.limit, expected);
+            metadata = Some(meta);
+            read
         }
     }
     .map_err(|e| match e {
@@ -166,12 +182,29 @@ pub fn read_text(source: &Source, options: ReadOptions) -> Result<String, ReadEr
             limit: options.limit,
         }),
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        fail(ReadErrorKind::NotUtf8 {
+    Ok((bytes, metadata))
+}
+
+/// Bytes read from `source` as text: UTF-8, without a byte-order mark.
+pub fn text_of(source: &Source, bytes: Vec<u8>) -> Result<String, ReadError> {
+    let text = String::from_utf8(bytes).map_err(|e| ReadError {
+        shown: source.shown(),
+        kind: ReadErrorKind::NotUtf8 {
             offset: e.utf8_error().valid_up_to(),
-        })
+        },
     })?;
     Ok(strip_bom(text))
+}
+
+/// Opens a regular file for reading without ever blocking (see [`open_for_reading`]), with its
+/// metadata.
+pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let file = open_for_reading(path, true)?;
+    let meta = file.metadata()?;
+    Ok((file, meta))
 }
 
 /// Opens a file; for the explorer with `O_NONBLOCK`, so that a file that turned into a FIFO
@@ -195,8 +228,9 @@ enum Bounded {
     TooLarge,
 }
 
-fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, Bounded> {
-    let mut bytes = Vec::new();
+fn read_bounded(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, Bounded> {
+    // One byte more than expected, so the end is found without growing.
+    let mut bytes = Vec::with_capacity(expected.min(limit).saturating_add(1) as usize);
     reader
         .take(limit + 1)
         .read_to_end(&mut bytes)
