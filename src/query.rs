@@ -1136,8 +1136,19 @@ mod tests {
         let index = SearchIndex::new(&c);
         let svc = c.services();
         for text in [
-            "s", "se", "servers", "srv dl", "im", "ecs vol att", "删除", "查询 1", "delete -vol",
-            "a:list", "synthetic", "Server", "zzz",
+            "s",
+            "se",
+            "servers",
+            "srv dl",
+            "im",
+            "ecs vol att",
+            "删除",
+            "查询 1",
+            "delete -vol",
+            "a:list",
+            "synthetic",
+            "Server",
+            "zzz",
         ] {
             let query = Query::parse(text, &svc).unwrap();
             let prepared = Prepared::of(&query);
