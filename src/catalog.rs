@@ -292,7 +292,7 @@ pub struct Catalog {
     /// (service, method, normalised path) → operation.
     by_route: HashIndex,
     /// lower-case action → the operations that list it, in catalog order.
-    by_action: HashMap<String, Vec<usize>>,
+    by_action: HashMap<String, Vec<usize>, xxhash_rust::xxh3::Xxh3Builder>,
     /// Whether the operations are filed in more than one section (kept as they are added, so
     /// drawing a frame never scans them).
     several_sections: bool,
@@ -348,8 +348,14 @@ impl Catalog {
 
     /// Reads and validates several catalog files, on all cores, then adds them in the order
     /// given. The first file (in that order) that fails stops everything; nothing is added then.
-    pub fn load_files(&mut self, paths: &[std::path::PathBuf]) -> Result<(), CatalogError> {
-        let parsed = crate::par::par_map(paths, crate::par::threads(usize::MAX), |p| read_file(p));
+    pub fn load_files(
+        &mut self,
+        paths: &[std::path::PathBuf],
+        cache: Option<&Path>,
+    ) -> Result<(), CatalogError> {
+        let parsed = crate::par::par_map(paths, crate::par::threads(usize::MAX), |p| {
+            read_file(p, cache)
+        });
         let mut staged = self.clone();
         // One exact allocation for all operations: growing by doubling would leave up to half
         // of it unused at 100,000 operations.
@@ -559,9 +565,11 @@ impl std::hash::Hasher for IdentityHasher {
     }
 }
 
+// xxh3 rather than the standard SipHash: the keys are the catalogs' own, not an attacker's
+// choice against a server, and at 100,000 operations SipHash was a tenth of loading.
 fn id_hash(service: &str, id: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     service.hash(&mut h);
     id.hash(&mut h);
     h.finish()
@@ -570,7 +578,7 @@ fn id_hash(service: &str, id: &str) -> u64 {
 /// Hash of (service, method, normalised path), without building the normalised string.
 fn route_hash(op: &Operation) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     op.service.hash(&mut h);
     op.method.hash(&mut h);
     for seg in normalised_segments(&op.path) {
@@ -697,21 +705,38 @@ pub struct CatalogDoc {
     pub operations: Vec<Operation>,
 }
 
-/// Reads and validates one catalog file (bounded in size, see [`crate::input`]).
-pub fn read_file(path: &Path) -> Result<ParsedCatalog, CatalogError> {
+/// Reads and validates one catalog file (bounded in size, see [`crate::input`]), through the
+/// cache in `cache` when one is given ([`crate::cache`]): a good cache file stands for parsing
+/// the JSON, and parsing the JSON writes one.
+pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
     let origin = crate::input::shown_path(path);
     let source = crate::input::Source::File(path.to_path_buf());
-    let json =
-        crate::input::read_text(&source, crate::input::ReadOptions::default()).map_err(|e| {
-            CatalogError {
-                origin: origin.clone(),
-                position: None,
-                operation: None,
-                field: None,
-                message: format!("cannot read: {}", e.reason()),
-            }
-        })?;
-    parse(&origin, &json)
+    let cannot_read = |e: crate::input::ReadError| CatalogError {
+        origin: origin.clone(),
+        position: None,
+        operation: None,
+        field: None,
+        message: format!("cannot read: {}", e.reason()),
+    };
+    if let Some(dir) = cache
+        && let Some(key) = crate::cache::Key::of_file(path)
+        && let Some(doc) = crate::cache::load(dir, &key)
+        // What the cache holds is checked as JSON would be; a cache file that fails is ignored.
+        && let Ok(parsed) = check_document(&origin, doc)
+    {
+        return Ok(parsed);
+    }
+    // The bytes parsed are the bytes a new cache file is keyed by.
+    let (bytes, meta) = crate::input::read_bytes(&source, crate::input::ReadOptions::default())
+        .map_err(cannot_read)?;
+    let cached = cache.zip(crate::cache::Key::of(path, meta.as_ref(), &bytes));
+    let json = crate::input::text_of(&source, bytes).map_err(cannot_read)?;
+    let parsed = parse(&origin, &json)?;
+    if let Some((dir, key)) = &cached {
+        // A cache that cannot be written only means parsing again next time.
+        let _ = crate::cache::store(dir, key, &parsed);
+    }
+    Ok(parsed)
 }
 
 /// Parses and validates one catalog file's text. `origin` names it in errors.

@@ -53,6 +53,10 @@ struct Global {
     #[arg(long, global = true)]
     no_builtin: bool,
 
+    /// Parse every --catalog file, without the cache of parsed catalogs (see README).
+    #[arg(long, global = true)]
+    no_cache: bool,
+
     /// Language of names, notes and reports [default: from LC_ALL / LC_MESSAGES / LANG].
     #[arg(long, global = true, value_enum)]
     lang: Option<LangArg>,
@@ -683,8 +687,11 @@ fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
     } else {
         Catalog::builtin().or_else(|e| fail(Exit::BadInput, e.to_string()))?
     };
+    let cache = (!global.no_cache)
+        .then(ims_perms::cache::default_dir)
+        .flatten();
     catalog
-        .load_files(&global.catalog)
+        .load_files(&global.catalog, cache.as_deref())
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
     if catalog.is_empty() {
         return fail(
