@@ -67,7 +67,11 @@ tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "160", "-y", "
      "env", "LANG=C.UTF-8", "sh")
 control = subprocess.Popen(["tmux", "-L", sock, "-C", "attach", "-t", "bench"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-block()  # the attach's own reply
+# Whether the attach itself answers with an empty block varies: wait for a known answer.
+control.stdin.write(b"display -p ready\n")
+control.stdin.flush()
+while block() != ["ready"]:
+    pass
 command("refresh-client -f no-output")  # no copy of the pane's output on this pipe
 start = time.perf_counter()
 send("exec " + cmd)

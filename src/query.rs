@@ -429,11 +429,19 @@ const REFINE_BATCH: usize = 2_048;
 const PARALLEL_REFINE_FROM: usize = 512;
 
 /// One match in ranking order: higher scores first, then catalog order.
-type Entry = (i64, std::cmp::Reverse<usize>);
+/// 32 bits each: a query's matches are kept for the last few queries, and at 100,000 matches
+/// every byte per match counts.
+type Entry = (i32, std::cmp::Reverse<u32>);
 
 /// A match not yet scored, by the highest score it could have; `true` once that bound is the
 /// close one ([`Needle::close_bound`]).
-type Bounded = (i64, std::cmp::Reverse<usize>, bool);
+type Bounded = (i32, std::cmp::Reverse<u32>, bool);
+
+/// A score or bound as kept in [`Results`]: scores are far from 2^31, and rounding a bound up
+/// keeps it a bound.
+fn small(n: i64) -> i32 {
+    i32::try_from(n).unwrap_or(if n < 0 { i32::MIN } else { i32::MAX })
+}
 
 /// A query's matches, ranked as far as asked ([`SearchIndex::rank`]). Finding the matches is
 /// cheap (skim's own first test, done without skim); scoring them with skim is not, so they
@@ -450,16 +458,16 @@ pub struct Results {
     /// The query they answer (to score more); `None` when they came from elsewhere.
     query: Option<Query>,
     /// Every match, in catalog order.
-    matched: Vec<usize>,
+    matched: Vec<u32>,
     /// Each match's bound for each term (`query.terms.len()` a match), so that a query that
     /// only grows works out only the terms that changed.
-    term_bounds: Vec<i64>,
+    term_bounds: Vec<i32>,
 }
 
 impl Results {
     /// Results already in their order (a looked-up API call's operations).
     pub fn from_hits(hits: Vec<Hit>) -> Results {
-        let mut matched: Vec<usize> = hits.iter().map(|h| h.index).collect();
+        let mut matched: Vec<u32> = hits.iter().map(|h| h.index as u32).collect();
         matched.sort_unstable();
         Results {
             ranked: hits,
@@ -492,8 +500,8 @@ impl Results {
     }
 
     /// Every matching operation (catalog indices, in catalog order).
-    pub fn indices(&self) -> &[usize] {
-        &self.matched
+    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.matched.iter().map(|&i| i as usize)
     }
 
     /// All hits, best first.
@@ -577,14 +585,16 @@ impl SearchIndex {
             1
         };
         let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-        let run = |range: &std::ops::Range<usize>| -> Option<(Vec<usize>, Vec<i64>)> {
+        let run = |range: &std::ops::Range<usize>| -> Option<(Vec<u32>, Vec<i32>)> {
             let (mut matched, mut bounds) = (Vec::new(), Vec::new());
             for k in range.clone() {
                 if k % 1024 == 0 && cancelled() {
                     return None;
                 }
                 let (index, old) = match previous {
-                    Some((p, width, _)) => (p.matched[k], &p.term_bounds[k * width..][..known]),
+                    Some((p, width, _)) => {
+                        (p.matched[k] as usize, &p.term_bounds[k * width..][..known])
+                    }
                     None => (k, &[][..]),
                 };
                 let start = bounds.len();
@@ -595,13 +605,13 @@ impl SearchIndex {
                         .iter()
                         .all(|term| match term_bound(op, hay, term) {
                             Some(b) => {
-                                bounds.push(b);
+                                bounds.push(small(b));
                                 true
                             }
                             None => false,
                         });
                 if all {
-                    matched.push(index);
+                    matched.push(index as u32);
                 } else {
                     bounds.truncate(start);
                 }
@@ -624,8 +634,11 @@ impl SearchIndex {
             .iter()
             .enumerate()
             .map(|(k, &index)| {
-                let bound = term_bounds[k * terms..][..terms].iter().sum();
-                (bound, std::cmp::Reverse(index), false)
+                let bound: i64 = term_bounds[k * terms..][..terms]
+                    .iter()
+                    .map(|&b| i64::from(b))
+                    .sum();
+                (small(bound), std::cmp::Reverse(index), false)
             })
             .collect();
         Some(Results {
@@ -652,7 +665,7 @@ impl SearchIndex {
             "another catalog"
         );
         let prepared = Prepared::of(&query);
-        let score = |index: usize| self.score(self.hay(index), &prepared);
+        let score = |index: u32| small(self.score(self.hay(index as usize), &prepared));
         if upto == results.len() && results.bounded.len() >= PARALLEL_FROM {
             // Everything: score the rest on all cores, then sort.
             let rest = std::mem::take(&mut results.bounded).into_vec();
@@ -687,11 +700,11 @@ impl SearchIndex {
                         results.bounded.pop();
                         batch.push((bound, index));
                     }
-                    let refine = |part: &[(i64, std::cmp::Reverse<usize>)]| -> Vec<Bounded> {
+                    let refine = |part: &[(i32, std::cmp::Reverse<u32>)]| -> Vec<Bounded> {
                         part.iter()
                             .map(|&(bound, index)| {
-                                let i = index.0;
-                                let closer = self.close_bound(self.hay(i), &prepared);
+                                let i = index.0 as usize;
+                                let closer = small(self.close_bound(self.hay(i), &prepared));
                                 debug_assert!(closer <= bound, "{closer} above {bound}");
                                 (closer, index, true)
                             })
@@ -711,8 +724,8 @@ impl SearchIndex {
                 (Some(best), _) => {
                     results.scored.pop();
                     results.ranked.push(Hit {
-                        index: best.1.0,
-                        score: best.0,
+                        index: best.1.0 as usize,
+                        score: i64::from(best.0),
                     });
                 }
                 (None, _) => break,
@@ -1156,8 +1169,7 @@ mod tests {
                 .matches(&c, &query, None, None)
                 .unwrap()
                 .indices()
-                .iter()
-                .map(|&i| Hit {
+                .map(|i| Hit {
                     index: i,
                     score: index.score(index.hay(i), &prepared),
                 })
