@@ -12,7 +12,7 @@ source "$(dirname "$0")/common.sh"
 need tmux tmux
 need python3 python3
 ARGS=(--no-builtin "${CATALOGS[@]}")
-LABEL="$N operations"
+LABEL="$N operations${RICH:+ (rich: sections, dependencies, shared routes)}"
 if [ "${1:-}" = "--builtin" ]; then ARGS=(); LABEL="the built-in catalog"; fi
 exec python3 - "$BIN" "$LABEL" "${ARGS[@]}" <<'PY'
 import re, shlex, subprocess, sys, time

@@ -113,6 +113,56 @@ fn operation(service: &str, k: usize, rng: &mut Rng) -> Value {
     })
 }
 
+/// Sections of a permission reference, as imported tables have them.
+const SECTIONS: [(&str, &str); 6] = [
+    ("生命周期管理", "Lifecycle Management"),
+    ("标签管理", "Tag Management"),
+    ("共享管理", "Sharing"),
+    ("配额管理", "Quota Management"),
+    ("任务管理", "Task Management"),
+    ("规格管理", "Flavor Management"),
+];
+
+/// [`catalogs`] with everything an imported vendor table or a hand-written catalog can add, on
+/// every operation: a section, dependent actions (wildcards and conditions among them), a
+/// description in both languages, prerequisites on every fifth, and every seventh operation
+/// sharing its route with the one before (as ECS's `…/action` does), told apart by its action.
+pub fn rich_catalogs(total: usize) -> Vec<(String, Value)> {
+    let mut docs = catalogs(total);
+    for (service, doc) in &mut docs {
+        let ops = doc["operations"].as_array_mut().expect("operations");
+        for k in 0..ops.len() {
+            if k % 7 == 6 {
+                let (method, path) = (ops[k - 1]["method"].clone(), ops[k - 1]["path"].clone());
+                ops[k]["method"] = method;
+                ops[k]["path"] = path;
+                ops[k]["actions"] =
+                    json!([{"action": format!("{service}:servers:reboot{k}"), "condition": null}]);
+            }
+            let op = &mut ops[k];
+            let (zh, en) = SECTIONS[k % SECTIONS.len()];
+            op["section"] = json!({"zh": zh, "en": en});
+            let en_name = op["name"]["en"].as_str().unwrap_or("").to_string();
+            let zh_name = op["name"]["zh"].as_str().unwrap_or("").to_string();
+            op["description"] = json!({
+                "zh": format!("{zh_name}：合成的说明，用于测量。"),
+                "en": format!("{en_name}: a synthetic description, for measuring."),
+            });
+            op["dependencies"] = json!([
+                {"action": format!("{service}:tags:list"), "condition": null},
+                {"action": "obs:bucket:*", "condition": {"zh": "仅从OBS导入时需要", "en": "only when importing from OBS"}},
+                {"action": "kms:cmk:get", "condition": null},
+            ]);
+            if k % 5 == 0 {
+                op["prerequisites"] = json!([
+                    {"zh": "请确保用户已拥有对象存储服务的Tenant Administrator权限。", "en": "Ensure that you have the Tenant Administrator permission of OBS.", "permission": {"zh": "对象存储服务（OBS）Tenant Administrator", "en": "OBS Tenant Administrator"}, "condition": {"zh": "仅从OBS导入时需要", "en": "only when importing from OBS"}},
+                ]);
+            }
+        }
+    }
+    docs
+}
+
 /// One line a operation, the texts the query matches, for feeding `fzf --filter` the same rows.
 pub fn text_rows(docs: &[(String, Value)]) -> String {
     let mut out = String::new();
@@ -154,6 +204,25 @@ pub fn catalog(total: usize) -> crate::catalog::Catalog {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rich_catalogs_are_valid_and_rich() {
+        let mut catalog = crate::catalog::Catalog::new();
+        for (service, doc) in super::rich_catalogs(2000) {
+            let parsed = crate::catalog::parse(&service, &doc.to_string()).unwrap();
+            catalog.add(parsed).unwrap();
+        }
+        let ops = catalog.operations();
+        assert_eq!(ops.len(), 2000);
+        assert!(catalog.has_sections());
+        assert!(ops.iter().all(|o| o.dependencies.len() == 3));
+        // Shared routes stay separate operations.
+        let shared = ops
+            .windows(2)
+            .filter(|w| w[0].route() == w[1].route())
+            .count();
+        assert!(shared > 200, "{shared}");
+    }
+
     #[test]
     fn deterministic_and_valid() {
         let a = super::catalogs(1000);
