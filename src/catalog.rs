@@ -280,6 +280,9 @@ pub struct CatalogInfo {
 pub struct ParsedCatalog {
     pub info: CatalogInfo,
     pub operations: Vec<Operation>,
+    /// Each operation's id and route hashes, worked out by the checks (on the thread that read
+    /// the file), so adding the catalog does not hash 100,000 routes again on one thread.
+    hashes: Vec<(u64, u64)>,
 }
 
 /// Every operation of every loaded catalog, in load order.
@@ -374,9 +377,13 @@ impl Catalog {
     /// Adds a validated catalog, refusing it whole if an id or a route repeats one already
     /// loaded for the same service.
     pub fn add(&mut self, parsed: ParsedCatalog) -> Result<(), CatalogError> {
-        let ParsedCatalog { info, operations } = parsed;
+        let ParsedCatalog {
+            info,
+            operations,
+            hashes,
+        } = parsed;
         let ops = &self.operations;
-        for (i, op) in operations.iter().enumerate() {
+        for (i, (op, &(id, route))) in operations.iter().zip(&hashes).enumerate() {
             let clash = |what: &str, other: usize| CatalogError {
                 origin: info.origin.clone(),
                 position: None,
@@ -394,20 +401,19 @@ impl Catalog {
                 ),
             };
             let same_id = |k: usize| ops[k].service == op.service && ops[k].id == op.id;
-            if let Some(other) = self.by_id.find(id_hash(&op.service, &op.id), same_id) {
+            if let Some(other) = self.by_id.find(id, same_id) {
                 return Err(clash("id", other));
             }
-            if let Some(other) = self
-                .by_route
-                .find(route_hash(op), |k| same_route(&ops[k], op))
-            {
+            if let Some(other) = self.by_route.find(route, |k| same_route(&ops[k], op)) {
                 return Err(clash("path", other));
             }
         }
         let start = self.operations.len();
         self.operations.reserve(operations.len());
         let mut lower = String::new();
-        for (i, op) in operations.into_iter().enumerate() {
+        self.by_id.first.reserve(operations.len());
+        self.by_route.first.reserve(operations.len());
+        for (i, (op, (id, route))) in operations.into_iter().zip(hashes).enumerate() {
             if !self.several_sections
                 && let Some(section) = &op.section
                 && let Some(first) = self.operations.iter().find_map(|o| o.section.as_ref())
@@ -415,8 +421,8 @@ impl Catalog {
             {
                 self.several_sections = true;
             }
-            self.by_id.insert(id_hash(&op.service, &op.id), start + i);
-            self.by_route.insert(route_hash(&op), start + i);
+            self.by_id.insert(id, start + i);
+            self.by_route.insert(route, start + i);
             for a in &op.actions {
                 // One reused buffer: only a new action allocates its key.
                 lower.clear();
@@ -847,6 +853,7 @@ fn finish(
     }
     let mut ids = HashIndex::default();
     let mut routes = HashIndex::default();
+    let mut hashes = Vec::with_capacity(operations.len());
     for (i, op) in operations.iter().enumerate() {
         let id = id_hash(&op.service, &op.id);
         if let Some(first) = ids.find(id, |k| operations[k].id == op.id) {
@@ -871,6 +878,7 @@ fn finish(
             ));
         }
         routes.insert(route, i);
+        hashes.push((id, route));
     }
     Ok(ParsedCatalog {
         info: CatalogInfo {
@@ -880,6 +888,7 @@ fn finish(
             operations: operations.len(),
         },
         operations,
+        hashes,
     })
 }
 
