@@ -736,59 +736,20 @@ impl SearchIndex {
     /// The close bound of an operation that matches: for each positive fuzzy term, its best
     /// text's [`Needle::close_bound`], or a word in the prose.
     fn close_bound(&self, hay: Hay, prepared: &Prepared) -> i64 {
-        let mut total = 0;
-        let mut found = Vec::new();
-        for (field, needle) in prepared.positive_needles() {
-            matched_texts(hay, field, needle, &mut found);
-            let mut best: Option<i64> = None;
-            for &(loose, contiguous, text) in &found {
-                if best.is_some_and(|b| b >= loose) {
-                    break;
-                }
-                let close = needle.close_bound(text) + contiguous_bonus(contiguous);
-                best = Some(best.map_or(close, |b| b.max(close)));
-            }
-            if field == Field::Any && best.is_none_or(|b| b < PROSE_SCORE) && hay.prose_has(needle)
-            {
-                best = Some(PROSE_SCORE);
-            }
-            total += best.unwrap_or(0);
-        }
-        total
+        best_per_term(hay, prepared, |needle, text, bonus, _| {
+            Some(needle.close_bound(text) + bonus)
+        })
     }
 
-    /// The score of an operation that matches (see [`SearchIndex::bound`]): each positive
-    /// fuzzy term's best text, asking skim about texts in the order of their bounds and only
-    /// while one could still beat the best so far.
+    /// The score of an operation that matches (see [`term_bound`]): each positive fuzzy term's
+    /// best text by skim, asked only about texts whose close bound could beat the best so far.
     fn score(&self, hay: Hay, prepared: &Prepared) -> i64 {
-        let mut total = 0;
-        let mut found = Vec::new();
-        for (field, needle) in prepared.positive_needles() {
-            matched_texts(hay, field, needle, &mut found);
-            let mut best: Option<i64> = None;
-            for &(loose, contiguous, text) in &found {
-                if best.is_some_and(|b| b >= loose) {
-                    break;
-                }
-                let bonus = contiguous_bonus(contiguous);
-                if best.is_some_and(|b| b >= needle.close_bound(text) + bonus) {
-                    continue;
-                }
-                if let Some(s) = crate::fuzzy::score(text, needle) {
-                    let s = s + bonus;
-                    best = Some(best.map_or(s, |b| b.max(s)));
-                }
+        best_per_term(hay, prepared, |needle, text, bonus, best| {
+            if best.is_some_and(|b| b >= needle.close_bound(text) + bonus) {
+                return None;
             }
-            // What the operation does and what it needs first (`obs` finds the operations
-            // needing OBS permissions): ranked below the word in a name, action or route,
-            // above letters scattered through one.
-            if field == Field::Any && best.is_none_or(|b| b < PROSE_SCORE) && hay.prose_has(needle)
-            {
-                best = Some(PROSE_SCORE);
-            }
-            total += best.unwrap_or(0);
-        }
-        total
+            crate::fuzzy::score(text, needle).map(|s| s + bonus)
+        })
     }
 
     /// The characters to highlight in one operation for the query (positive terms only).
@@ -858,6 +819,38 @@ fn term_bound(op: &Operation, hay: Hay, (negated, filter): &(bool, PreparedFilte
         (None, true) => Some(0),
         _ => None,
     }
+}
+
+/// For each positive fuzzy term of an operation that matches, the best `value` of a text it
+/// matches (`value` gets the needle, the text, the bonus for the needle unbroken in it, and the
+/// best so far; texts come highest [`crate::fuzzy::Probe::bound`] first, and stop coming once
+/// none can beat the best), or [`PROSE_SCORE`] for a word in what it does or needs first (`obs`
+/// finds the operations needing OBS permissions: below the word in a name, action or route,
+/// above letters scattered through one); summed over the terms.
+fn best_per_term(
+    hay: Hay,
+    prepared: &Prepared,
+    value: impl Fn(&Needle, &str, i64, Option<i64>) -> Option<i64>,
+) -> i64 {
+    let mut total = 0;
+    let mut found = Vec::new();
+    for (field, needle) in prepared.positive_needles() {
+        matched_texts(hay, field, needle, &mut found);
+        let mut best: Option<i64> = None;
+        for &(loose, contiguous, text) in &found {
+            if best.is_some_and(|b| b >= loose) {
+                break;
+            }
+            if let Some(v) = value(needle, text, contiguous_bonus(contiguous), best) {
+                best = Some(best.map_or(v, |b| b.max(v)));
+            }
+        }
+        if field == Field::Any && best.is_none_or(|b| b < PROSE_SCORE) && hay.prose_has(needle) {
+            best = Some(PROSE_SCORE);
+        }
+        total += best.unwrap_or(0);
+    }
+    total
 }
 
 /// The word itself in a name, action or route ranks above letters scattered through another
