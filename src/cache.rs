@@ -111,7 +111,23 @@ impl Key {
     }
 }
 
-/// The catalog a cache file in `dir` holds for `key`, if there is one and it is good.
+/// The most a cache file may hold: more than any catalog within the input limit makes.
+const MAX_CACHE_BYTES: u64 = 2 * crate::input::MAX_INPUT_BYTES;
+
+/// Whether `dir` is a directory only its owner, the user running this, can write to. A cache
+/// anyone else can write to could stand for any catalog (its hashes are no secret), so another
+/// one is not used (`IMS_PERMS_CACHE_DIR=/tmp` on a shared machine).
+fn is_private(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).is_ok_and(|m| {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        m.is_dir() && m.uid() == unsafe { libc::geteuid() } && m.mode() & 0o022 == 0
+    })
+}
+
+/// The catalog a cache file in `dir` holds for `key`, if there is one and it is good. Only a
+/// regular file up to [`MAX_CACHE_BYTES`] in a private directory is read (a FIFO or `/dev/zero`
+/// put in its place must not hang or fill memory).
 pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
     use std::io::Read;
     // One buffer per thread for every cache file it reads: fresh memory is slow to come by
@@ -119,12 +135,23 @@ pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let mut file = std::fs::File::open(key.file_in(dir)).ok()?;
+    if !is_private(dir) {
+        return None;
+    }
+    let (file, meta) = crate::input::open_regular(&key.file_in(dir)).ok()?;
+    if meta.len() > MAX_CACHE_BYTES {
+        return None;
+    }
     BUFFER.with(|buffer| {
         let mut bytes = buffer.borrow_mut();
         bytes.clear();
-        file.read_to_end(&mut bytes).ok()?;
-        decode(&bytes, key)
+        file.take(MAX_CACHE_BYTES).read_to_end(&mut bytes).ok()?;
+        let doc = decode(&bytes, key);
+        // The main thread reads too (one file, one core) and lives on: keep no large buffer.
+        if bytes.capacity() > 1 << 22 {
+            *bytes = Vec::new();
+        }
+        doc
     })
 }
 
@@ -136,6 +163,11 @@ pub fn store(dir: &Path, key: &Key, catalog: &ParsedCatalog) -> std::io::Result<
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
+    if !is_private(dir) {
+        return Err(std::io::Error::other(
+            "the cache directory is not private to this user",
+        ));
+    }
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(&encode(key, catalog))?;
     file.persist(key.file_in(dir)).map_err(|e| e.error)?;
@@ -152,7 +184,11 @@ fn encode(key: &Key, catalog: &ParsedCatalog) -> Vec<u8> {
     for op in &catalog.operations {
         payload.operation(op);
     }
-    let payload = payload.0;
+    seal(key, payload.0)
+}
+
+/// The header (what the file was made from, and the payload's length and hash), then `payload`.
+fn seal(key: &Key, payload: Vec<u8>) -> Vec<u8> {
     let mut out = Writer(MAGIC.to_vec());
     out.str(env!("CARGO_PKG_VERSION"));
     out.str(&key.path);
@@ -196,6 +232,11 @@ fn decode(bytes: &[u8], key: &Key) -> Option<CatalogDoc> {
         retrieved: r.opt_str()?,
     };
     let count = r.len()?;
+    // Each operation takes at least MIN_OPERATION_BYTES: a larger count is a corrupt file,
+    // not a reason to allocate gigabytes.
+    if count > r.bytes.len() / MIN_OPERATION_BYTES {
+        return None;
+    }
     let mut operations = Vec::with_capacity(count);
     for _ in 0..count {
         operations.push(r.operation()?);
@@ -272,8 +313,14 @@ impl Writer {
     }
 }
 
+/// The fewest bytes [`Writer::operation`] writes: six lengths of 4 bytes (id, method, path, and
+/// the counts of actions, dependencies and prerequisites), seven flags and the scopes' byte.
+const MIN_OPERATION_BYTES: usize = 6 * 4 + 7 + 1;
+
 /// Reads what [`Writer`] wrote; `None` at anything out of place (a corrupt file), never a
-/// panic, and never a length larger than what is left (so no huge allocation either).
+/// panic. A count is never more than the bytes left (each item takes one at least), and the
+/// operations' count is checked against their least size, so a corrupt count cannot make a huge
+/// allocation.
 struct Reader<'a> {
     bytes: &'a [u8],
 }
@@ -474,6 +521,27 @@ mod tests {
         // Read again: the good cache file written by the JSON read is used.
         let good = load(&cache, &key).unwrap();
         assert_eq!(good.operations.len(), read.operations.len());
+    }
+
+    #[test]
+    fn only_a_private_directory_and_a_regular_file_are_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        store(&cache, &key(), &builtin()).unwrap();
+        assert!(load(&cache, &key()).is_some());
+        // Writable by others: neither read nor written.
+        std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(load(&cache, &key()).is_none());
+        assert!(store(&cache, &key(), &builtin()).is_err());
+        std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
+        // A FIFO where the cache file goes: not opened for reading (it would block).
+        let file = key().file_in(&cache);
+        std::fs::remove_file(&file).unwrap();
+        let fifo = std::ffi::CString::new(file.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string; mkfifo has no other preconditions.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        assert!(load(&cache, &key()).is_none());
     }
 
     #[test]

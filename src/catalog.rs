@@ -277,12 +277,23 @@ pub struct CatalogInfo {
 
 /// A validated catalog file, not yet merged.
 #[derive(Debug, Clone)]
+/// Read-only outside the crate: the hashes go with the operations as they were checked.
 pub struct ParsedCatalog {
-    pub info: CatalogInfo,
-    pub operations: Vec<Operation>,
+    pub(crate) info: CatalogInfo,
+    pub(crate) operations: Vec<Operation>,
     /// Each operation's id and route hashes, worked out by the checks (on the thread that read
     /// the file), so adding the catalog does not hash 100,000 routes again on one thread.
     hashes: Vec<(u64, u64)>,
+}
+
+impl ParsedCatalog {
+    pub fn info(&self) -> &CatalogInfo {
+        &self.info
+    }
+
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
 }
 
 /// Every operation of every loaded catalog, in load order.

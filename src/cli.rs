@@ -629,7 +629,7 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Exit, Failure> {
     emit(&ims_perms::import::to_json(&catalog))?;
     note(&present::import_report(
         &report,
-        &catalog.info.service,
+        &catalog.info().service,
         lang,
     ));
     Ok(Exit::Success)

@@ -139,8 +139,9 @@ pub fn read_text(source: &Source, options: ReadOptions) -> Result<String, ReadEr
     text_of(source, bytes)
 }
 
-/// [`read_text`]'s reading, without the text checks: the bytes, and for a regular file its
-/// metadata as it was when read (a cache of what the bytes parse to is keyed by both).
+/// [`read_text`]'s reading, without the text checks: the bytes, and for a file its metadata
+/// from just before it was opened (a cache of what the bytes parse to is keyed by both, and by
+/// the bytes' hash, which is what makes a change between the two seen).
 pub fn read_bytes(
     source: &Source,
     options: ReadOptions,

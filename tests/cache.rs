@@ -170,3 +170,40 @@ fn a_broken_catalog_is_refused_even_with_a_cache_of_its_old_self() {
         .failure()
         .stdout("");
 }
+
+#[test]
+fn a_fifo_in_the_cache_or_a_shared_cache_directory_is_passed_over() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (catalog, cache) = (dir.path().join("ecs.json"), dir.path().join("cache"));
+    std::fs::write(&catalog, catalog_text(2)).unwrap();
+    let expected = list(&catalog, &cache);
+    // A FIFO where the cache file was: answered from the JSON at once, not blocked on.
+    let file = cache_files(&cache).remove(0);
+    std::fs::remove_file(&file).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success()
+    );
+    ims()
+        .env("IMS_PERMS_CACHE_DIR", &cache)
+        .args(["--no-builtin", "--catalog"])
+        .arg(&catalog)
+        .arg("list")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success()
+        .stdout(expected.clone());
+    // A directory others can write to could hold anyone's idea of the catalog: not used.
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert_eq!(list(&catalog, &shared), expected);
+    assert!(
+        cache_files(&shared).is_empty(),
+        "nothing written there either"
+    );
+}
