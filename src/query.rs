@@ -244,8 +244,8 @@ enum Slot {
     Path,
 }
 
-/// What an operation does and what it needs first: searched for whole words only, ranked below
-/// a name, action or route.
+/// What an operation does and what it needs first: searched for the term unbroken (a substring,
+/// any case), ranked below a name, action or route.
 fn prose(op: &Operation) -> impl Iterator<Item = &str> {
     op.description
         .zh
