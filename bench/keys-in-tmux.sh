@@ -15,12 +15,13 @@ ARGS=(--no-builtin "${CATALOGS[@]}")
 LABEL="$N operations${RICH:+ (rich: sections, dependencies, shared routes)}"
 if [ "${1:-}" = "--builtin" ]; then ARGS=(); LABEL="the built-in catalog"; fi
 exec python3 - "$BIN" "$LABEL" "${ARGS[@]}" <<'PY'
-import re, shlex, subprocess, sys, time
+import re, shlex, signal, subprocess, sys, time
 binary, label, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 sock = f"ims-perms-keys-{time.time_ns()}"
 QUERIES = ["servers delete", "imgupl", "ecs vol att", "删除"]
 def tmux(*a):
-    return subprocess.run(["tmux", "-L", sock, *a], capture_output=True, text=True).stdout
+    return subprocess.run(["tmux", "-L", sock, *a], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True).stdout
 control = None
 def command(line):
     """One command through the control-mode client; its output lines."""
@@ -45,7 +46,12 @@ def send(keys, literal=True):
 def search_line():
     lines = command("capture-pane -p -t bench")
     return lines[1] if len(lines) > 1 else ""
+def stuck(*_):
+    raise SystemExit("no answer from tmux or the explorer within 40 s")
+signal.signal(signal.SIGALRM, stuck)
 def wait(done, limit=30.0):
+    # Never wait for ever, even on a read from tmux that does not return.
+    signal.alarm(int(limit) + 10)
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
         if done(search_line()):
@@ -65,21 +71,23 @@ cmd = " ".join(shlex.quote(x) for x in [binary, "--lang", "en", *args])
 # A session with a shell first, so the control client is attached before the clock starts.
 tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "160", "-y", "45",
      "env", "LANG=C.UTF-8", "sh")
-control = subprocess.Popen(["tmux", "-L", sock, "-C", "attach", "-t", "bench"],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-# Whether the attach itself answers with an empty block varies: wait for a known answer.
-control.stdin.write(b"display -p ready\n")
-control.stdin.flush()
-while block() != ["ready"]:
-    pass
-command("refresh-client -f no-output")  # no copy of the pane's output on this pipe
-start = time.perf_counter()
-send("exec " + cmd)
-send("Enter", literal=False)
-wait(lambda l: re.search(r"/\s+\d+/\d+", l) is not None)
-first = time.perf_counter() - start
 latencies = []
 try:
+    # stderr not inherited: a tmux process left behind must not hold the caller's pipe open.
+    control = subprocess.Popen(["tmux", "-L", sock, "-C", "attach", "-t", "bench"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    # Whether the attach itself answers with an empty block varies: wait for a known answer.
+    control.stdin.write(b"display -p ready\n")
+    control.stdin.flush()
+    while block() != ["ready"]:
+        pass
+    command("refresh-client -f no-output")  # no copy of the pane's output on this pipe
+    start = time.perf_counter()
+    send("exec " + cmd)
+    send("Enter", literal=False)
+    wait(lambda l: re.search(r"/\s+\d+/\d+", l) is not None)
+    first = time.perf_counter() - start
     for q in QUERIES:
         send("/")
         wait(lambda l: "/ ▏" in l)
