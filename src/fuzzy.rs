@@ -103,6 +103,8 @@ pub struct Needle {
     exact: Vec<char>,
     /// skim's smart case: an upper-case ASCII letter makes the match case-sensitive.
     case_sensitive: bool,
+    /// No character of the needle has another case (Chinese, digits, punctuation).
+    caseless: bool,
     /// Which ASCII bytes (lower-cased) occur in the needle.
     in_needle: [bool; 256],
 }
@@ -138,6 +140,9 @@ impl Needle {
                 .then(|| folded.bytes().map(|b| b.to_ascii_lowercase()).collect()),
             exact: folded.chars().collect(),
             case_sensitive: folded.chars().any(|c| c.is_ascii_uppercase()),
+            caseless: folded
+                .chars()
+                .all(|c| c.to_lowercase().eq([c]) && c.to_uppercase().eq([c])),
             lower,
             in_needle,
         }
@@ -169,6 +174,8 @@ impl Needle {
     pub fn found_in(&self, text: &str) -> bool {
         match &self.ascii {
             Some(needle) => contains_ascii(text.as_bytes(), needle),
+            // Chinese has no case: a plain search, no copy (prose is read for most operations).
+            None if self.caseless => text.contains(self.folded.as_str()),
             None => contains_any_case(text, &self.exact),
         }
     }
@@ -543,6 +550,8 @@ mod tests {
         assert!(Needle::new("überprüfung").found_in("Führt eine ÜBERPRÜFUNG durch"));
         assert!(Needle::new("obs").found_in("需要OBS权限"));
         assert!(!Needle::new("über").found_in("uber"));
+        assert!(Needle::new("删除").found_in("批量删除镜像成员"));
+        assert!(!Needle::new("删除").found_in("Deleting"));
         assert!(
             Needle::new("删像")
                 .probe("删除镜像")
