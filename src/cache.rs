@@ -168,10 +168,30 @@ pub fn store(dir: &Path, key: &Key, catalog: &ParsedCatalog) -> std::io::Result<
             "the cache directory is not private to this user",
         ));
     }
+    remove_stale_temporaries(dir);
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(&encode(key, catalog))?;
     file.persist(key.file_in(dir)).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Temporary files a writer killed mid-write left behind (`kill -9`): removed once an hour old,
+/// so that one another process is writing now is left alone.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_string_lossy().starts_with(".tmp")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < hour_ago);
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn encode(key: &Key, catalog: &ParsedCatalog) -> Vec<u8> {
@@ -552,6 +572,20 @@ mod tests {
         store(&cache, &key(), &parsed).unwrap();
         assert!(load(&cache, &key()).is_some());
         assert!(load(&cache, &Key { size: 1, ..key() }).is_none());
+        // What a killed writer left: removed when an hour old, not while it may be in use.
+        let (old, new) = (cache.join(".tmpOLD"), cache.join(".tmpNEW"));
+        for f in [&old, &new] {
+            std::fs::write(f, "half a cache file").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        store(&cache, &key(), &parsed).unwrap();
+        assert!(!old.exists() && new.exists());
         // A directory that cannot be made: an error for the caller to ignore.
         let file = dir.path().join("a-file");
         std::fs::write(&file, "x").unwrap();
