@@ -58,14 +58,19 @@ impl Key {
     /// The key of a catalog file just read: `None` for anything but a regular file with a
     /// canonical path (standard input, a FIFO: nothing to cache by).
     pub fn of(path: &Path, meta: Option<&Metadata>, bytes: &[u8]) -> Option<Key> {
-        use std::os::unix::fs::MetadataExt;
         let meta = meta.filter(|m| m.is_file())?;
+        Key::made(path, meta, bytes.len() as u64, xxh3_128(bytes))
+    }
+
+    /// The key of `path` (made canonical) whose bytes, `size` of them, hash to `content`.
+    fn made(path: &Path, meta: &Metadata, size: u64, content: u128) -> Option<Key> {
+        use std::os::unix::fs::MetadataExt;
         let canonical = std::fs::canonicalize(path).ok()?;
         Some(Key {
             path: canonical.to_str()?.to_string(),
-            size: meta.len(),
+            size,
             mtime: (meta.mtime(), meta.mtime_nsec()),
-            content: xxh3_128(bytes),
+            content,
         })
     }
 
@@ -74,7 +79,6 @@ impl Key {
     /// `None` for anything but a regular file, or one beyond [`crate::input::MAX_INPUT_BYTES`].
     pub fn of_file(path: &Path) -> Option<Key> {
         use std::io::Read;
-        use std::os::unix::fs::MetadataExt;
         let (mut file, meta) = crate::input::open_regular(path).ok()?;
         if meta.len() > crate::input::MAX_INPUT_BYTES {
             return None;
@@ -96,13 +100,7 @@ impl Key {
                 Err(_) => return None,
             }
         }
-        let canonical = std::fs::canonicalize(path).ok()?;
-        Some(Key {
-            path: canonical.to_str()?.to_string(),
-            size: total,
-            mtime: (meta.mtime(), meta.mtime_nsec()),
-            content: hasher.digest128(),
-        })
+        Key::made(path, &meta, total, hasher.digest128())
     }
 
     /// The cache file for this catalog file in `dir`.

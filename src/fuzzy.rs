@@ -148,16 +148,6 @@ impl Needle {
         }
     }
 
-    /// The needle as skim is given it.
-    pub fn text(&self) -> &str {
-        &self.folded
-    }
-
-    /// Lower-cased (ASCII letters), as [`Needle::found_in`] compares it.
-    pub fn lower(&self) -> String {
-        self.lower.iter().collect()
-    }
-
     /// What skim would say about `text` (folded), cheaply; `None` when skim would not match it.
     pub fn probe(&self, text: &str) -> Option<Probe> {
         if self.lower.is_empty() {
@@ -176,7 +166,7 @@ impl Needle {
             Some(needle) => contains_ascii(text.as_bytes(), needle),
             // Chinese has no case: a plain search, no copy (prose is read for most operations).
             None if self.caseless => text.contains(self.folded.as_str()),
-            None => contains_any_case(text, &self.exact),
+            None => contains_lowered(text, &self.exact, any_lower),
         }
     }
 
@@ -284,7 +274,7 @@ impl Needle {
             prev = cur;
         }
         (matched == self.lower.len()).then(|| Probe {
-            contiguous: contains_chars(text, &self.lower),
+            contiguous: contains_lowered(text, &self.lower, ascii_lower),
             bound: bound(self.lower.len(), first_bonus, other_bonus),
         })
     }
@@ -453,19 +443,20 @@ fn contains_ascii(text: &[u8], needle: &[u8]) -> bool {
     })
 }
 
-/// [`contains_chars`] with every letter lower-cased, not only ASCII ones.
-fn contains_any_case(text: &str, needle: &[char]) -> bool {
-    fn lower(c: char) -> char {
-        c.to_lowercase().next().unwrap_or(c)
-    }
+/// `needle` unbroken in `text`, both lower-cased by `lower`: ASCII letters only for what skim
+/// matched ([`Needle::probe`]), every letter for prose ([`Needle::found_in`]).
+fn contains_lowered(text: &str, needle: &[char], lower: fn(char) -> char) -> bool {
     let needle: Vec<char> = needle.iter().copied().map(lower).collect();
     let text: Vec<char> = text.chars().map(lower).collect();
     needle.len() <= text.len() && text.windows(needle.len()).any(|w| w == needle)
 }
 
-fn contains_chars(text: &str, needle: &[char]) -> bool {
-    let text: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
-    needle.len() <= text.len() && text.windows(needle.len()).any(|w| w == needle)
+fn ascii_lower(c: char) -> char {
+    c.to_ascii_lowercase()
+}
+
+fn any_lower(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
 }
 
 #[cfg(test)]

@@ -490,11 +490,6 @@ impl Results {
         &self.ranked
     }
 
-    #[doc(hidden)]
-    pub fn scored_count(&self) -> usize {
-        self.ranked.len() + self.scored.len()
-    }
-
     pub fn is_fully_ranked(&self) -> bool {
         self.ranked.len() == self.len()
     }
