@@ -541,11 +541,21 @@ impl SearchIndex {
     }
 
     fn search_all(&self, catalog: &Catalog, query: &Query, previous: Option<&Results>) -> Vec<Hit> {
+        self.ranked_results(catalog, query, previous).into_hits()
+    }
+
+    /// [`SearchIndex::matches`] ranked in full, at once (with `previous` as there).
+    pub fn ranked_results(
+        &self,
+        catalog: &Catalog,
+        query: &Query,
+        previous: Option<&Results>,
+    ) -> Results {
         let mut results = self
             .matches(catalog, query, previous, None)
             .expect("not cancellable");
         self.rank(catalog, &mut results, usize::MAX);
-        results.into_hits()
+        results
     }
 
     /// The operations matching `query`, not yet ranked; `None` when `cancel` was set meanwhile
@@ -707,9 +717,8 @@ impl SearchIndex {
                     };
                     if batch.len() >= PARALLEL_REFINE_FROM {
                         let threads = par::threads(4);
-                        let chunk = batch.len().div_ceil(threads);
-                        let parts: Vec<&[_]> = batch.chunks(chunk).collect();
-                        for part in par::par_map(&parts, threads, |p| refine(p)) {
+                        let parts = par::ranges(batch.len(), threads);
+                        for part in par::par_map(&parts, threads, |r| refine(&batch[r.clone()])) {
                             results.bounded.extend(part);
                         }
                     } else {

@@ -1101,12 +1101,11 @@ impl App {
             .is_some_and(|p| query.narrows(p))
             .then(|| Arc::clone(&self.results));
         if self.catalog.len() < BACKGROUND_SEARCH_FROM {
-            let mut results = self
-                .index
-                .matches(&self.catalog, &query, previous.as_deref(), None)
-                .expect("not cancellable");
-            self.index.rank(&self.catalog, &mut results, usize::MAX);
-            let results = Arc::new(results);
+            let results = Arc::new(self.index.ranked_results(
+                &self.catalog,
+                &query,
+                previous.as_deref(),
+            ));
             self.remember(query.clone(), Arc::clone(&results));
             self.show_results(query, results);
             return;
