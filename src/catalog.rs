@@ -275,9 +275,9 @@ pub struct CatalogInfo {
     pub operations: usize,
 }
 
-/// A validated catalog file, not yet merged.
+/// A validated catalog file, not yet merged. Read-only outside the crate: the hashes go with
+/// the operations as they were checked.
 #[derive(Debug, Clone)]
-/// Read-only outside the crate: the hashes go with the operations as they were checked.
 pub struct ParsedCatalog {
     pub(crate) info: CatalogInfo,
     pub(crate) operations: Vec<Operation>,
