@@ -18,7 +18,7 @@
 //! postcard) cannot read back, and a schema-less format would cost most of what JSON costs.
 
 use std::fs::Metadata;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
@@ -29,7 +29,7 @@ use crate::catalog::{
 use crate::lang::LocalText;
 
 /// The start of every cache file, with the format's version.
-const MAGIC: &[u8; 16] = b"ims-perms cache\x01";
+const MAGIC: &[u8; 16] = b"ims-perms cache\x02";
 
 /// Where cache files go, or `None` for no cache: `IMS_PERMS_CACHE_DIR` (empty: no cache), else
 /// `$XDG_CACHE_HOME/ims-perms`, else `$HOME/.cache/ims-perms`.
@@ -123,16 +123,25 @@ fn is_private(dir: &Path) -> bool {
     })
 }
 
-/// The catalog a cache file in `dir` holds for `key`, if there is one and it is good. Only a
-/// regular file up to [`MAX_CACHE_BYTES`] in a private directory is read (a FIFO or `/dev/zero`
-/// put in its place must not hang or fill memory).
-pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
-    use std::io::Read;
-    // One buffer per thread for every cache file it reads: fresh memory is slow to come by
-    // (the kernel clears each page), and the buffer is gone once decoded.
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
+/// A cache file's regions, after its header: the catalog's description and everything of
+/// fixed size (`meta`), the operations' records (`ops`), and the searched texts (`fields`,
+/// `prose`). `search` reads all but the records, then only the records of what it found.
+struct Header {
+    meta_len: u64,
+    ops_len: u64,
+    fields_len: u64,
+    prose_len: u64,
+    /// xxh3-64 of each region but the records (each record has its own hash in `meta`).
+    meta_hash: u64,
+    fields_hash: u64,
+    prose_hash: u64,
+}
+
+/// Opens the cache file in `dir` for `key` and reads its header: `None` unless the directory
+/// is private, the file regular and within [`MAX_CACHE_BYTES`], made by this version for this
+/// key, and its regions add up to its size. A FIFO or `/dev/zero` put in its place must not
+/// hang or fill memory.
+fn open(dir: &Path, key: &Key) -> Option<(std::io::BufReader<std::fs::File>, Header)> {
     if !is_private(dir) {
         return None;
     }
@@ -140,17 +149,282 @@ pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
     if meta.len() > MAX_CACHE_BYTES {
         return None;
     }
-    BUFFER.with(|buffer| {
-        let mut bytes = buffer.borrow_mut();
-        bytes.clear();
-        file.take(MAX_CACHE_BYTES).read_to_end(&mut bytes).ok()?;
-        let doc = decode(&bytes, key);
-        // The main thread reads too (one file, one core) and lives on: keep no large buffer.
-        if bytes.capacity() > 1 << 22 {
-            *bytes = Vec::new();
+    let mut file = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut magic = [0u8; MAGIC.len()];
+    file.read_exact(&mut magic).ok()?;
+    if magic != *MAGIC || read_str(&mut file)? != env!("CARGO_PKG_VERSION") {
+        return None;
+    }
+    let made_for = Key {
+        path: read_str(&mut file)?,
+        size: read_u64(&mut file)?,
+        mtime: (read_u64(&mut file)? as i64, read_u64(&mut file)? as i64),
+        content: u128::from(read_u64(&mut file)?) | (u128::from(read_u64(&mut file)?) << 64),
+    };
+    if made_for != *key {
+        return None;
+    }
+    let mut n = [0u64; 7];
+    for x in &mut n {
+        *x = read_u64(&mut file)?;
+    }
+    let [
+        meta_len,
+        ops_len,
+        fields_len,
+        prose_len,
+        meta_hash,
+        fields_hash,
+        prose_hash,
+    ] = n;
+    let header_len = header_len(key);
+    let total = [meta_len, ops_len, fields_len, prose_len]
+        .into_iter()
+        .try_fold(header_len, u64::checked_add)?;
+    (total == meta.len()).then_some((
+        file,
+        Header {
+            meta_len,
+            ops_len,
+            fields_len,
+            prose_len,
+            meta_hash,
+            fields_hash,
+            prose_hash,
+        },
+    ))
+}
+
+/// The bytes of a header for `key`.
+fn header_len(key: &Key) -> u64 {
+    (MAGIC.len() + 4 + env!("CARGO_PKG_VERSION").len() + 4 + key.path.len() + 12 * 8) as u64
+}
+
+fn read_u64(r: &mut impl Read) -> Option<u64> {
+    let mut b = [0u8; 8];
+    r.read_exact(&mut b).ok()?;
+    Some(u64::from_le_bytes(b))
+}
+
+/// A length-prefixed string of at most 64 KB (a version, a path).
+fn read_str(r: &mut impl Read) -> Option<String> {
+    let mut b = [0u8; 4];
+    r.read_exact(&mut b).ok()?;
+    let n = u32::from_le_bytes(b) as usize;
+    if n > 1 << 16 {
+        return None;
+    }
+    let mut s = vec![0u8; n];
+    r.read_exact(&mut s).ok()?;
+    String::from_utf8(s).ok()
+}
+
+/// The next `n` bytes, if `hash` is theirs.
+fn read_region(r: &mut impl Read, n: u64, hash: u64) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(n).ok()?);
+    r.by_ref().take(n).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 == n && xxh3_64(&bytes) == hash).then_some(bytes)
+}
+
+/// What `meta` says: the catalog's description, where each operation's record is in `ops`
+/// (and where the last ends) with its hash, and the search piece's fixed-size parts.
+struct Meta {
+    service: String,
+    source: Source,
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+    flags: Vec<u8>,
+    section: Vec<u32>,
+    sections: Vec<Vec<String>>,
+    field_ends: Vec<u32>,
+    field_first: Vec<u32>,
+    prose_ends: Vec<u32>,
+    prose_first: Vec<u32>,
+}
+
+impl Meta {
+    fn read(bytes: &[u8], ops_len: u64) -> Option<Meta> {
+        let mut r = Reader { bytes };
+        let service = r.str()?;
+        let source = Source {
+            title: r.str()?,
+            url: r.opt_str()?,
+            retrieved: r.opt_str()?,
+        };
+        let count = r.len()?;
+        let ends = r.u32s(count)?;
+        // Each operation takes at least MIN_OPERATION_BYTES: a larger count is a corrupt file.
+        let fits = ends.iter().try_fold(0u32, |start, &end| {
+            (end >= start && (end - start) as usize >= MIN_OPERATION_BYTES).then_some(end)
+        });
+        if fits.map(u64::from) != Some(ops_len) {
+            return None;
         }
-        doc
+        let hashes = (0..count).map(|_| r.u64()).collect::<Option<_>>()?;
+        let flags = r.take(count)?.to_vec();
+        let section = r.u32s(count)?;
+        let n = r.len()?;
+        let sections = (0..n)
+            .map(|_| {
+                let m = r.len()?;
+                (0..m).map(|_| r.str()).collect::<Option<Vec<_>>>()
+            })
+            .collect::<Option<_>>()?;
+        let field_ends = r.counted_u32s()?;
+        let field_first = r.u32s(count + 1)?;
+        let prose_ends = r.counted_u32s()?;
+        let prose_first = r.u32s(count + 1)?;
+        r.bytes.is_empty().then_some(Meta {
+            service,
+            source,
+            ends,
+            hashes,
+            flags,
+            section,
+            sections,
+            field_ends,
+            field_first,
+            prose_ends,
+            prose_first,
+        })
+    }
+
+    /// The record of operation `i` in `ops` (the region, or all of the file from its start).
+    fn record(&self, i: usize) -> std::ops::Range<usize> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        start..self.ends[i] as usize
+    }
+}
+
+/// Operation `i`'s record decoded, if its hash is right and nothing is left over.
+fn operation(meta: &Meta, i: usize, record: &[u8]) -> Option<Operation> {
+    if xxh3_64(record) != meta.hashes[i] {
+        return None;
+    }
+    let mut r = Reader { bytes: record };
+    let op = r.operation()?;
+    r.bytes.is_empty().then_some(op)
+}
+
+/// The catalog a cache file in `dir` holds for `key`, if there is one and it is good (its
+/// searched texts are not read).
+pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
+    let (mut file, header) = open(dir, key)?;
+    let meta = Meta::read(
+        &read_region(&mut file, header.meta_len, header.meta_hash)?,
+        header.ops_len,
+    )?;
+    let mut ops = Vec::with_capacity(usize::try_from(header.ops_len).ok()?);
+    file.take(header.ops_len).read_to_end(&mut ops).ok()?;
+    if ops.len() as u64 != header.ops_len {
+        return None;
+    }
+    let operations = (0..meta.ends.len())
+        .map(|i| operation(&meta, i, &ops[meta.record(i)]))
+        .collect::<Option<Vec<_>>>()?;
+    Some(CatalogDoc {
+        service: meta.service,
+        source: meta.source,
+        operations,
     })
+}
+
+/// A cache file opened for searching, its operations read only when asked for
+/// ([`Opened::operations`]).
+pub struct Opened {
+    pub service: String,
+    pub source: Source,
+    meta: Meta,
+    file: std::fs::File,
+    /// Where the records start in the file.
+    ops_at: u64,
+}
+
+/// The cache file in `dir` for `key` opened for searching ([`Opened`]), and its search piece
+/// (read and checked), if there is one and it is good.
+pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::Piece)> {
+    use std::io::{Seek, SeekFrom};
+    let (mut file, header) = open(dir, key)?;
+    let meta_bytes = read_region(&mut file, header.meta_len, header.meta_hash)?;
+    let mut meta = Meta::read(&meta_bytes, header.ops_len)?;
+    let ops_at = header_len(key) + header.meta_len;
+    file.seek(SeekFrom::Start(ops_at + header.ops_len)).ok()?;
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).ok();
+    let fields = text(read_region(
+        &mut file,
+        header.fields_len,
+        header.fields_hash,
+    )?)?;
+    let prose = text(read_region(&mut file, header.prose_len, header.prose_hash)?)?;
+    let piece = crate::query::Piece {
+        service: meta.service.clone(),
+        fields: crate::query::Texts {
+            all: fields,
+            ends: std::mem::take(&mut meta.field_ends),
+            first: std::mem::take(&mut meta.field_first),
+        },
+        prose: crate::query::Texts {
+            all: prose,
+            ends: std::mem::take(&mut meta.prose_ends),
+            first: std::mem::take(&mut meta.prose_first),
+        },
+        flags: std::mem::take(&mut meta.flags),
+        section: std::mem::take(&mut meta.section),
+        sections: std::mem::take(&mut meta.sections),
+    };
+    if !piece.holds_together() {
+        return None;
+    }
+    let opened = Opened {
+        service: meta.service.clone(),
+        source: meta.source.clone(),
+        meta,
+        file: file.into_inner(),
+        ops_at,
+    };
+    Some((opened, piece))
+}
+
+impl Opened {
+    /// How many operations the file holds.
+    pub fn len(&self) -> usize {
+        self.meta.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.meta.ends.is_empty()
+    }
+
+    /// The operations at `indices` (in the file), decoded, in that order; `None` if any record
+    /// cannot be read or is not what was written. Read one at a time, or all at once when many
+    /// are wanted.
+    pub fn operations(&self, indices: &[usize]) -> Option<Vec<Operation>> {
+        use std::os::unix::fs::FileExt;
+        if indices.iter().any(|&i| i >= self.len()) {
+            return None;
+        }
+        if indices.len() > self.len() / 16 {
+            let end = self.meta.ends.last().map_or(0, |&e| e as usize);
+            let mut all = vec![0u8; end];
+            self.file.read_exact_at(&mut all, self.ops_at).ok()?;
+            return indices
+                .iter()
+                .map(|&i| operation(&self.meta, i, &all[self.meta.record(i)]))
+                .collect();
+        }
+        let mut record = Vec::new();
+        indices
+            .iter()
+            .map(|&i| {
+                let at = self.meta.record(i);
+                record.resize(at.len(), 0);
+                self.file
+                    .read_exact_at(&mut record, self.ops_at + at.start as u64)
+                    .ok()?;
+                operation(&self.meta, i, &record)
+            })
+            .collect()
+    }
 }
 
 /// Writes the cache file for `key`: to a temporary file first, then renamed over the old one,
@@ -168,7 +442,9 @@ pub fn store(dir: &Path, key: &Key, catalog: &ParsedCatalog) -> std::io::Result<
     }
     remove_stale_temporaries(dir);
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(&encode(key, catalog))?;
+    for part in encode(key, catalog) {
+        file.write_all(&part)?;
+    }
     file.persist(key.file_in(dir)).map_err(|e| e.error)?;
     Ok(())
 }
@@ -192,78 +468,62 @@ fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-fn encode(key: &Key, catalog: &ParsedCatalog) -> Vec<u8> {
-    let mut payload = Writer::default();
-    payload.str(&catalog.info.service);
-    payload.str(&catalog.info.source.title);
-    payload.opt_str(catalog.info.source.url.as_deref());
-    payload.opt_str(catalog.info.source.retrieved.as_deref());
-    payload.len(catalog.operations.len());
-    for op in &catalog.operations {
-        payload.operation(op);
+/// A cache file for `catalog`, in pieces to write one after another: the header, then the
+/// regions ([`Header`]).
+fn encode(key: &Key, catalog: &ParsedCatalog) -> [Vec<u8>; 5] {
+    let ops = &catalog.operations;
+    let piece = crate::query::Piece::of(&catalog.info.service, ops);
+    let mut records = Writer::default();
+    let mut ends = Vec::with_capacity(ops.len());
+    let mut hashes = Vec::with_capacity(ops.len());
+    for op in ops {
+        let start = records.0.len();
+        records.operation(op);
+        ends.push(records.0.len() as u32);
+        hashes.push(xxh3_64(&records.0[start..]));
     }
-    seal(key, payload.0)
-}
-
-/// The header (what the file was made from, and the payload's length and hash), then `payload`.
-fn seal(key: &Key, payload: Vec<u8>) -> Vec<u8> {
-    let mut out = Writer(MAGIC.to_vec());
-    out.str(env!("CARGO_PKG_VERSION"));
-    out.str(&key.path);
-    out.u64(key.size);
-    out.u64(key.mtime.0 as u64);
-    out.u64(key.mtime.1 as u64);
-    out.u64(key.content as u64);
-    out.u64((key.content >> 64) as u64);
-    out.u64(payload.len() as u64);
-    out.u64(xxh3_64(&payload));
-    out.0.extend_from_slice(&payload);
-    out.0
-}
-
-fn decode(bytes: &[u8], key: &Key) -> Option<CatalogDoc> {
-    let mut r = Reader {
-        bytes: bytes.strip_prefix(MAGIC.as_slice())?,
-    };
-    let made_for = Key {
-        path: {
-            if r.str()? != env!("CARGO_PKG_VERSION") {
-                return None;
-            }
-            r.str()?
-        },
-        size: r.u64()?,
-        mtime: (r.u64()? as i64, r.u64()? as i64),
-        content: u128::from(r.u64()?) | (u128::from(r.u64()?) << 64),
-    };
-    if made_for != *key {
-        return None;
+    let mut meta = Writer::default();
+    meta.str(&catalog.info.service);
+    meta.str(&catalog.info.source.title);
+    meta.opt_str(catalog.info.source.url.as_deref());
+    meta.opt_str(catalog.info.source.retrieved.as_deref());
+    meta.len(ops.len());
+    meta.u32s(&ends);
+    for h in hashes {
+        meta.u64(h);
     }
-    let (length, hash) = (r.u64()?, r.u64()?);
-    if r.bytes.len() as u64 != length || xxh3_64(r.bytes) != hash {
-        return None;
+    meta.0.extend_from_slice(&piece.flags);
+    meta.u32s(&piece.section);
+    meta.len(piece.sections.len());
+    for names in &piece.sections {
+        meta.len(names.len());
+        for name in names {
+            meta.str(name);
+        }
     }
-    let service = r.str()?;
-    let source = Source {
-        title: r.str()?,
-        url: r.opt_str()?,
-        retrieved: r.opt_str()?,
-    };
-    let count = r.len()?;
-    // Each operation takes at least MIN_OPERATION_BYTES: a larger count is a corrupt file,
-    // not a reason to allocate gigabytes.
-    if count > r.bytes.len() / MIN_OPERATION_BYTES {
-        return None;
+    meta.len(piece.fields.ends.len());
+    meta.u32s(&piece.fields.ends);
+    meta.u32s(&piece.fields.first);
+    meta.len(piece.prose.ends.len());
+    meta.u32s(&piece.prose.ends);
+    meta.u32s(&piece.prose.first);
+    let (fields, prose) = (piece.fields.all.into_bytes(), piece.prose.all.into_bytes());
+    let mut header = Writer(MAGIC.to_vec());
+    header.str(env!("CARGO_PKG_VERSION"));
+    header.str(&key.path);
+    header.u64(key.size);
+    header.u64(key.mtime.0 as u64);
+    header.u64(key.mtime.1 as u64);
+    header.u64(key.content as u64);
+    header.u64((key.content >> 64) as u64);
+    for region in [&meta.0, &records.0, &fields, &prose] {
+        header.u64(region.len() as u64);
     }
-    let mut operations = Vec::with_capacity(count);
-    for _ in 0..count {
-        operations.push(r.operation()?);
+    for region in [&meta.0, &fields, &prose] {
+        header.u64(xxh3_64(region));
     }
-    r.bytes.is_empty().then_some(CatalogDoc {
-        service,
-        source,
-        operations,
-    })
+    debug_assert_eq!(header.0.len() as u64, header_len(key));
+    [header.0, meta.0, records.0, fields, prose]
 }
 
 #[derive(Default)]
@@ -275,6 +535,11 @@ impl Writer {
     }
     fn len(&mut self, n: usize) {
         self.0.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    fn u32s(&mut self, ns: &[u32]) {
+        for n in ns {
+            self.0.extend_from_slice(&n.to_le_bytes());
+        }
     }
     fn flag(&mut self, b: bool) {
         self.0.push(u8::from(b));
@@ -359,6 +624,21 @@ impl Reader<'_> {
         let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
         // Every item takes at least a byte: a count beyond what is left is corrupt.
         (n <= self.bytes.len()).then_some(n)
+    }
+    /// `n` numbers of 32 bits.
+    fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
+        let bytes = self.take(n.checked_mul(4)?)?;
+        Some(
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+        )
+    }
+    /// A count, then that many numbers of 32 bits.
+    fn counted_u32s(&mut self) -> Option<Vec<u32>> {
+        let n = self.len()?;
+        self.u32s(n)
     }
     fn flag(&mut self) -> Option<bool> {
         match self.take(1)?[0] {
@@ -466,11 +746,19 @@ mod tests {
         parse("built-in", BUILTIN_JSON).unwrap()
     }
 
+    /// A cache directory holding the built-in catalog's cache file for [`key`].
+    fn stored() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        store(&cache, &key(), &builtin()).unwrap();
+        (dir, cache)
+    }
+
     #[test]
     fn round_trips_every_field() {
         let parsed = builtin();
-        let bytes = encode(&key(), &parsed);
-        let doc = decode(&bytes, &key()).expect("decodes");
+        let (_dir, cache) = stored();
+        let doc = load(&cache, &key()).expect("decodes");
         assert_eq!(doc.service, parsed.info.service);
         assert_eq!(doc.source, parsed.info.source);
         let again = crate::catalog::check_document("cache", doc).unwrap();
@@ -478,11 +766,28 @@ mod tests {
         // Sections, dependencies, conditions, prerequisites with permissions: all there.
         assert!(again.operations.iter().any(|o| !o.dependencies.is_empty()));
         assert!(again.operations.iter().any(|o| o.section.is_some()));
+        // Opened for searching: the same piece as made from the operations, and any of them
+        // read back one at a time or all at once.
+        let (opened, piece) = open_for_search(&cache, &key()).expect("opens");
+        assert_eq!(piece, crate::query::Piece::of("ims", &parsed.operations));
+        assert_eq!(
+            (opened.service.as_str(), &opened.source),
+            ("ims", &parsed.info.source)
+        );
+        let all: Vec<usize> = (0..parsed.operations.len()).rev().collect();
+        let want: Vec<Operation> = all.iter().map(|&i| again.operations[i].clone()).collect();
+        let mut read = opened.operations(&all).unwrap();
+        read.iter_mut().for_each(|o| o.service = "ims".into());
+        assert_eq!(read, want);
+        let mut one = opened.operations(&[7]).unwrap();
+        one[0].service = "ims".into();
+        assert_eq!(one, [again.operations[7].clone()]);
+        assert!(opened.operations(&[all.len()]).is_none(), "past the end");
     }
 
     #[test]
     fn any_other_key_or_damage_is_a_miss() {
-        let bytes = encode(&key(), &builtin());
+        let (_dir, cache) = stored();
         for other in [
             Key {
                 path: "/elsewhere.json".into(),
@@ -498,16 +803,34 @@ mod tests {
                 ..key()
             },
         ] {
-            assert!(decode(&bytes, &other).is_none(), "{other:?}");
+            assert!(load(&cache, &other).is_none(), "{other:?}");
+            assert!(open_for_search(&cache, &other).is_none(), "{other:?}");
         }
-        // Truncated anywhere, or a byte changed anywhere: never decoded, never a panic.
+        // Truncated anywhere, or a byte changed anywhere: never read, never a panic. Searching
+        // reads records only when asked, and then refuses a damaged one.
+        let file = key().file_in(&cache);
+        let bytes = std::fs::read(&file).unwrap();
+        let put = |b: &[u8]| std::fs::write(&file, b).unwrap();
         for cut in [0, 5, 16, 40, bytes.len() / 2, bytes.len() - 1] {
-            assert!(decode(&bytes[..cut], &key()).is_none(), "cut at {cut}");
+            put(&bytes[..cut]);
+            assert!(load(&cache, &key()).is_none(), "cut at {cut}");
+            assert!(open_for_search(&cache, &key()).is_none(), "cut at {cut}");
         }
+        let count = builtin().operations.len();
+        let all: Vec<usize> = (0..count).collect();
+        // The searched texts come last; loading the catalog whole does not read them.
+        let piece = crate::query::Piece::of("ims", &builtin().operations);
+        let texts_at = bytes.len() - piece.fields.all.len() - piece.prose.all.len();
         for at in (0..bytes.len()).step_by(97) {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0x20;
-            assert!(decode(&damaged, &key()).is_none(), "byte {at}");
+            put(&damaged);
+            assert_eq!(load(&cache, &key()).is_none(), at < texts_at, "byte {at}");
+            if let Some((opened, _)) = open_for_search(&cache, &key()) {
+                assert!(opened.operations(&all).is_none(), "byte {at}");
+                let one_by_one = (0..count).map(|i| opened.operations(&[i]));
+                assert!(one_by_one.into_iter().any(|o| o.is_none()), "byte {at}");
+            }
         }
         // Another version of the tool wrote it.
         let mut other_version = MAGIC.to_vec();
@@ -516,7 +839,10 @@ mod tests {
         other_version.extend_from_slice(&w.0);
         other_version
             .extend_from_slice(&bytes[MAGIC.len() + 4 + env!("CARGO_PKG_VERSION").len()..]);
-        assert!(decode(&other_version, &key()).is_none());
+        put(&other_version);
+        assert!(load(&cache, &key()).is_none());
+        put(&bytes);
+        assert!(load(&cache, &key()).is_some());
     }
 
     #[test]

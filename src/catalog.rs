@@ -294,6 +294,10 @@ impl ParsedCatalog {
     pub fn operations(&self) -> &[Operation] {
         &self.operations
     }
+
+    pub fn into_operations(self) -> Vec<Operation> {
+        self.operations
+    }
 }
 
 /// Every operation of every loaded catalog, in load order.
@@ -726,6 +730,20 @@ pub struct CatalogDoc {
 /// cache in `cache` when one is given ([`crate::cache`]): a good cache file stands for parsing
 /// the JSON, and parsing the JSON writes one.
 pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
+    if let Some(dir) = cache
+        && let Some(key) = crate::cache::Key::of_file(path)
+        && let Some(doc) = crate::cache::load(dir, &key)
+        // What the cache holds is checked as JSON would be; a cache file that fails is ignored.
+        && let Ok(parsed) = check_document(&crate::input::shown_path(path), doc)
+    {
+        return Ok(parsed);
+    }
+    parse_file(path, cache)
+}
+
+/// [`read_file`] from the JSON, never the cache (whose file is written anew, when `cache` is
+/// given).
+pub fn parse_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
     let origin = crate::input::shown_path(path);
     let source = crate::input::Source::File(path.to_path_buf());
     let cannot_read = |e: crate::input::ReadError| CatalogError {
@@ -735,14 +753,6 @@ pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, Cat
         field: None,
         message: format!("cannot read: {}", e.reason()),
     };
-    if let Some(dir) = cache
-        && let Some(key) = crate::cache::Key::of_file(path)
-        && let Some(doc) = crate::cache::load(dir, &key)
-        // What the cache holds is checked as JSON would be; a cache file that fails is ignored.
-        && let Ok(parsed) = check_document(&origin, doc)
-    {
-        return Ok(parsed);
-    }
     // The bytes parsed are the bytes a new cache file is keyed by.
     let (bytes, meta) = crate::input::read_bytes(&source, crate::input::ReadOptions::default())
         .map_err(cannot_read)?;

@@ -10,14 +10,16 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
-use ims_perms::catalog::Catalog;
+use ims_perms::catalog::{Catalog, Operation};
 use ims_perms::export::ExportFormat;
 use ims_perms::input::{ReadOptions, Source, read_text};
 use ims_perms::lang::Lang;
 use ims_perms::policy::{ComposeOptions, Effect, compose};
 use ims_perms::present::{self, Advice, Said};
+use ims_perms::query::Query;
 use ims_perms::resolve::{self, resolve_operation};
 use ims_perms::route::Request;
+use ims_perms::searchable::SearchableFiles;
 use ims_perms::text::escape_controls;
 use ims_perms::tui::clipboard::ClipboardMode;
 
@@ -394,7 +396,7 @@ fn execute(global: &Global, command: Command) -> Result<Exit, Failure> {
         Command::Completions { shell } => completions(shell),
         Command::Import(args) => import(&args, lang),
         Command::List(args) => list(&load_catalogs(global)?, &args, lang),
-        Command::Search(args) => search(&load_catalogs(global)?, &args, lang),
+        Command::Search(args) => search(global, &args, lang),
         Command::Compose(args) => compose_policy(&load_catalogs(global)?, &args, lang),
         Command::Explain(args) => explain(&load_catalogs(global)?, &args, lang),
         Command::Lookup(args) => lookup(&load_catalogs(global)?, &args, lang),
@@ -451,9 +453,41 @@ fn list(catalog: &Catalog, args: &ListArgs, lang: Lang) -> Result<Exit, Failure>
     Ok(Exit::Success)
 }
 
-fn search(catalog: &Catalog, args: &SearchArgs, lang: Lang) -> Result<Exit, Failure> {
-    let index = ims_perms::query::SearchIndex::new(catalog);
+fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<Exit, Failure> {
     let input = args.query.join(" ");
+    // Over files of distinct services, only the operations found are built (an API call as the
+    // query needs every route: the catalog then).
+    if resolve::as_request(&input).is_none()
+        && let Some(files) = SearchableFiles::open(
+            !global.no_builtin,
+            &global.catalog,
+            cache_dir(global).as_deref(),
+        )
+        .or_else(|e| fail(Exit::BadInput, e.to_string()))?
+    {
+        if files.is_empty() {
+            return fail(Exit::BadInput, NO_OPERATIONS);
+        }
+        let query = Query::parse(&input, &files.services())
+            .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?;
+        let found: Vec<usize> = files
+            .index()
+            .search(&query)
+            .iter()
+            .map(|h| h.index)
+            .collect();
+        if found.is_empty() {
+            return nothing_matches(&input);
+        }
+        // A cache file damaged since it was opened: the catalog then, from the JSON.
+        if let Some(ops) = files.operations(&found) {
+            let ops: Vec<&Operation> = ops.iter().collect();
+            print_found(&ops, files.services().len() > 1, args.json, lang)?;
+            return Ok(Exit::Success);
+        }
+    }
+    let catalog = &load_catalogs(global)?;
+    let index = ims_perms::query::SearchIndex::new(catalog);
     // An API call as the query finds its operation(s), as `lookup` does.
     let hits: Vec<ims_perms::query::Hit> = match resolve::as_request(&input) {
         Some(request) => resolve::lookup(catalog, &request)
@@ -464,14 +498,18 @@ fn search(catalog: &Catalog, args: &SearchArgs, lang: Lang) -> Result<Exit, Fail
             .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?,
     };
     if hits.is_empty() {
-        return fail(
-            Exit::NothingFound,
-            format!("no operation matches \"{}\"", escape_controls(&input)),
-        );
+        return nothing_matches(&input);
     }
     let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
     print_operations(catalog, &found, args.json, lang)?;
     Ok(Exit::Success)
+}
+
+fn nothing_matches(input: &str) -> Result<Exit, Failure> {
+    fail(
+        Exit::NothingFound,
+        format!("no operation matches \"{}\"", escape_controls(input)),
+    )
 }
 
 fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<Exit, Failure> {
@@ -687,19 +725,22 @@ fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
     } else {
         Catalog::builtin().or_else(|e| fail(Exit::BadInput, e.to_string()))?
     };
-    let cache = (!global.no_cache)
-        .then(ims_perms::cache::default_dir)
-        .flatten();
     catalog
-        .load_files(&global.catalog, cache.as_deref())
+        .load_files(&global.catalog, cache_dir(global).as_deref())
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
     if catalog.is_empty() {
-        return fail(
-            Exit::BadInput,
-            "no operations: --no-builtin needs at least one --catalog file",
-        );
+        return fail(Exit::BadInput, NO_OPERATIONS);
     }
     Ok(catalog)
+}
+
+const NO_OPERATIONS: &str = "no operations: --no-builtin needs at least one --catalog file";
+
+/// The cache of parsed catalogs, unless `--no-cache`.
+fn cache_dir(global: &Global) -> Option<PathBuf> {
+    (!global.no_cache)
+        .then(ims_perms::cache::default_dir)
+        .flatten()
 }
 
 fn print_operations(
@@ -708,14 +749,24 @@ fn print_operations(
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
+    let ops: Vec<&Operation> = indices.iter().map(|&i| &catalog.operations()[i]).collect();
+    print_found(&ops, catalog.services().len() > 1, json, lang)
+}
+
+/// Operations as a table (with a service column when `with_service`), or as JSON.
+fn print_found(
+    ops: &[&Operation],
+    with_service: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
     if json {
-        let ops: Vec<_> = indices.iter().map(|&i| &catalog.operations()[i]).collect();
         let mut text = serde_json::to_string_pretty(&ops)
             .or_else(|e| fail(Exit::BadInput, format!("cannot write JSON: {e}")))?;
         text.push('\n');
         emit(&text)
     } else {
-        emit(&present::operations_table(catalog, indices, lang))
+        emit(&present::table_of_operations(ops, with_service, lang))
     }
 }
 

@@ -19,6 +19,7 @@ pub mod query;
 pub mod resolve;
 pub mod review;
 pub mod route;
+pub mod searchable;
 pub mod synthetic;
 #[doc(hidden)]
 pub mod testing;

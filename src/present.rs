@@ -715,8 +715,13 @@ pub fn actions_cell(op: &Operation) -> String {
 /// The operations at `indices` as an aligned table, with a key below it. A `SERVICE` column is
 /// added when more than one service is loaded.
 pub fn operations_table(catalog: &Catalog, indices: &[usize], lang: Lang) -> String {
-    let ops = catalog.operations();
-    let with_service = catalog.services().len() > 1;
+    let ops: Vec<&Operation> = indices.iter().map(|&i| &catalog.operations()[i]).collect();
+    table_of_operations(&ops, catalog.services().len() > 1, lang)
+}
+
+/// [`operations_table`] of `ops`, with a service column when operations of more than one
+/// service are loaded (whether or not these are).
+pub fn table_of_operations(ops: &[&Operation], with_service: bool, lang: Lang) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut head: Vec<String> = match lang {
         Lang::En => ["ID", "METHOD", "PATH", "SCOPE", "ACTIONS", "NAME"],
@@ -729,8 +734,7 @@ pub fn operations_table(catalog: &Catalog, indices: &[usize], lang: Lang) -> Str
         head.insert(0, pick(lang, "SERVICE", "服务").into());
     }
     rows.push(head);
-    for &i in indices {
-        let op = &ops[i];
+    for op in ops {
         let mut row = vec![
             op.id.clone(),
             op.method.clone(),
@@ -762,9 +766,9 @@ pub fn operations_table(catalog: &Catalog, indices: &[usize], lang: Lang) -> Str
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    let conditional = indices
+    let conditional = ops
         .iter()
-        .any(|&i| ops[i].actions.iter().any(|a| a.is_conditional()));
+        .any(|op| op.actions.iter().any(|a| a.is_conditional()));
     if conditional {
         out.push_str(pick(
             lang,
@@ -777,7 +781,7 @@ pub fn operations_table(catalog: &Catalog, indices: &[usize], lang: Lang) -> Str
         "SCOPE: P = Project, EP = Enterprise Project",
         "授权范围：P = 项目（Project），EP = 企业项目（Enterprise Project）",
     ));
-    if indices.iter().any(|&i| ops[i].scopes.is_none()) {
+    if ops.iter().any(|op| op.scopes.is_none()) {
         out.push_str(pick(
             lang,
             ", ? = not documented by the table",

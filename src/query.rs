@@ -264,83 +264,225 @@ fn prose(op: &Operation) -> impl Iterator<Item = &str> {
 /// Texts, folded (full-width forms made half-width), one after another in one string, each
 /// operation's together: a search reads memory in order instead of chasing hundreds of
 /// thousands of separate strings (at 100,000 operations that was most of its time).
-#[derive(Debug, Default)]
-struct Texts {
-    all: String,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Texts {
+    pub(crate) all: String,
     /// Where text `k` ends in `all` (it starts where `k - 1` ends).
-    ends: Vec<usize>,
-    /// Each operation's first text (and one past the last operation's last).
-    first: Vec<usize>,
+    pub(crate) ends: Vec<u32>,
+    /// Where each operation's texts start in `ends`, and one past the last operation's last.
+    pub(crate) first: Vec<u32>,
+}
+
+impl Default for Texts {
+    fn default() -> Texts {
+        Texts {
+            all: String::new(),
+            ends: Vec::new(),
+            first: vec![0],
+        }
+    }
 }
 
 impl Texts {
     fn push_op<'a>(&mut self, texts: impl Iterator<Item = &'a str>) {
-        self.first.push(self.ends.len());
         for text in texts {
             if text.is_ascii() {
                 self.all.push_str(text);
             } else {
                 self.all.extend(text.chars().map(crate::text::fold_char));
             }
-            self.ends.push(self.all.len());
+            // A catalog file is at most 64 MB (`crate::input::MAX_INPUT_BYTES`), and these are
+            // copies of some of its texts: offsets fit in 32 bits.
+            self.ends.push(self.all.len() as u32);
         }
+        self.first.push(self.ends.len() as u32);
     }
 
-    fn finish(&mut self) {
-        self.first.push(self.ends.len());
+    /// Text `k`.
+    fn text(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.all[start..self.ends[k] as usize]
     }
 
     /// The texts of operation `op`.
     fn of(&self, op: usize) -> impl Iterator<Item = &str> + Clone {
-        (self.first[op]..self.first[op + 1]).map(move |k| {
-            let start = if k == 0 { 0 } else { self.ends[k - 1] };
-            &self.all[start..self.ends[k]]
-        })
+        (self.first[op] as usize..self.first[op + 1] as usize).map(move |k| self.text(k))
     }
 
-    /// Built on all cores, a range of operations each, then joined.
-    fn build<'a, I: Iterator<Item = &'a str>>(
-        ops: &'a [Operation],
-        texts: impl Fn(&'a Operation) -> I + Sync,
-    ) -> Texts {
-        let threads = if ops.len() >= PARALLEL_FROM {
-            par::threads(4)
-        } else {
-            1
-        };
-        let parts = par::par_map(&par::ranges(ops.len(), threads), threads, |r| {
-            let mut part = Texts::default();
-            for op in &ops[r.clone()] {
-                part.push_op(texts(op));
-            }
-            part
-        });
-        let mut joined = Texts::default();
-        for part in parts {
-            let (bytes, texts) = (joined.all.len(), joined.ends.len());
-            joined.all.push_str(&part.all);
-            joined.ends.extend(part.ends.iter().map(|e| e + bytes));
-            joined.first.extend(part.first.iter().map(|f| f + texts));
+    /// Whether texts read back from elsewhere (a cache file) hold together: `ops` operations,
+    /// each with at least `least` texts, every text inside `all` and cut at character
+    /// boundaries. Every later use relies on it never to panic.
+    pub(crate) fn holds_together(&self, ops: usize, least: usize) -> bool {
+        let (first, ends) = (&self.first, &self.ends);
+        first.len() == ops + 1
+            && first[0] == 0
+            && first[ops] as usize == ends.len()
+            && first
+                .windows(2)
+                .all(|w| w[0] as usize + least <= w[1] as usize)
+            && ends.windows(2).all(|w| w[0] <= w[1])
+            && ends.last().is_none_or(|&e| e as usize == self.all.len())
+            && ends.iter().all(|&e| self.all.is_char_boundary(e as usize))
+    }
+}
+
+/// What an operation is searched in, for `ops` in order.
+fn field_texts(ops: &[Operation]) -> Texts {
+    let mut texts = Texts::default();
+    for op in ops {
+        texts.push_op(
+            [
+                op.name.zh.as_deref().unwrap_or(""),
+                op.name.en.as_deref().unwrap_or(""),
+            ]
+            .into_iter()
+            .chain(op.actions.iter().map(|a| a.action.as_str()))
+            .chain([op.method.as_str(), op.id.as_str(), op.path.as_str()]),
+        );
+    }
+    texts
+}
+
+/// The fewest texts [`field_texts`] gives an operation: names, method, id and path.
+pub(crate) const LEAST_FIELDS: usize = 5;
+
+/// [`Piece::flags`] bits.
+pub(crate) const HAS_SCOPES: u8 = 1;
+pub(crate) const PROJECT: u8 = 2;
+pub(crate) const ENTERPRISE_PROJECT: u8 = 4;
+pub(crate) const DEPRECATED: u8 = 8;
+pub(crate) const NATIVE: u8 = 16;
+/// [`Piece::section`] for an operation filed in no section.
+pub(crate) const NO_SECTION: u32 = u32::MAX;
+
+/// What a search needs of a run of operations from one catalog file, in order: the texts it
+/// matches, and what the exact filters look at. Made from the operations, or read back from
+/// the cache ([`crate::cache`]), so that `search` need not build the operations themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub(crate) service: String,
+    /// Each operation's names, actions, method, id and path ([`Hay::texts`]).
+    pub(crate) fields: Texts,
+    /// Each operation's prose ([`prose`]).
+    pub(crate) prose: Texts,
+    /// Each operation's scopes and flags ([`HAS_SCOPES`] and the rest).
+    pub(crate) flags: Vec<u8>,
+    /// Each operation's section, a place in `sections`, or [`NO_SECTION`].
+    pub(crate) section: Vec<u32>,
+    /// The sections named, in both languages, folded and lower-cased ([`fold_lower_str`]).
+    pub(crate) sections: Vec<Vec<String>>,
+}
+
+impl Piece {
+    /// The piece for `ops`, all of `service`.
+    pub fn of(service: &str, ops: &[Operation]) -> Piece {
+        let mut prose_texts = Texts::default();
+        for op in ops {
+            prose_texts.push_op(prose(op));
         }
-        joined.finish();
-        joined
+        let mut sections: Vec<Vec<String>> = Vec::new();
+        let mut known: Vec<&crate::lang::LocalText> = Vec::new();
+        let section = ops
+            .iter()
+            .map(|op| match &op.section {
+                None => NO_SECTION,
+                Some(s) => match known.iter().position(|k| *k == s) {
+                    Some(at) => at as u32,
+                    None => {
+                        known.push(s);
+                        sections.push(
+                            [s.zh.as_deref(), s.en.as_deref()]
+                                .into_iter()
+                                .flatten()
+                                .map(fold_lower_str)
+                                .collect(),
+                        );
+                        (sections.len() - 1) as u32
+                    }
+                },
+            })
+            .collect();
+        let flags = ops
+            .iter()
+            .map(|op| {
+                let scopes = op.scopes.map_or(0, |s| {
+                    HAS_SCOPES
+                        | if s.project { PROJECT } else { 0 }
+                        | if s.enterprise_project {
+                            ENTERPRISE_PROJECT
+                        } else {
+                            0
+                        }
+                });
+                scopes
+                    | if op.deprecated { DEPRECATED } else { 0 }
+                    | if op.openstack_native { NATIVE } else { 0 }
+            })
+            .collect();
+        Piece {
+            service: service.to_string(),
+            fields: field_texts(ops),
+            prose: prose_texts,
+            flags,
+            section,
+            sections,
+        }
+    }
+
+    /// How many operations.
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    /// Whether a piece read back from elsewhere holds together (see [`Texts::holds_together`]).
+    pub(crate) fn holds_together(&self) -> bool {
+        let n = self.flags.len();
+        self.fields.holds_together(n, LEAST_FIELDS)
+            && self.prose.holds_together(n, 0)
+            && self.section.len() == n
+            && self
+                .section
+                .iter()
+                .all(|&s| s == NO_SECTION || (s as usize) < self.sections.len())
+            && self.flags.iter().all(|&f| {
+                f < 32 && (f & HAS_SCOPES != 0 || f & (PROJECT | ENTERPRISE_PROJECT) == 0)
+            })
     }
 }
 
 /// One operation's searched texts: its names (Chinese, English), actions, method, id and
-/// path, in that order, and its prose.
+/// path, in that order, and its prose; and what the exact filters look at.
 #[derive(Clone, Copy)]
 struct Hay<'a> {
-    index: &'a SearchIndex,
+    piece: &'a Piece,
+    /// The operation's place in `piece`.
     op: usize,
 }
 
 impl<'a> Hay<'a> {
+    /// How many actions the operation has.
+    fn actions(self) -> usize {
+        let texts = &self.piece.fields.first;
+        (texts[self.op + 1] - texts[self.op]) as usize - LEAST_FIELDS
+    }
+
+    fn method(self) -> &'a str {
+        let fields = &self.piece.fields;
+        fields.text(fields.first[self.op] as usize + 2 + self.actions())
+    }
+
+    fn flag(self, bit: u8) -> bool {
+        self.piece.flags[self.op] & bit != 0
+    }
+
     /// Calls `each` with every text a term on `field` searches, folded.
     fn texts(self, field: Field, mut each: impl FnMut(Slot, &'a str)) {
-        let texts = self.index.fields.of(self.op);
-        let actions = texts.clone().count() - 5;
-        for (k, text) in texts.enumerate() {
+        let actions = self.actions();
+        for (k, text) in self.piece.fields.of(self.op).enumerate() {
             let slot = match k {
                 0 => Slot::NameZh,
                 1 => Slot::NameEn,
@@ -362,7 +504,7 @@ impl<'a> Hay<'a> {
     }
 
     fn prose_has(self, needle: &Needle) -> bool {
-        self.index
+        self.piece
             .prose
             .of(self.op)
             .any(|text| needle.found_in(text))
@@ -409,10 +551,10 @@ impl<'q> Prepared<'q> {
 
 /// A catalog prepared for searching.
 pub struct SearchIndex {
-    /// Each operation's names, actions, method, id and path ([`Hay::texts`]).
-    fields: Texts,
-    /// Each operation's prose ([`prose`]).
-    prose: Texts,
+    /// The operations' search data, a run of them at a time.
+    pieces: Vec<Piece>,
+    /// The first operation of each piece, and one past the last operation.
+    starts: Vec<usize>,
 }
 
 /// Added to a fuzzy score when the needle is found unbroken in the field.
@@ -507,54 +649,79 @@ impl Results {
 }
 
 impl SearchIndex {
+    /// The index of a loaded catalog: a piece per catalog file, cut smaller to be built on all
+    /// cores.
     pub fn new(catalog: &Catalog) -> SearchIndex {
         let ops = catalog.operations();
-        let fields = Texts::build(ops, |op| {
-            [
-                op.name.zh.as_deref().unwrap_or(""),
-                op.name.en.as_deref().unwrap_or(""),
-            ]
-            .into_iter()
-            .chain(op.actions.iter().map(|a| a.action.as_str()))
-            .chain([op.method.as_str(), op.id.as_str(), op.path.as_str()])
-        });
-        SearchIndex {
-            fields,
-            prose: Texts::build(ops, prose),
+        let threads = if ops.len() >= PARALLEL_FROM {
+            par::threads(4)
+        } else {
+            1
+        };
+        let most = ops.len().div_ceil(threads * 4).max(1);
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for info in catalog.catalogs() {
+            let end = start + info.operations;
+            for r in par::ranges(info.operations, info.operations.div_ceil(most)) {
+                runs.push((info.service.as_str(), start + r.start..start + r.end));
+            }
+            start = end;
         }
+        SearchIndex::from_pieces(par::par_map(&runs, threads, |(service, r)| {
+            Piece::of(service, &ops[r.clone()])
+        }))
+    }
+
+    /// The index of the operations of `pieces`, one after another.
+    pub fn from_pieces(pieces: Vec<Piece>) -> SearchIndex {
+        let pieces: Vec<Piece> = pieces.into_iter().filter(|p| !p.is_empty()).collect();
+        let mut starts = vec![0];
+        for p in &pieces {
+            starts.push(starts[starts.len() - 1] + p.len());
+        }
+        SearchIndex { pieces, starts }
+    }
+
+    /// How many operations.
+    pub fn len(&self) -> usize {
+        self.starts[self.starts.len() - 1]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     fn hay(&self, op: usize) -> Hay<'_> {
-        Hay { index: self, op }
+        let at = self.starts.partition_point(|&s| s <= op) - 1;
+        Hay {
+            piece: &self.pieces[at],
+            op: op - self.starts[at],
+        }
     }
 
     /// Every operation matching all terms, best score first, ties in catalog order. The empty
     /// query gives every operation in catalog order.
-    pub fn search(&self, catalog: &Catalog, query: &Query) -> Vec<Hit> {
-        self.search_all(catalog, query, None)
+    pub fn search(&self, query: &Query) -> Vec<Hit> {
+        self.search_all(query, None)
     }
 
     /// [`SearchIndex::search`] among the matches of a query `query` narrows (see
     /// [`Query::narrows`]): the same results, found sooner.
-    pub fn search_within(&self, catalog: &Catalog, query: &Query, previous: &Results) -> Vec<Hit> {
-        self.search_all(catalog, query, Some(previous))
+    pub fn search_within(&self, query: &Query, previous: &Results) -> Vec<Hit> {
+        self.search_all(query, Some(previous))
     }
 
-    fn search_all(&self, catalog: &Catalog, query: &Query, previous: Option<&Results>) -> Vec<Hit> {
-        self.ranked_results(catalog, query, previous).into_hits()
+    fn search_all(&self, query: &Query, previous: Option<&Results>) -> Vec<Hit> {
+        self.ranked_results(query, previous).into_hits()
     }
 
     /// [`SearchIndex::matches`] ranked in full, at once (with `previous` as there).
-    pub fn ranked_results(
-        &self,
-        catalog: &Catalog,
-        query: &Query,
-        previous: Option<&Results>,
-    ) -> Results {
+    pub fn ranked_results(&self, query: &Query, previous: Option<&Results>) -> Results {
         let mut results = self
-            .matches(catalog, query, previous, None)
+            .matches(query, previous, None)
             .expect("not cancellable");
-        self.rank(catalog, &mut results, usize::MAX);
+        self.rank(&mut results, usize::MAX);
         results
     }
 
@@ -563,12 +730,10 @@ impl SearchIndex {
     /// query that `query` narrows, only those are looked at, and only the terms that changed.
     pub fn matches(
         &self,
-        catalog: &Catalog,
         query: &Query,
         previous: Option<&Results>,
         cancel: Option<&AtomicBool>,
     ) -> Option<Results> {
-        let ops = catalog.operations();
         let prepared = Prepared::of(query);
         let terms = query.terms.len();
         // The leading terms the previous query had too: their bounds are known.
@@ -583,7 +748,7 @@ impl SearchIndex {
             Some((p, old.terms.len(), same.count()))
         });
         let known = previous.map_or(0, |(_, _, same)| same);
-        let total = previous.map_or(ops.len(), |(p, _, _)| p.matched.len());
+        let total = previous.map_or(self.len(), |(p, _, _)| p.matched.len());
         let threads = if total >= PARALLEL_FROM {
             par::threads(4)
         } else {
@@ -604,17 +769,16 @@ impl SearchIndex {
                 };
                 let start = bounds.len();
                 bounds.extend_from_slice(old);
-                let (op, hay) = (&ops[index], self.hay(index));
-                let all =
-                    prepared.terms[known..]
-                        .iter()
-                        .all(|term| match term_bound(op, hay, term) {
-                            Some(b) => {
-                                bounds.push(small(b));
-                                true
-                            }
-                            None => false,
-                        });
+                let hay = self.hay(index);
+                let all = prepared.terms[known..]
+                    .iter()
+                    .all(|term| match term_bound(hay, term) {
+                        Some(b) => {
+                            bounds.push(small(b));
+                            true
+                        }
+                        None => false,
+                    });
                 if all {
                     matched.push(index as u32);
                 } else {
@@ -656,7 +820,7 @@ impl SearchIndex {
     }
 
     /// Ranks `results` until their best `upto` are known (all of them for `usize::MAX`).
-    pub fn rank(&self, catalog: &Catalog, results: &mut Results, upto: usize) {
+    pub fn rank(&self, results: &mut Results, upto: usize) {
         let upto = upto.min(results.len());
         if results.ranked.len() >= upto {
             return;
@@ -664,11 +828,6 @@ impl SearchIndex {
         let Some(query) = results.query.clone() else {
             return;
         };
-        debug_assert_eq!(
-            catalog.len() + 1,
-            self.fields.first.len(),
-            "another catalog"
-        );
         let prepared = Prepared::of(&query);
         let score = |index: u32| small(self.score(self.hay(index as usize), &prepared));
         if upto == results.len() && results.bounded.len() >= PARALLEL_FROM {
@@ -757,11 +916,10 @@ impl SearchIndex {
     }
 
     /// The characters to highlight in one operation for the query (positive terms only).
-    pub fn highlights(&self, catalog: &Catalog, query: &Query, index: usize) -> Highlights {
-        let op = &catalog.operations()[index];
+    pub fn highlights(&self, query: &Query, index: usize) -> Highlights {
         let hay = self.hay(index);
         let mut all = Highlights {
-            actions: vec![Vec::new(); op.actions.len()],
+            actions: vec![Vec::new(); hay.actions()],
             ..Highlights::default()
         };
         let prepared = Prepared::of(query);
@@ -787,8 +945,8 @@ impl SearchIndex {
                     };
                     Highlights::merge(target, &positions);
                 }),
-                PreparedFilter::Exact(Filter::Method(verb)) if op.method == *verb => {
-                    all.method = (0..op.method.chars().count()).collect();
+                PreparedFilter::Exact(Filter::Method(verb)) if hay.method() == *verb => {
+                    all.method = (0..hay.method().chars().count()).collect();
                 }
                 PreparedFilter::Exact(_) => {}
             }
@@ -799,9 +957,9 @@ impl SearchIndex {
 
 /// The highest score a term can add to `op`'s, or `None` when it excludes `op`: exactly skim's
 /// verdict, without skim. Terms that only filter (and negated ones) add 0.
-fn term_bound(op: &Operation, hay: Hay, (negated, filter): &(bool, PreparedFilter)) -> Option<i64> {
+fn term_bound(hay: Hay, (negated, filter): &(bool, PreparedFilter)) -> Option<i64> {
     let found = match filter {
-        PreparedFilter::Exact(filter) => exact_match(op, filter).then_some(0),
+        PreparedFilter::Exact(filter) => exact_match(hay, filter).then_some(0),
         PreparedFilter::Fuzzy(field, needle) => {
             let mut best: Option<i64> = None;
             hay.texts(*field, |_, text| {
@@ -880,24 +1038,22 @@ fn matched_texts<'a>(
     found.sort_unstable_by_key(|f| std::cmp::Reverse(f.0));
 }
 
-/// Whether an exact (non-fuzzy) filter holds for `op`.
-fn exact_match(op: &Operation, filter: &Filter) -> bool {
+/// Whether an exact (non-fuzzy) filter holds for the operation.
+fn exact_match(hay: Hay, filter: &Filter) -> bool {
     match filter {
         Filter::Fuzzy(..) => unreachable!("fuzzy terms are matched by their needle"),
-        Filter::Method(verb) => op.method == *verb,
-        Filter::Scope(ScopeFilter::Project) => op.scopes.is_some_and(|s| s.project),
-        Filter::Scope(ScopeFilter::EnterpriseProject) => {
-            op.scopes.is_some_and(|s| s.enterprise_project)
-        }
-        Filter::Service(name) => op.service.eq_ignore_ascii_case(name),
-        Filter::Section(part) => op.section.as_ref().is_some_and(|s| {
-            [s.zh.as_deref(), s.en.as_deref()]
-                .into_iter()
-                .flatten()
-                .any(|t| fold_lower_str(t).contains(part.as_str()))
-        }),
-        Filter::Is(Flag::Deprecated) => op.deprecated,
-        Filter::Is(Flag::Native) => op.openstack_native,
+        Filter::Method(verb) => hay.method() == verb,
+        Filter::Scope(ScopeFilter::Project) => hay.flag(PROJECT),
+        Filter::Scope(ScopeFilter::EnterpriseProject) => hay.flag(ENTERPRISE_PROJECT),
+        Filter::Service(name) => hay.piece.service.eq_ignore_ascii_case(name),
+        Filter::Section(part) => match hay.piece.section[hay.op] {
+            NO_SECTION => false,
+            at => hay.piece.sections[at as usize]
+                .iter()
+                .any(|t| t.contains(part.as_str())),
+        },
+        Filter::Is(Flag::Deprecated) => hay.flag(DEPRECATED),
+        Filter::Is(Flag::Native) => hay.flag(NATIVE),
     }
 }
 
@@ -930,7 +1086,7 @@ impl Query {
 /// Parses `input` and searches the catalog: the one call the CLI and the explorer share.
 pub fn search(catalog: &Catalog, index: &SearchIndex, input: &str) -> Result<Vec<Hit>, QueryError> {
     let query = Query::parse(input, &catalog.services())?;
-    Ok(index.search(catalog, &query))
+    Ok(index.search(&query))
 }
 
 #[cfg(test)]
@@ -1077,8 +1233,8 @@ mod tests {
         let index = SearchIndex::new(&c);
         let hl_of = |input: &str| {
             let q = Query::parse(input, &c.services()).unwrap();
-            let hit = index.search(&c, &q)[0];
-            index.highlights(&c, &q, hit.index)
+            let hit = index.search(&q)[0];
+            index.highlights(&q, hit.index)
         };
         let hl = hl_of("删除 m:delete");
         assert_eq!(hl.name_zh, vec![0, 1]);
@@ -1116,7 +1272,7 @@ mod tests {
         let index = SearchIndex::new(&c);
         let svc: Vec<&str> = c.services();
         let mut previous = Query::parse("", &svc).unwrap();
-        let mut results = index.matches(&c, &previous, None, None).unwrap();
+        let mut results = index.matches(&previous, None, None).unwrap();
         for typed in [
             "d",
             "de",
@@ -1129,9 +1285,9 @@ mod tests {
         ] {
             let query = Query::parse(typed, &svc).unwrap();
             assert!(query.narrows(&previous));
-            let hits = index.search_within(&c, &query, &results);
-            assert_eq!(hits, index.search(&c, &query), "{typed}");
-            results = index.matches(&c, &query, Some(&results), None).unwrap();
+            let hits = index.search_within(&query, &results);
+            assert_eq!(hits, index.search(&query), "{typed}");
+            results = index.matches(&query, Some(&results), None).unwrap();
             assert_eq!(results.len(), hits.len());
             previous = query;
         }
@@ -1163,7 +1319,7 @@ mod tests {
             let query = Query::parse(text, &svc).unwrap();
             let prepared = Prepared::of(&query);
             let mut everything: Vec<Hit> = index
-                .matches(&c, &query, None, None)
+                .matches(&query, None, None)
                 .unwrap()
                 .indices()
                 .map(|i| Hit {
@@ -1172,10 +1328,10 @@ mod tests {
                 })
                 .collect();
             everything.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
-            assert_eq!(index.search(&c, &query), everything, "{text}");
+            assert_eq!(index.search(&query), everything, "{text}");
             for depth in [1, 7, 64] {
-                let mut results = index.matches(&c, &query, None, None).unwrap();
-                index.rank(&c, &mut results, depth);
+                let mut results = index.matches(&query, None, None).unwrap();
+                index.rank(&mut results, depth);
                 let n = depth.min(everything.len());
                 assert_eq!(results.ranked(), &everything[..n], "{text} to {depth}");
                 assert_eq!(results.len(), everything.len());

@@ -15,19 +15,7 @@ fn catalog_text(ops: usize) -> String {
 
 /// `list` over the one catalog, with the cache in `cache`; stderr must be empty.
 fn list(catalog: &Path, cache: &Path) -> String {
-    let out = ims()
-        .env("IMS_PERMS_CACHE_DIR", cache)
-        .arg("--no-builtin")
-        .arg("--catalog")
-        .arg(catalog)
-        .arg("list")
-        .assert()
-        .success()
-        .stderr("")
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    run(catalog, cache, &["list"])
 }
 
 /// How many operations a `list` shows.
@@ -99,21 +87,53 @@ fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let (catalog, cache) = (dir.path().join("ecs.json"), dir.path().join("cache"));
     std::fs::write(&catalog, catalog_text(3)).unwrap();
     let expected = list(&catalog, &cache);
+    let found = run(&catalog, &cache, &["search", "query"]);
+    assert_eq!(rows(&found), 2, "{found}");
     let file = cache_files(&cache).remove(0);
     let good = std::fs::read(&file).unwrap();
-    let mut flipped = good.clone();
-    let last = flipped.len() - 3;
-    flipped[last] ^= 0x55;
-    for damaged in [
-        Vec::new(),
-        b"not a cache".to_vec(),
-        good[..good.len() / 2].to_vec(),
-        flipped,
+    let flip = |at: usize| {
+        let mut flipped = good.clone();
+        flipped[at] ^= 0x55;
+        flipped
+    };
+    // The first operation's name is first in its record, before the searched texts.
+    let record = good.windows(8).position(|w| w == b"Querying").unwrap();
+    let texts = good.len() - 3;
+    for (damaged, command) in [
+        (Vec::new(), "list"),
+        (b"not a cache".to_vec(), "list"),
+        (good[..good.len() / 2].to_vec(), "list"),
+        (flip(record), "list"),
+        (flip(record), "search"),
+        // Only searching reads the searched texts.
+        (flip(texts), "search"),
+        (good[..good.len() / 2].to_vec(), "search"),
     ] {
         std::fs::write(&file, &damaged).unwrap();
-        assert_eq!(list(&catalog, &cache), expected);
+        if command == "list" {
+            assert_eq!(list(&catalog, &cache), expected);
+        } else {
+            assert_eq!(run(&catalog, &cache, &["search", "query"]), found);
+        }
         assert_eq!(std::fs::read(&file).unwrap(), good, "written anew");
     }
+}
+
+/// `ARGS` over the one catalog, with the cache in `cache`; stderr must be empty.
+fn run(catalog: &Path, cache: &Path, args: &[&str]) -> String {
+    let out = ims()
+        .env("IMS_PERMS_CACHE_DIR", cache)
+        .arg("--no-builtin")
+        .arg("--catalog")
+        .arg(catalog)
+        .args(args)
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
 }
 
 #[test]

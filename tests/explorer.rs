@@ -604,7 +604,7 @@ fn large_catalogs_search_in_the_background_with_the_same_results() {
     let index = SearchIndex::new(&catalog);
     let expected = |text: &str| {
         let q = Query::parse(text, &catalog.services()).unwrap();
-        index.search(&catalog, &q)
+        index.search(&q)
     };
     // The explorer ranks as far as it shows: what it has ranked is the full ranking's start.
     let ranked_as_far_as_shown = |a: &App, text: &str| {

@@ -57,7 +57,7 @@ proptest! {
         let index = SearchIndex::new(&catalog);
         let input = words.concat();
         if let Ok(query) = Query::parse(&input, &catalog.services()) {
-            let hits = index.search(&catalog, &query);
+            let hits = index.search(&query);
             for pair in hits.windows(2) {
                 prop_assert!(pair[0].score > pair[1].score
                     || (pair[0].score == pair[1].score && pair[0].index < pair[1].index));
@@ -65,7 +65,7 @@ proptest! {
             for hit in &hits {
                 let op = &catalog.operations()[hit.index];
                 let zh_len = op.name.zh.as_deref().unwrap_or("").chars().count();
-                let hl = index.highlights(&catalog, &query, hit.index);
+                let hl = index.highlights(&query, hit.index);
                 prop_assert!(hl.name_zh.iter().all(|&p| p < zh_len));
                 prop_assert!(hl.path.iter().all(|&p| p < op.path.chars().count()));
             }

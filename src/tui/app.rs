@@ -955,7 +955,7 @@ impl App {
     fn rank_to(&mut self, upto: usize) {
         if self.results.ranked().len() < upto.min(self.results.len()) {
             let results = Arc::make_mut(&mut self.results);
-            self.index.rank(&self.catalog, results, upto);
+            self.index.rank(results, upto);
         }
     }
 
@@ -1101,28 +1101,19 @@ impl App {
             .is_some_and(|p| query.narrows(p))
             .then(|| Arc::clone(&self.results));
         if self.catalog.len() < BACKGROUND_SEARCH_FROM {
-            let results = Arc::new(self.index.ranked_results(
-                &self.catalog,
-                &query,
-                previous.as_deref(),
-            ));
+            let results = Arc::new(self.index.ranked_results(&query, previous.as_deref()));
             self.remember(query.clone(), Arc::clone(&results));
             self.show_results(query, results);
             return;
         }
         let (sender, results) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
-        let (catalog, index, q, stop) = (
-            Arc::clone(&self.catalog),
-            Arc::clone(&self.index),
-            query.clone(),
-            Arc::clone(&cancel),
-        );
+        let (index, q, stop) = (Arc::clone(&self.index), query.clone(), Arc::clone(&cancel));
         std::thread::spawn(move || {
             let results = index
-                .matches(&catalog, &q, previous.as_deref(), Some(&stop))
+                .matches(&q, previous.as_deref(), Some(&stop))
                 .map(|mut results| {
-                    index.rank(&catalog, &mut results, RANKED_FIRST);
+                    index.rank(&mut results, RANKED_FIRST);
                     Arc::new(results)
                 });
             let _ = sender.send(results);
@@ -1200,7 +1191,7 @@ impl App {
     /// What to highlight in an operation for the current query (computed for drawn rows only).
     pub fn highlights(&self, index: usize) -> Highlights {
         match &self.parsed {
-            Some(query) => self.index.highlights(&self.catalog, query, index),
+            Some(query) => self.index.highlights(query, index),
             None => Highlights::default(),
         }
     }

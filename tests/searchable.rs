@@ -1,0 +1,214 @@
+//! `search` over catalog files of distinct services builds only the operations it finds
+//! (`ims_perms::searchable`): its answers must be exactly those of the whole catalog, searched
+//! and printed in process, whether the files come from the cache or are parsed.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::ims;
+use ims_perms::catalog::Catalog;
+use ims_perms::lang::Lang;
+use ims_perms::query::{SearchIndex, search};
+use predicates::prelude::PredicateBooleanExt;
+
+const QUERIES: &[&str] = &[
+    "servers delete",
+    "imgupl",
+    "ecs vol att",
+    "删除",
+    "m:get -is:deprecated",
+    "scope:ep vol",
+    "service:vpc attach",
+    "section:volume",
+    "n:创建 -a:delete",
+    "obs",
+    "is:native",
+    "ＳＥＲＶＥＲＳ",
+];
+
+/// The synthetic catalogs of `docs` written to `dir`, one file a service.
+fn write(dir: &Path, docs: &[(String, serde_json::Value)]) -> Vec<PathBuf> {
+    docs.iter()
+        .map(|(service, doc)| {
+            let path = dir.join(format!("{service}.json"));
+            std::fs::write(&path, serde_json::to_string(doc).unwrap()).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// What `search` prints for `query`, worked out from the whole catalog.
+fn expected(catalog: &Catalog, query: &str, json: bool) -> (bool, String) {
+    let index = SearchIndex::new(catalog);
+    let hits = search(catalog, &index, query).unwrap();
+    let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
+    if found.is_empty() {
+        return (false, String::new());
+    }
+    if json {
+        let ops: Vec<_> = found.iter().map(|&i| &catalog.operations()[i]).collect();
+        return (
+            !found.is_empty(),
+            serde_json::to_string_pretty(&ops).unwrap() + "\n",
+        );
+    }
+    let table = ims_perms::present::operations_table(catalog, &found, Lang::En);
+    (!found.is_empty(), table)
+}
+
+fn check(paths: &[PathBuf], builtin: bool, cache: &Path, extra: &[&str]) {
+    let mut catalog = if builtin {
+        Catalog::builtin().unwrap()
+    } else {
+        Catalog::new()
+    };
+    catalog.load_files(paths, None).unwrap();
+    for query in QUERIES {
+        for json in [false, true] {
+            let mut cmd = ims();
+            cmd.env("IMS_PERMS_CACHE_DIR", cache).args(extra);
+            if !builtin {
+                cmd.arg("--no-builtin");
+            }
+            for p in paths {
+                cmd.arg("--catalog").arg(p);
+            }
+            cmd.arg("search").args(query.split(' '));
+            if json {
+                cmd.arg("--json");
+            }
+            let (some, want) = expected(&catalog, query, json);
+            let out = cmd.output().unwrap();
+            assert_eq!(out.status.code(), Some(if some { 0 } else { 1 }), "{query}");
+            assert_eq!(
+                String::from_utf8(out.stdout).unwrap(),
+                want,
+                "{query} {json}"
+            );
+        }
+    }
+}
+
+#[test]
+fn searching_files_apart_answers_as_the_whole_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    for (k, docs) in [
+        ims_perms::synthetic::catalogs(3_000),
+        ims_perms::synthetic::rich_catalogs(2_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let files = dir.path().join(k.to_string());
+        std::fs::create_dir(&files).unwrap();
+        let paths = write(&files, &docs);
+        // Parsed (the cache written as they are), then from the cache, then without one; with
+        // the built-in catalog too.
+        check(&paths, false, &cache, &[]);
+        check(&paths, false, &cache, &[]);
+        check(&paths, false, &cache, &["--no-cache"]);
+        check(&paths[..3], true, &cache, &[]);
+    }
+}
+
+#[test]
+fn files_of_one_service_are_searched_as_one_catalog() {
+    // Two files of the same service: loaded whole, so that a repeated id is still refused.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = ims_perms::synthetic::catalogs(200);
+    let paths = write(dir.path(), &docs[..2]);
+    let mut twin = docs[0].1.clone();
+    twin["source"]["title"] = "the same service again".into();
+    let again = dir.path().join("again.json");
+    std::fs::write(&again, serde_json::to_string(&twin).unwrap()).unwrap();
+    let cache = dir.path().join("cache");
+    for _ in 0..2 {
+        ims()
+            .env("IMS_PERMS_CACHE_DIR", &cache)
+            .args(["--no-builtin", "--catalog"])
+            .arg(&paths[0])
+            .arg("--catalog")
+            .arg(&again)
+            .args(["search", "servers"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(
+                predicates::str::contains("again.json: operations[0]")
+                    .and(predicates::str::contains("duplicate id")),
+            );
+    }
+    // Distinct services, but one file broken: the same error as loading them whole, first
+    // file first.
+    std::fs::write(&again, "{").unwrap();
+    let whole = Catalog::new()
+        .load_files(&[paths[0].clone(), again.clone(), paths[1].clone()], None)
+        .unwrap_err()
+        .to_string();
+    ims()
+        .env("IMS_PERMS_CACHE_DIR", &cache)
+        .args(["--no-builtin", "--catalog"])
+        .arg(&paths[0])
+        .arg("--catalog")
+        .arg(&again)
+        .arg("--catalog")
+        .arg(&paths[1])
+        .args(["search", "servers"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!("ims-perms: {whole}\n"));
+}
+
+#[test]
+fn only_the_operations_found_are_read_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, cache) = (ims_perms::synthetic::catalogs(60), dir.path().join("cache"));
+    let path = write(dir.path(), &docs[..1]).remove(0);
+    let ops = docs[0].1["operations"].as_array().unwrap();
+    let (first, last) = (
+        ops[0]["id"].as_str().unwrap(),
+        ops[2]["id"].as_str().unwrap(),
+    );
+    let run = |args: &[&str]| {
+        ims()
+            .env("IMS_PERMS_CACHE_DIR", &cache)
+            .args(["--no-builtin", "--catalog"])
+            .arg(&path)
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let found = String::from_utf8(run(&["search", first])).unwrap();
+    assert!(found.contains(first) && !found.contains(last), "{found}");
+    // A record damaged in the cache file (its id is first written there, before the searched
+    // texts): a search that does not find it neither reads it nor notices.
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes
+        .windows(last.len())
+        .position(|w| w == last.as_bytes())
+        .unwrap();
+    bytes[at] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+    assert_eq!(String::from_utf8(run(&["search", first])).unwrap(), found);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        bytes,
+        "not read, not rewritten"
+    );
+    // Found, or the catalog loaded whole: the damage is seen, the JSON read, the file rewritten.
+    let listed = String::from_utf8(run(&["search", last])).unwrap();
+    assert!(listed.contains(last), "{listed}");
+    assert_ne!(std::fs::read(&file).unwrap(), bytes, "rewritten");
+}
