@@ -20,6 +20,7 @@
 use std::fs::Metadata;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
@@ -297,14 +298,25 @@ impl Meta {
 }
 
 /// Operation `i`'s record decoded, if its hash is right and nothing is left over.
-fn operation(meta: &Meta, i: usize, record: &[u8]) -> Option<Operation> {
+fn operation(meta: &Meta, i: usize, record: &[u8], shared: &mut Shared) -> Option<Operation> {
     if xxh3_64(record) != meta.hashes[i] {
         return None;
     }
     let mut r = Reader { bytes: record };
-    let op = r.operation()?;
+    let op = r.operation(shared)?;
     r.bytes.is_empty().then_some(op)
 }
+
+/// Actions and texts (conditions, sections) already decoded, by their bytes: a repeat is the
+/// same shared value, never decoded again (see [`crate::catalog`]'s sharing of repeated texts;
+/// decoding them only to drop them left the memory full of holes).
+#[derive(Default)]
+struct Shared {
+    actions: SharedTable<str>,
+    texts: SharedTable<LocalText>,
+}
+
+type SharedTable<T> = std::collections::HashMap<Box<[u8]>, Arc<T>, xxhash_rust::xxh3::Xxh3Builder>;
 
 /// The catalog a cache file in `dir` holds for `key`, if there is one and it is good (its
 /// searched texts are not read).
@@ -319,8 +331,9 @@ pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
     if ops.len() as u64 != header.ops_len {
         return None;
     }
+    let mut shared = Shared::default();
     let operations = (0..meta.ends.len())
-        .map(|i| operation(&meta, i, &ops[meta.record(i)]))
+        .map(|i| operation(&meta, i, &ops[meta.record(i)], &mut shared))
         .collect::<Option<Vec<_>>>()?;
     Some(CatalogDoc {
         service: meta.service,
@@ -403,13 +416,14 @@ impl Opened {
         if indices.iter().any(|&i| i >= self.len()) {
             return None;
         }
+        let mut shared = Shared::default();
         if indices.len() > self.len() / 16 {
             let end = self.meta.ends.last().map_or(0, |&e| e as usize);
             let mut all = vec![0u8; end];
             self.file.read_exact_at(&mut all, self.ops_at).ok()?;
             return indices
                 .iter()
-                .map(|&i| operation(&self.meta, i, &all[self.meta.record(i)]))
+                .map(|&i| operation(&self.meta, i, &all[self.meta.record(i)], &mut shared))
                 .collect();
         }
         let mut record = Vec::new();
@@ -421,7 +435,7 @@ impl Opened {
                 self.file
                     .read_exact_at(&mut record, self.ops_at + at.start as u64)
                     .ok()?;
-                operation(&self.meta, i, &record)
+                operation(&self.meta, i, &record, &mut shared)
             })
             .collect()
     }
@@ -568,7 +582,7 @@ impl Writer {
         self.len(actions.len());
         for a in actions {
             self.str(&a.action);
-            self.opt_text(a.condition.as_ref());
+            self.opt_text(a.condition.as_deref());
         }
     }
     fn operation(&mut self, op: &Operation) {
@@ -576,7 +590,7 @@ impl Writer {
         self.text(&op.name);
         self.str(&op.method);
         self.str(&op.path);
-        self.opt_text(op.section.as_ref());
+        self.opt_text(op.section.as_deref());
         self.text(&op.description);
         self.actions(&op.actions);
         self.actions(&op.dependencies);
@@ -608,8 +622,8 @@ struct Reader<'a> {
     bytes: &'a [u8],
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.bytes.len() {
             return None;
         }
@@ -671,26 +685,74 @@ impl Reader<'_> {
             None
         })
     }
-    fn actions(&mut self) -> Option<Vec<ActionRequirement>> {
+    /// The value `read` reads from the bytes `skip` passes over, or the value read before from
+    /// the same bytes (in `table`), without reading them again.
+    fn shared<T: ?Sized>(
+        &mut self,
+        table: &mut SharedTable<T>,
+        skip: impl FnOnce(&mut Self) -> Option<()>,
+        read: impl FnOnce(&mut Self) -> Option<Arc<T>>,
+    ) -> Option<Arc<T>> {
+        let start = self.bytes;
+        skip(self)?;
+        let raw = &start[..start.len() - self.bytes.len()];
+        if let Some(first) = table.get(raw) {
+            return Some(Arc::clone(first));
+        }
+        let mut again = Reader { bytes: raw };
+        let value = read(&mut again)?;
+        if !again.bytes.is_empty() {
+            return None;
+        }
+        table.insert(raw.into(), Arc::clone(&value));
+        Some(value)
+    }
+    fn skip_str(&mut self) -> Option<()> {
+        let n = self.len()?;
+        self.take(n).map(|_| ())
+    }
+    fn skip_text(&mut self) -> Option<()> {
+        for _ in 0..2 {
+            if self.flag()? {
+                self.skip_str()?;
+            }
+        }
+        Some(())
+    }
+    fn actions(&mut self, shared: &mut Shared) -> Option<Vec<ActionRequirement>> {
         let n = self.len()?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
+            let action = self.shared(&mut shared.actions, Reader::skip_str, |r| {
+                Some(r.str()?.into())
+            })?;
             out.push(ActionRequirement {
-                action: self.str()?,
-                condition: self.opt_text()?,
+                action,
+                condition: self.shared_text(shared)?,
             });
         }
         Some(out)
     }
-    fn operation(&mut self) -> Option<Operation> {
+    fn shared_text(&mut self, shared: &mut Shared) -> Option<Option<Arc<LocalText>>> {
+        Some(if self.flag()? {
+            Some(self.shared(&mut shared.texts, Reader::skip_text, |r| {
+                Some(Arc::new(r.text()?))
+            })?)
+        } else {
+            None
+        })
+    }
+    fn operation(&mut self, shared: &mut Shared) -> Option<Operation> {
         let id = self.str()?;
         let name = self.text()?;
-        let method = self.str()?;
+        let method = self.shared(&mut shared.actions, Reader::skip_str, |r| {
+            Some(r.str()?.into())
+        })?;
         let path = self.str()?;
-        let section = self.opt_text()?;
+        let section = self.shared_text(shared)?;
         let description = self.text()?;
-        let actions = self.actions()?;
-        let dependencies = self.actions()?;
+        let actions = self.actions(shared)?;
+        let dependencies = self.actions(shared)?;
         let scopes = match self.take(1)?[0] {
             0 => None,
             b if b & 1 == 1 && b < 8 => Some(Scopes {
@@ -711,7 +773,7 @@ impl Reader<'_> {
         }
         Some(Operation {
             // Set from the catalog's service by the checks, as for JSON.
-            service: String::new(),
+            service: Arc::from(""),
             id,
             name,
             method,

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,15 +28,15 @@ pub const BUILTIN_ORIGIN: &str = "built-in catalog";
 pub struct Operation {
     /// The service of the catalog the operation came from (not part of the operation's JSON).
     #[serde(skip)]
-    pub service: String,
+    pub service: Arc<str>,
     pub id: String,
     pub name: LocalText,
-    pub method: String,
+    pub method: Arc<str>,
     pub path: String,
     /// The table of the permission reference the operation is listed in (`镜像共享` / `Image
     /// Sharing`); optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub section: Option<LocalText>,
+    pub section: Option<Arc<LocalText>>,
     pub description: LocalText,
     pub actions: Vec<ActionRequirement>,
     /// Actions the operation's actions only work with (依赖的授权项): left out of a composed
@@ -53,9 +54,10 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequirement {
-    pub action: String,
+    pub action: Arc<str>,
     /// `None`: always needed. Otherwise needed only in the case the condition describes.
-    pub condition: Option<LocalText>,
+    /// Shared: the same few conditions recur across a catalog's operations ([`intern`]).
+    pub condition: Option<Arc<LocalText>>,
 }
 
 impl ActionRequirement {
@@ -147,10 +149,10 @@ impl Operation {
             .actions
             .iter()
             .filter(|a| !a.is_conditional())
-            .map(|a| a.action.as_str())
+            .map(|a| a.action.as_ref())
             .collect();
         if unconditional.is_empty() {
-            self.actions.iter().map(|a| a.action.as_str()).collect()
+            self.actions.iter().map(|a| a.action.as_ref()).collect()
         } else {
             unconditional
         }
@@ -174,18 +176,18 @@ impl Operation {
         }
         let fixed = [
             (field("id", None, ""), self.id.as_str()),
-            (field("method", None, ""), self.method.as_str()),
+            (field("method", None, ""), self.method.as_ref()),
             (field("path", None, ""), self.path.as_str()),
         ];
         let actions = self.actions.iter().enumerate().flat_map(|(i, a)| {
-            std::iter::once((field("actions", Some(i), "action"), a.action.as_str())).chain(
+            std::iter::once((field("actions", Some(i), "action"), a.action.as_ref())).chain(
                 a.condition.iter().flat_map(move |c| {
                     local("actions", Some(i), ["condition.zh", "condition.en"], c)
                 }),
             )
         });
         let dependencies = self.dependencies.iter().enumerate().flat_map(|(i, a)| {
-            std::iter::once((field("dependencies", Some(i), "action"), a.action.as_str())).chain(
+            std::iter::once((field("dependencies", Some(i), "action"), a.action.as_ref())).chain(
                 a.condition.iter().flat_map(move |c| {
                     local("dependencies", Some(i), ["condition.zh", "condition.en"], c)
                 }),
@@ -516,7 +518,7 @@ impl Catalog {
             .filter_map(|s| {
                 let ops = &self.operations;
                 self.by_id
-                    .find(id_hash(s, id), |k| ops[k].service == s && ops[k].id == id)
+                    .find(id_hash(s, id), |k| &*ops[k].service == s && ops[k].id == id)
             })
             .collect();
         out.sort_unstable();
@@ -865,13 +867,16 @@ fn finish(
         message,
     };
     operations.shrink_to_fit();
+    let shared_service: Arc<str> = Arc::from(service.as_str());
     for (i, op) in operations.iter_mut().enumerate() {
         // Lists grow by doubling while parsed; at 100,000 operations the slack adds up.
         op.actions.shrink_to_fit();
+        op.dependencies.shrink_to_fit();
         op.prerequisites.shrink_to_fit();
-        op.service = service.clone();
+        op.service = Arc::clone(&shared_service);
         validate_operation(op).map_err(|(field, msg)| err(i, &op.id, field, msg))?;
     }
+    share_repeated_texts(&mut operations);
     let mut ids = HashIndex::default();
     let mut routes = HashIndex::default();
     let mut hashes = Vec::with_capacity(operations.len());
@@ -911,6 +916,34 @@ fn finish(
         operations,
         hashes,
     })
+}
+
+/// Makes equal actions, conditions and sections one shared value. A catalog repeats a few of
+/// them over many operations (a dependency, its condition, a table's name): with dependencies
+/// at 100,000 operations, their copies were tens of megabytes.
+fn share_repeated_texts(operations: &mut [Operation]) {
+    type Seen<T> = std::collections::HashSet<Arc<T>, xxhash_rust::xxh3::Xxh3Builder>;
+    fn share<T: Eq + std::hash::Hash + ?Sized>(seen: &mut Seen<T>, value: &mut Arc<T>) {
+        match seen.get(value) {
+            Some(first) => *value = Arc::clone(first),
+            None => {
+                seen.insert(Arc::clone(value));
+            }
+        }
+    }
+    let (mut actions, mut texts) = (Seen::<str>::default(), Seen::<LocalText>::default());
+    for op in operations {
+        share(&mut actions, &mut op.method);
+        if let Some(section) = &mut op.section {
+            share(&mut texts, section);
+        }
+        for a in op.actions.iter_mut().chain(op.dependencies.iter_mut()) {
+            share(&mut actions, &mut a.action);
+            if let Some(condition) = &mut a.condition {
+                share(&mut texts, condition);
+            }
+        }
+    }
 }
 
 /// serde_json puts " at line L column C" in its messages; the position is shown separately.
@@ -1069,7 +1102,7 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
     if op.name.get(Lang::En).is_empty() {
         return bad("name", "a name needs `zh` or `en` text".into());
     }
-    if !HTTP_METHODS.contains(&op.method.as_str()) {
+    if !HTTP_METHODS.contains(&op.method.as_ref()) {
         return bad(
             "method",
             format!(
@@ -1192,7 +1225,7 @@ mod tests {
         let parsed = parse("user.json", &doc(&[MINIMAL_OP])).unwrap();
         assert_eq!(parsed.operations.len(), 1);
         let op = &parsed.operations[0];
-        assert_eq!(op.service, "svc");
+        assert_eq!(&*op.service, "svc");
         let again: Operation = serde_json::from_value(serde_json::to_value(op).unwrap()).unwrap();
         assert_eq!(again.id, op.id);
         assert_eq!(again.actions, op.actions);

@@ -15,6 +15,7 @@
 //! that is not a permission table at all (no action and no API column) is skipped and counted.
 
 use std::fmt;
+use std::sync::Arc;
 
 use scraper::{ElementRef, Html, Node, Selector};
 
@@ -1186,8 +1187,8 @@ fn read_row(
                 continue;
             }
             actions.push(ActionRequirement {
-                action,
-                condition: condition.map(|c| local(&c)),
+                action: action.into(),
+                condition: condition.map(|c| Arc::new(local(&c))),
             });
         }
     }
@@ -1211,7 +1212,7 @@ fn read_row(
                         .and_then(|v| v.first().map(|(a, _)| own(a).is_some()))
                         .unwrap_or(false)
             });
-        let groups: Vec<(Option<LocalText>, Vec<String>)> = if nested {
+        let groups: Vec<(Option<Arc<LocalText>>, Vec<String>)> = if nested {
             cell.nested
                 .iter()
                 .map(|g| {
@@ -1247,8 +1248,10 @@ fn read_row(
                         continue;
                     }
                     dependencies.push(ActionRequirement {
-                        action,
-                        condition: cond.map(|c| local(&c)).or_else(|| condition.clone()),
+                        action: action.into(),
+                        condition: cond
+                            .map(|c| Arc::new(local(&c)))
+                            .or_else(|| condition.clone()),
                     });
                 }
             }
@@ -1297,13 +1300,17 @@ fn read_row(
         })
         .collect();
     Ok(Operation {
-        service: String::new(),
+        service: Arc::from(""),
         id: String::new(),
         name: local(&name),
-        method,
+        method: method.into(),
         path,
-        section: section
-            .map(|s| LocalText::only(if is_chinese(s) { Lang::Zh } else { Lang::En }, s)),
+        section: section.map(|s| {
+            Arc::new(LocalText::only(
+                if is_chinese(s) { Lang::Zh } else { Lang::En },
+                s,
+            ))
+        }),
         description: LocalText::default(),
         actions,
         dependencies,

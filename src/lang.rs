@@ -39,7 +39,7 @@ impl Lang {
 
 /// A text in Chinese, English, or both. Either may be missing or empty in a user catalog;
 /// [`LocalText::get`] then falls back to the other language.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocalText {
     #[serde(default, skip_serializing_if = "Option::is_none")]

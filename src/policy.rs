@@ -209,17 +209,17 @@ fn actions_for(op: &Operation, with: &[String], all_conditional: bool) -> Vec<St
             .actions
             .iter()
             .filter(|a| picked(&a.action))
-            .map(|a| a.action.clone())
+            .map(|a| a.action.to_string())
             .collect();
         if !chosen.is_empty() {
             return chosen;
         }
-        return op.actions.iter().map(|a| a.action.clone()).collect();
+        return op.actions.iter().map(|a| a.action.to_string()).collect();
     }
     op.actions
         .iter()
         .filter(|a| !a.is_conditional() || all_conditional || picked(&a.action))
-        .map(|a| a.action.clone())
+        .map(|a| a.action.to_string())
         .collect()
 }
 
@@ -246,7 +246,7 @@ pub fn compose(
                 .iter()
                 .any(|x| action_key(x) == action_key(&a.action))
             {
-                available.push(a.action.clone());
+                available.push(a.action.to_string());
             }
         }
     }
@@ -290,7 +290,7 @@ pub fn compose(
                 for d in &op.dependencies {
                     granted
                         .entry(action_key(&d.action))
-                        .or_insert_with(|| d.action.clone());
+                        .or_insert_with(|| d.action.to_string());
                 }
                 report.dependencies_included.push(need);
             } else {
@@ -304,11 +304,11 @@ pub fn compose(
             };
             let entry = ConditionalAction {
                 operation: i,
-                action: a.action.clone(),
-                condition: condition.clone(),
+                action: a.action.to_string(),
+                condition: LocalText::clone(condition),
                 needed_by: None,
             };
-            if included.contains(&a.action) {
+            if included.iter().any(|x| **x == *a.action) {
                 report.conditional_included.push(entry);
             } else {
                 report.conditional_left_out.push(entry);
@@ -370,8 +370,8 @@ pub fn compose(
                 .filter(|a| granted.contains_key(&action_key(&a.action)))
                 .map(|a| ConditionalAction {
                     operation: i,
-                    action: a.action.clone(),
-                    condition: a.condition.clone().unwrap_or_default(),
+                    action: a.action.to_string(),
+                    condition: a.condition.as_deref().cloned().unwrap_or_default(),
                     needed_by: None,
                 })
                 .collect();

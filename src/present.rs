@@ -632,7 +632,7 @@ fn dependency_list(actions: &[crate::catalog::ActionRequirement]) -> String {
         .iter()
         .map(|a| match &a.condition {
             Some(c) => format!("{} ({})", a.action, c.get(Lang::En)),
-            None => a.action.clone(),
+            None => a.action.to_string(),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -644,7 +644,7 @@ pub fn dependencies_toggle(op: &Operation, lang: Lang) -> String {
     let wildcards: Vec<&str> = op
         .dependencies
         .iter()
-        .map(|d| d.action.as_str())
+        .map(|d| d.action.as_ref())
         .filter(|a| a.contains('*'))
         .collect();
     let broad = if wildcards.is_empty() {
@@ -705,7 +705,7 @@ pub fn actions_cell(op: &Operation) -> String {
             if a.is_conditional() {
                 format!("{}*", a.action)
             } else {
-                a.action.clone()
+                a.action.to_string()
             }
         })
         .collect::<Vec<_>>()
@@ -737,14 +737,14 @@ pub fn table_of_operations(ops: &[&Operation], with_service: bool, lang: Lang) -
     for op in ops {
         let mut row = vec![
             op.id.clone(),
-            op.method.clone(),
+            op.method.to_string(),
             op.path.clone(),
             Scopes::symbol(op.scopes).to_string(),
             actions_cell(op),
             op.name.get(lang).to_string(),
         ];
         if with_service {
-            row.insert(0, op.service.clone());
+            row.insert(0, op.service.to_string());
         }
         rows.push(row);
     }
@@ -872,7 +872,7 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
             .iter()
             .map(|a| match &a.condition {
                 Some(c) => format!("{}* ({})", a.action, c.get(lang)),
-                None => a.action.clone(),
+                None => a.action.to_string(),
             })
             .collect()
     };
@@ -917,7 +917,7 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
             .iter()
             .map(|d| match &d.condition {
                 Some(c) => format!("{} ({})", d.action, c.get(lang)),
-                None => d.action.clone(),
+                None => d.action.to_string(),
             })
             .collect(),
     );

@@ -90,7 +90,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
             });
         }
         let hits: Vec<usize> = ranked.into_iter().map(|(i, _)| i).collect();
-        let mut services: Vec<&str> = hits.iter().map(|&i| ops[i].service.as_str()).collect();
+        let mut services: Vec<&str> = hits.iter().map(|&i| ops[i].service.as_ref()).collect();
         services.dedup();
         if services.len() > 1 {
             return Err(ResolveError::Ambiguous {
@@ -120,7 +120,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
     let found: Vec<usize> = catalog
         .find_id(id)
         .into_iter()
-        .filter(|&i| service.is_none_or(|s| catalog.operations()[i].service == s))
+        .filter(|&i| service.is_none_or(|s| &*catalog.operations()[i].service == s))
         .collect();
     match found.as_slice() {
         [one] => Ok(*one),
@@ -223,8 +223,8 @@ fn lookup_ranked(catalog: &Catalog, request: &Request) -> Vec<(usize, Vec<bool>)
         .operations()
         .iter()
         .enumerate()
-        .filter(|(_, op)| op.method == request.method)
-        .filter(|(_, op)| service.is_none_or(|s| op.service == s))
+        .filter(|(_, op)| *op.method == *request.method)
+        .filter(|(_, op)| service.is_none_or(|s| &*op.service == s))
         .filter_map(|(i, op)| {
             let pattern = RoutePattern::parse(&op.path).ok()?;
             pattern.specificity(&request.segments).map(|s| (i, s))
@@ -242,7 +242,7 @@ pub fn closest(catalog: &Catalog, request: &Request, n: usize) -> Vec<usize> {
         .operations()
         .iter()
         .enumerate()
-        .filter(|(_, op)| op.method == request.method)
+        .filter(|(_, op)| *op.method == *request.method)
         .filter_map(|(i, op)| {
             let pattern = RoutePattern::parse(&op.path).ok()?;
             near_miss(&pattern, &request.segments).map(|score| (score, i))

@@ -395,7 +395,7 @@ impl Review {
         for op in catalog.operations() {
             for a in &op.actions {
                 if grants.allows(&a.action) && grants.denied_by(&a.action).is_empty() {
-                    out.insert(a.action.clone());
+                    out.insert(a.action.to_string());
                 }
             }
         }
@@ -838,7 +838,7 @@ impl<'c> Linter<'c> {
             let set: BTreeSet<&str> = catalog
                 .operations()
                 .iter()
-                .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
+                .flat_map(|o| o.actions.iter().map(|a| a.action.as_ref()))
                 .collect();
             set.into_iter().collect()
         });
@@ -975,7 +975,7 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
                 let matched: BTreeSet<&str> = catalog
                     .operations()
                     .iter()
-                    .flat_map(|o| o.actions.iter().map(|a| a.action.as_str()))
+                    .flat_map(|o| o.actions.iter().map(|a| a.action.as_ref()))
                     .filter(|a| p.matches(a))
                     .collect();
                 let matched: Vec<String> = matched.into_iter().map(str::to_string).collect();
@@ -1059,12 +1059,12 @@ fn evaluate(
             .iter()
             .filter_map(|a| a.condition.as_ref().map(|c| (a, c)))
             .filter(|(a, _)| allows(&a.action) && denies(&a.action).is_empty())
-            .map(|(a, c)| (a.action.clone(), c.clone()))
+            .map(|(a, c)| (a.action.to_string(), LocalText::clone(c)))
             .collect();
         operations.push(OperationReview {
             index,
             id: op.id.clone(),
-            method: op.method.clone(),
+            method: op.method.to_string(),
             path: op.path.clone(),
             status,
             missing,
@@ -1079,7 +1079,7 @@ fn evaluate(
             .dependencies
             .iter()
             .filter(|d| !grants.allows(&d.action))
-            .map(|d| d.action.clone())
+            .map(|d| d.action.to_string())
             .collect();
         if !missing.is_empty() {
             findings.push(finding(

@@ -126,7 +126,7 @@ fn compare_rows(rows: &[SeedRow], ops: &[ims_perms::Operation]) {
     for (n, (row, op)) in rows.iter().zip(ops).enumerate() {
         let at = format!("row {} ({})", n + 1, op.id);
         assert_eq!(op.name.zh.as_deref(), Some(row.name.as_str()), "{at}: name");
-        assert_eq!(op.method, row.method, "{at}: method");
+        assert_eq!(*op.method, *row.method, "{at}: method");
         assert_eq!(op.path, row.path, "{at}: path");
         assert_eq!(
             op.scopes.unwrap().project,
@@ -143,7 +143,7 @@ fn compare_rows(rows: &[SeedRow], ops: &[ims_perms::Operation]) {
             .iter()
             .map(|a| {
                 (
-                    a.action.clone(),
+                    a.action.to_string(),
                     a.condition.as_ref().and_then(|c| c.zh.clone()),
                 )
             })
@@ -192,7 +192,7 @@ fn every_other_ims_table_is_in_the_catalog_exactly() {
         catalog
             .operations()
             .iter()
-            .find(|o| o.method == method && o.path == path)
+            .find(|o| &*o.method == method && o.path == path)
             .unwrap_or_else(|| panic!("{method} {path} is not built in"))
             .clone()
     };
@@ -264,7 +264,7 @@ fn every_other_ims_table_is_in_the_catalog_exactly() {
                 .iter()
                 .map(|a| match &a.condition {
                     Some(c) => format!("{}（{}）", a.action, c.zh.as_deref().unwrap()),
-                    None => a.action.clone(),
+                    None => a.action.to_string(),
                 })
                 .collect();
             let joined = if joined.is_empty() {
@@ -309,7 +309,7 @@ fn english_names_sections_and_dependencies_match_the_reference() {
         .collect();
     assert_eq!(rows.len(), 25);
     for (row, op) in rows.iter().zip(&catalog.operations()[18..]) {
-        assert_eq!(row[2], op.method, "{}", op.id);
+        assert_eq!(*row[2], *op.method, "{}", op.id);
         assert_eq!(row[3].trim_matches('`'), op.path, "{}", op.id);
         assert_eq!(Some(row[8].as_str()), op.name.en.as_deref(), "{}", op.id);
         assert_eq!(Some(row[7].as_str()), op.name.zh.as_deref(), "{}", op.id);
@@ -318,7 +318,7 @@ fn english_names_sections_and_dependencies_match_the_reference() {
     let deps: Vec<&str> = create
         .dependencies
         .iter()
-        .map(|d| d.action.as_str())
+        .map(|d| d.action.as_ref())
         .collect();
     let listed = reference
         .split("create-image (`POST /v2/cloudimages/action`) depends on:")

@@ -61,7 +61,7 @@ fn actions(op: &Operation) -> Vec<(String, Option<String>)> {
         .iter()
         .map(|a| {
             (
-                a.action.clone(),
+                a.action.to_string(),
                 a.condition
                     .as_ref()
                     .map(|c| c.get(ims_perms::Lang::Zh).to_string()),
@@ -304,7 +304,7 @@ fn dependencies_and_shared_routes() {
     let deps: Vec<&str> = ops[0]
         .dependencies
         .iter()
-        .map(|d| d.action.as_str())
+        .map(|d| d.action.as_ref())
         .collect();
     assert_eq!(deps, ["evs:volumes:get", "ims:images:create"]);
     assert!(ops[1].dependencies.is_empty());
@@ -368,7 +368,7 @@ fn english_tables_with_nested_dependencies() {
     let deps: Vec<(&str, bool)> = ops[0]
         .dependencies
         .iter()
-        .map(|d| (d.action.as_str(), d.condition.is_some()))
+        .map(|d| (d.action.as_ref(), d.condition.is_some()))
         .collect();
     assert_eq!(deps, [("obs:bucket:*", false), ("kms:*:*", true)]);
     assert!(ops[1].actions.is_empty() && ops[1].dependencies.is_empty());
@@ -603,7 +603,7 @@ fn the_forms_read_field_for_field() {
         "POST /v2.1/{project_id}/servers/{server_id}/action"
     );
     assert_eq!(actions(op), [("ecs:servers:createImage".into(), None)]);
-    let deps: Vec<&str> = op.dependencies.iter().map(|d| d.action.as_str()).collect();
+    let deps: Vec<&str> = op.dependencies.iter().map(|d| d.action.as_ref()).collect();
     assert_eq!(
         deps,
         [
@@ -690,7 +690,7 @@ fn merged_cells_are_read_in_every_row_they_cover() {
                 o.route(),
                 o.actions
                     .iter()
-                    .map(|a| a.action.as_str())
+                    .map(|a| a.action.as_ref())
                     .collect::<Vec<_>>()
                     .join(","),
                 scopes.project,

@@ -81,7 +81,7 @@ proptest! {
         if let Ok(request) = Request::parse(&input) {
             let hits = resolve::lookup(&catalog, &request);
             for &i in &hits {
-                prop_assert_eq!(&catalog.operations()[i].method, &request.method);
+                prop_assert_eq!(&*catalog.operations()[i].method, request.method.as_str());
             }
             let _ = resolve::closest(&catalog, &request, 3);
         }

@@ -537,10 +537,10 @@ impl App {
                     .report
                     .conditional_included
                     .iter()
-                    .find(|x| x.operation == i && x.action == a.action);
+                    .find(|x| x.operation == i && *x.action == *a.action);
                 out.push(Toggle {
                     operation: i,
-                    action: a.action.clone(),
+                    action: a.action.to_string(),
                     included: entry.is_some(),
                     kind: ToggleKind::Conditional,
                     needed_by: entry.and_then(|e| e.needed_by),
@@ -553,7 +553,7 @@ impl App {
                     action: op
                         .dependencies
                         .iter()
-                        .map(|d| d.action.as_str())
+                        .map(|d| d.action.as_ref())
                         .collect::<Vec<_>>()
                         .join(", "),
                     included: self.dependencies_of.contains(&i),

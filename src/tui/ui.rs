@@ -758,7 +758,7 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
                     let cond = op
                         .actions
                         .iter()
-                        .find(|a| a.action == tg.action)
+                        .find(|a| *a.action == *tg.action)
                         .and_then(|a| a.condition.as_ref())
                         .map(|c| c.get(lang).to_string())
                         .unwrap_or_default();
