@@ -539,30 +539,31 @@ impl Catalog {
 }
 
 /// An exact index from 64-bit hashes to operations: a hit is confirmed by the caller's
-/// comparison, and a second key with the same hash (practically never) is kept aside. At 100,000
-/// operations this is far smaller and faster than keeping every id and route as a string key.
+/// comparison, and further operations with the same hash are kept aside. At 100,000 operations
+/// this is far smaller and faster than keeping every id and route as a string key.
 #[derive(Debug, Clone, Default)]
 struct HashIndex {
     first: HashMap<u64, usize, std::hash::BuildHasherDefault<IdentityHasher>>,
-    more: Vec<(u64, usize)>,
+    /// Further keys with a hash already in `first`. Not rare for routes: operations that share
+    /// a route (ECS's `POST …/action`, one per action) have the same route hash, and a list
+    /// searched from the start made loading quadratic in them.
+    more: HashMap<u64, Vec<usize>, std::hash::BuildHasherDefault<IdentityHasher>>,
 }
 
 impl HashIndex {
     fn find(&self, hash: u64, is: impl Fn(usize) -> bool) -> Option<usize> {
-        if let Some(&i) = self.first.get(&hash)
-            && is(i)
-        {
+        let &i = self.first.get(&hash)?;
+        if is(i) {
             return Some(i);
         }
-        self.more
-            .iter()
-            .find(|&&(h, i)| h == hash && is(i))
-            .map(|&(_, i)| i)
+        self.more.get(&hash)?.iter().copied().find(|&i| is(i))
     }
 
     fn insert(&mut self, hash: u64, index: usize) {
         match self.first.entry(hash) {
-            std::collections::hash_map::Entry::Occupied(_) => self.more.push((hash, index)),
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.more.entry(hash).or_default().push(index)
+            }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(index);
             }
