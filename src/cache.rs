@@ -348,7 +348,9 @@ pub struct Opened {
     pub service: String,
     pub source: Source,
     meta: Meta,
-    file: std::fs::File,
+    /// The cache file, opened again to read records: twenty catalog files must not mean twenty
+    /// open files, nor a thousand a thousand (past the limit on open files).
+    path: PathBuf,
     /// Where the records start in the file.
     ops_at: u64,
 }
@@ -392,7 +394,7 @@ pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::P
         service: meta.service.clone(),
         source: meta.source.clone(),
         meta,
-        file: file.into_inner(),
+        path: key.file_in(dir),
         ops_at,
     };
     Some((opened, piece))
@@ -417,10 +419,13 @@ impl Opened {
             return None;
         }
         let mut shared = Shared::default();
+        // Replaced since it was opened (renamed over by another process): its records no longer
+        // have the hashes read then, and are refused.
+        let (file, _) = crate::input::open_regular(&self.path).ok()?;
         if indices.len() > self.len() / 16 {
             let end = self.meta.ends.last().map_or(0, |&e| e as usize);
             let mut all = vec![0u8; end];
-            self.file.read_exact_at(&mut all, self.ops_at).ok()?;
+            file.read_exact_at(&mut all, self.ops_at).ok()?;
             return indices
                 .iter()
                 .map(|&i| operation(&self.meta, i, &all[self.meta.record(i)], &mut shared))
@@ -432,8 +437,7 @@ impl Opened {
             .map(|&i| {
                 let at = self.meta.record(i);
                 record.resize(at.len(), 0);
-                self.file
-                    .read_exact_at(&mut record, self.ops_at + at.start as u64)
+                file.read_exact_at(&mut record, self.ops_at + at.start as u64)
                     .ok()?;
                 operation(&self.meta, i, &record, &mut shared)
             })

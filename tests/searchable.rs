@@ -212,3 +212,47 @@ fn only_the_operations_found_are_read_from_the_cache() {
     assert!(listed.contains(last), "{listed}");
     assert_ne!(std::fs::read(&file).unwrap(), bytes, "rewritten");
 }
+
+#[test]
+fn more_catalog_files_than_open_files_allowed() {
+    // A search holds no file open per catalog: 120 of them under a limit of 48 open files.
+    use ims_perms::testing::{catalog_json, test_op};
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, mut args) = (dir.path().join("cache"), String::new());
+    for k in 0..120 {
+        let service = format!("svc{k}");
+        let op = test_op(
+            &format!("delete-thing-{k}"),
+            "DELETE",
+            "/v1/things/{id}",
+            &[&format!("{service}:things:delete")],
+        );
+        let path = dir.path().join(format!("{service}.json"));
+        std::fs::write(&path, catalog_json(&service, &[op])).unwrap();
+        args.push_str(&format!(" --catalog {}", path.display()));
+    }
+    let bin = assert_cmd::cargo::cargo_bin("ims-perms");
+    let script = format!(
+        "ulimit -n 48; exec {} --no-builtin{args} search thing",
+        bin.display()
+    );
+    let mut outputs = Vec::new();
+    // Parsed (and the cache written), then from the cache.
+    for _ in 0..2 {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .env("IMS_PERMS_CACHE_DIR", &cache)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        outputs.push(String::from_utf8(out.stdout).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let rows = outputs[0].lines().filter(|l| l.contains(":things:delete"));
+    assert_eq!(rows.count(), 120, "{}", outputs[0]);
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 120);
+}
