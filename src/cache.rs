@@ -29,7 +29,10 @@ use crate::catalog::{
 };
 use crate::lang::LocalText;
 
-/// The start of every cache file, with the format's version.
+/// The start of every cache file, with the format's version: to be raised when the encoding
+/// changes, or the checks a catalog goes through do (a cache file is also keyed by the tool's
+/// version, but `search` checks only the operations it prints, so a file made under looser
+/// checks must not be read).
 const MAGIC: &[u8; 16] = b"ims-perms cache\x02";
 
 /// Where cache files go, or `None` for no cache: `IMS_PERMS_CACHE_DIR` (empty: no cache), else

@@ -314,8 +314,9 @@ pub struct Catalog {
     /// lower-case action → the operations that list it, in catalog order.
     by_action: HashMap<String, Vec<usize>, xxhash_rust::xxh3::Xxh3Builder>,
     /// Whether the operations are filed in more than one section (kept as they are added, so
-    /// drawing a frame never scans them).
+    /// drawing a frame never scans them), and the first section named.
     several_sections: bool,
+    first_section: Option<Arc<LocalText>>,
 }
 
 /// Why a catalog was refused.
@@ -431,12 +432,11 @@ impl Catalog {
         self.by_id.first.reserve(operations.len());
         self.by_route.first.reserve(operations.len());
         for (i, (op, (id, route))) in operations.into_iter().zip(hashes).enumerate() {
-            if !self.several_sections
-                && let Some(section) = &op.section
-                && let Some(first) = self.operations.iter().find_map(|o| o.section.as_ref())
-                && first != section
-            {
-                self.several_sections = true;
+            if let Some(section) = &op.section {
+                match &self.first_section {
+                    None => self.first_section = Some(Arc::clone(section)),
+                    Some(first) => self.several_sections |= first != section,
+                }
             }
             self.by_id.insert(id, start + i);
             self.by_route.insert(route, start + i);

@@ -19,7 +19,7 @@ use ims_perms::present::{self, Advice, Said};
 use ims_perms::query::Query;
 use ims_perms::resolve::{self, resolve_operation};
 use ims_perms::route::Request;
-use ims_perms::searchable::SearchableFiles;
+use ims_perms::searchable::{Searchable, SearchableFiles};
 use ims_perms::text::escape_controls;
 use ims_perms::tui::clipboard::ClipboardMode;
 
@@ -455,50 +455,69 @@ fn list(catalog: &Catalog, args: &ListArgs, lang: Lang) -> Result<Exit, Failure>
 
 fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<Exit, Failure> {
     let input = args.query.join(" ");
-    // Over files of distinct services, only the operations found are built (an API call as the
-    // query needs every route: the catalog then).
-    if resolve::as_request(&input).is_none()
-        && let Some(files) = SearchableFiles::open(
-            !global.no_builtin,
-            &global.catalog,
-            cache_dir(global).as_deref(),
-        )
+    let cache = cache_dir(global);
+    // An API call as the query finds its operation(s) among every route, as `lookup` does: the
+    // whole catalog. Otherwise, over files of distinct services, only what is found is built.
+    if resolve::as_request(&input).is_some() {
+        return search_catalog(&load_catalogs(global)?, args, &input, lang);
+    }
+    let files = match SearchableFiles::open(!global.no_builtin, &global.catalog, cache.as_deref())
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?
     {
-        if files.is_empty() {
-            return fail(Exit::BadInput, NO_OPERATIONS);
+        Searchable::Whole(catalog) => {
+            return search_catalog(&non_empty(*catalog)?, args, &input, lang);
         }
-        let query = Query::parse(&input, &files.services())
-            .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?;
-        let found: Vec<usize> = files
-            .index()
-            .search(&query)
-            .iter()
-            .map(|h| h.index)
-            .collect();
-        if found.is_empty() {
-            return nothing_matches(&input);
-        }
-        // A cache file damaged since it was opened: the catalog then, from the JSON.
-        if let Some(ops) = files.operations(&found) {
+        Searchable::Apart(files) if files.is_empty() => return fail(Exit::BadInput, NO_OPERATIONS),
+        Searchable::Apart(files) => files,
+    };
+    let query = Query::parse(&input, &files.services())
+        .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?;
+    let found: Vec<usize> = files
+        .index()
+        .search(&query)
+        .iter()
+        .map(|h| h.index)
+        .collect();
+    if found.is_empty() {
+        return nothing_matches(&input);
+    }
+    match files.operations(&found) {
+        Some(ops) => {
             let ops: Vec<&Operation> = ops.iter().collect();
             print_found(&ops, files.services().len() > 1, args.json, lang)?;
-            return Ok(Exit::Success);
+            Ok(Exit::Success)
+        }
+        // A cache file damaged since it was opened: the catalog whole, that file from its JSON.
+        None => {
+            let catalog = non_empty(
+                files
+                    .into_catalog(cache.as_deref())
+                    .or_else(|e| fail(Exit::BadInput, e.to_string()))?,
+            )?;
+            search_catalog(&catalog, args, &input, lang)
         }
     }
-    let catalog = &load_catalogs(global)?;
+}
+
+/// `search` over a catalog loaded whole.
+fn search_catalog(
+    catalog: &Catalog,
+    args: &SearchArgs,
+    input: &str,
+    lang: Lang,
+) -> Result<Exit, Failure> {
     let index = ims_perms::query::SearchIndex::new(catalog);
     // An API call as the query finds its operation(s), as `lookup` does.
-    let hits: Vec<ims_perms::query::Hit> = match resolve::as_request(&input) {
+    let hits: Vec<ims_perms::query::Hit> = match resolve::as_request(input) {
         Some(request) => resolve::lookup(catalog, &request)
             .into_iter()
             .map(|index| ims_perms::query::Hit { index, score: 0 })
             .collect(),
-        None => ims_perms::query::search(catalog, &index, &input)
+        None => ims_perms::query::search(catalog, &index, input)
             .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?,
     };
     if hits.is_empty() {
-        return nothing_matches(&input);
+        return nothing_matches(input);
     }
     let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
     print_operations(catalog, &found, args.json, lang)?;
@@ -728,6 +747,11 @@ fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
     catalog
         .load_files(&global.catalog, cache_dir(global).as_deref())
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+    non_empty(catalog)
+}
+
+/// The catalog, unless it has no operations (`--no-builtin` with empty catalog files).
+fn non_empty(catalog: Catalog) -> Result<Catalog, Failure> {
     if catalog.is_empty() {
         return fail(Exit::BadInput, NO_OPERATIONS);
     }

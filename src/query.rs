@@ -395,15 +395,16 @@ impl Piece {
     /// The piece for `ops`, all of `service`.
     pub fn of(service: &str, ops: &[Operation]) -> Piece {
         let mut sections: Vec<Vec<String>> = Vec::new();
-        let mut known: Vec<&crate::lang::LocalText> = Vec::new();
+        // By value: a catalog can name thousands of sections.
+        let mut known: std::collections::HashMap<&crate::lang::LocalText, u32> = Default::default();
         let section = ops
             .iter()
             .map(|op| match &op.section {
                 None => NO_SECTION,
-                Some(s) => match known.iter().position(|k| *k == &**s) {
-                    Some(at) => at as u32,
+                Some(s) => match known.get(&**s) {
+                    Some(&at) => at,
                     None => {
-                        known.push(s);
+                        known.insert(s, sections.len() as u32);
                         sections.push(
                             [s.zh.as_deref(), s.en.as_deref()]
                                 .into_iter()

@@ -1,20 +1,21 @@
 //! Catalog files opened for one search, without building their operations: `ims-perms search`
 //! over 100,000 operations reads each file's search piece from the cache ([`crate::cache`]),
-//! searches it, and decodes only the operations it found. Building all of them (a [`Catalog`](crate::catalog::Catalog))
+//! searches it, and decodes only the operations it found. Building all of them (a [`Catalog`])
 //! took most of its time.
 //!
 //! Only for files that can be searched apart: when two of them (or one and the built-in
 //! catalog) are of the same service, an id or a route could repeat across them, which only
-//! loading them whole finds ([`Catalog::add`](crate::catalog::Catalog::add)); [`SearchableFiles::open`] says so and the
-//! caller loads a [`Catalog`](crate::catalog::Catalog). A file with no good cache file is parsed as it would be for a
-//! [`Catalog`](crate::catalog::Catalog) (and its cache file written); errors are the same, for the same first file.
+//! loading them whole finds ([`Catalog::add`]); [`SearchableFiles::open`] then makes the
+//! [`Catalog`] from what it read (a pipe cannot be read twice). A file with no good cache file
+//! is parsed as it would be for a [`Catalog`] (and its cache file written); the error is the
+//! same, for the same first file.
 
 use std::path::{Path, PathBuf};
 
 use crate::cache::{Key, Opened};
 use crate::catalog::{
-    BUILTIN_JSON, BUILTIN_ORIGIN, CatalogDoc, CatalogError, Operation, ParsedCatalog,
-    check_document, parse, parse_file,
+    BUILTIN_JSON, BUILTIN_ORIGIN, Catalog, CatalogDoc, CatalogError, Operation, ParsedCatalog,
+    check_document, parse, parse_file, read_file,
 };
 use crate::query::{Piece, SearchIndex};
 
@@ -23,7 +24,11 @@ enum File {
     /// Parsed whole (the built-in catalog, or a file with no good cache file).
     Parsed(ParsedCatalog),
     /// Its cache file, operations still unread. `origin` names it in errors.
-    Cached { origin: String, opened: Box<Opened> },
+    Cached {
+        path: PathBuf,
+        origin: String,
+        opened: Box<Opened>,
+    },
 }
 
 impl File {
@@ -40,6 +45,23 @@ impl File {
             File::Cached { opened, .. } => opened.len(),
         }
     }
+
+    /// Every operation: a cached file read whole through the cache, or from its JSON if its
+    /// cache file turns out damaged (and is then written anew).
+    fn whole(self, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
+        match self {
+            File::Parsed(parsed) => Ok(parsed),
+            File::Cached { path, .. } => read_file(&path, cache),
+        }
+    }
+}
+
+/// What [`SearchableFiles::open`] makes of the files.
+pub enum Searchable {
+    /// Of distinct services: searched apart.
+    Apart(SearchableFiles),
+    /// Two of one service: the catalog they make, loaded whole.
+    Whole(Box<Catalog>),
 }
 
 /// The built-in catalog and catalog files, opened for searching (see the module's doc).
@@ -52,14 +74,14 @@ pub struct SearchableFiles {
 
 impl SearchableFiles {
     /// Opens the built-in catalog (with `builtin`) and `paths`, in that order, each through
-    /// the cache in `cache` when one is given. `Ok(None)` when two are of the same service: the
-    /// caller then loads a [`Catalog`](crate::catalog::Catalog). The first file (in that order) that cannot be read or
-    /// is not a valid catalog is the error, as for [`Catalog::load_files`](crate::catalog::Catalog::load_files).
+    /// the cache in `cache` when one is given. The first file (in that order) that cannot be
+    /// read or is not a valid catalog, or repeats an id or a route of one before it, is the
+    /// error, as for [`Catalog::load_files`].
     pub fn open(
         builtin: bool,
         paths: &[PathBuf],
         cache: Option<&Path>,
-    ) -> Result<Option<SearchableFiles>, CatalogError> {
+    ) -> Result<Searchable, CatalogError> {
         let opened = crate::par::par_map(paths, crate::par::threads(usize::MAX), |path| {
             open_file(path, cache)
         });
@@ -69,29 +91,50 @@ impl SearchableFiles {
             pieces.push(Piece::of(&parsed.info().service, parsed.operations()));
             files.push(File::Parsed(parsed));
         }
-        for file in opened {
-            let (file, piece) = file?;
+        let mut services = std::collections::HashSet::new();
+        services.extend(files.iter().map(|f| f.service().to_string()));
+        let mut opened = opened.into_iter();
+        for result in opened.by_ref() {
+            let (file, piece) = result?;
+            let repeated = !services.insert(file.service().to_string());
             files.push(file);
             pieces.push(piece);
-        }
-        let mut services: Vec<&str> = files.iter().map(File::service).collect();
-        services.sort_unstable();
-        if services.windows(2).any(|w| w[0] == w[1]) {
-            return Ok(None);
+            if repeated {
+                // From here on as `Catalog::load_files`: in order, the first failure (a broken
+                // file, a repeated id or route) stops everything.
+                let mut catalog = Catalog::new();
+                for file in files {
+                    catalog.add(file.whole(cache)?)?;
+                }
+                for result in opened {
+                    catalog.add(result?.0.whole(cache)?)?;
+                }
+                return Ok(Searchable::Whole(Box::new(catalog)));
+            }
         }
         let mut starts = vec![0];
         for f in &files {
             starts.push(starts[starts.len() - 1] + f.len());
         }
         let index = SearchIndex::from_pieces(pieces);
-        Ok(Some(SearchableFiles {
+        Ok(Searchable::Apart(SearchableFiles {
             files,
             starts,
             index,
         }))
     }
 
-    /// Every service, in the order given (as [`Catalog::services`](crate::catalog::Catalog::services)).
+    /// The catalog the files make, loaded whole (a cache file found damaged since it was
+    /// opened is read from its JSON).
+    pub fn into_catalog(self, cache: Option<&Path>) -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::new();
+        for file in self.files {
+            catalog.add(file.whole(cache)?)?;
+        }
+        Ok(catalog)
+    }
+
+    /// Every service, in the order given (as [`Catalog::services`]).
     pub fn services(&self) -> Vec<&str> {
         self.files.iter().map(File::service).collect()
     }
@@ -104,14 +147,14 @@ impl SearchableFiles {
         self.len() == 0
     }
 
-    /// The search index of every operation, numbered as a [`Catalog`](crate::catalog::Catalog) of the same files would.
+    /// The search index of every operation, numbered as a [`Catalog`] of the same files would.
     pub fn index(&self) -> &SearchIndex {
         &self.index
     }
 
     /// The operations at `indices`, in that order, checked as a catalog's are. `None` when a
-    /// cache file turns out damaged (or changed) since it was opened: the caller then loads a
-    /// [`Catalog`](crate::catalog::Catalog), which reads the JSON instead.
+    /// cache file turns out damaged (or changed) since it was opened: the caller then loads
+    /// the catalog whole ([`SearchableFiles::into_catalog`]).
     pub fn operations(&self, indices: &[usize]) -> Option<Vec<Operation>> {
         let mut out: Vec<Option<Operation>> = vec![None; indices.len()];
         for (f, file) in self.files.iter().enumerate() {
@@ -127,7 +170,7 @@ impl SearchableFiles {
             }
             let ops = match file {
                 File::Parsed(p) => local.iter().map(|&i| p.operations()[i].clone()).collect(),
-                File::Cached { origin, opened } => {
+                File::Cached { origin, opened, .. } => {
                     let doc = CatalogDoc {
                         service: opened.service.clone(),
                         source: opened.source.clone(),
@@ -151,9 +194,12 @@ fn open_file(path: &Path, cache: Option<&Path>) -> Result<(File, Piece), Catalog
         && let Some(key) = Key::of_file(path)
         && let Some((opened, piece)) = crate::cache::open_for_search(dir, &key)
     {
-        let origin = crate::input::shown_path(path);
-        let opened = Box::new(opened);
-        return Ok((File::Cached { origin, opened }, piece));
+        let file = File::Cached {
+            path: path.to_path_buf(),
+            origin: crate::input::shown_path(path),
+            opened: Box::new(opened),
+        };
+        return Ok((file, piece));
     }
     // No good cache file for searching: the JSON, and the cache file written anew (even if
     // loading the catalog whole could still use it: its searched texts are what is damaged).

@@ -256,3 +256,57 @@ fn more_catalog_files_than_open_files_allowed() {
     assert_eq!(rows.count(), 120, "{}", outputs[0]);
     assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 120);
 }
+
+#[test]
+fn files_of_one_service_are_read_once_and_failures_come_in_order() {
+    use ims_perms::testing::{catalog_json, test_op};
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    // A catalog of the built-in catalog's service through a pipe: read once, searched whole.
+    let extra = catalog_json(
+        "ims",
+        &[test_op(
+            "my-extra-op",
+            "GET",
+            "/v9/extra",
+            &["ims:extra:get"],
+        )],
+    );
+    let out = ims()
+        .env("IMS_PERMS_CACHE_DIR", &cache)
+        .args(["--catalog", "/dev/stdin", "search", "extra"])
+        .write_stdin(extra)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains("my-extra-op"));
+    // A repeated id before a broken file: the repeated id is the error, as for every command.
+    let docs = ims_perms::synthetic::catalogs(200);
+    let a = write(dir.path(), &docs[..1]).remove(0);
+    let mut twin = docs[0].1.clone();
+    twin["source"]["title"] = "again".into();
+    let (b, broken) = (dir.path().join("b.json"), dir.path().join("broken.json"));
+    std::fs::write(&b, serde_json::to_string(&twin).unwrap()).unwrap();
+    std::fs::write(&broken, r#"{"service": "zzz", "#).unwrap();
+    let run = |command: &[&str]| {
+        let out = ims()
+            .env("IMS_PERMS_CACHE_DIR", &cache)
+            .arg("--no-builtin")
+            .args(["--catalog".as_ref(), a.as_os_str()])
+            .args(["--catalog".as_ref(), b.as_os_str()])
+            .args(["--catalog".as_ref(), broken.as_os_str()])
+            .args(command)
+            .assert()
+            .code(2)
+            .stdout("")
+            .get_output()
+            .stderr
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let listed = run(&["list"]);
+    assert!(listed.contains("b.json: operations[0]") && listed.contains("duplicate id"));
+    assert_eq!(run(&["search", "servers"]), listed);
+}
