@@ -168,35 +168,29 @@ fn open(dir: &Path, key: &Key) -> Option<(std::io::BufReader<std::fs::File>, Hea
     if made_for != *key {
         return None;
     }
-    let mut n = [0u64; 7];
-    for x in &mut n {
-        *x = read_u64(&mut file)?;
-    }
-    let [
-        meta_len,
-        ops_len,
-        fields_len,
-        prose_len,
-        meta_hash,
-        fields_hash,
-        prose_hash,
-    ] = n;
-    let header_len = header_len(key);
-    let total = [meta_len, ops_len, fields_len, prose_len]
-        .into_iter()
-        .try_fold(header_len, u64::checked_add)?;
-    (total == meta.len()).then_some((
-        file,
+    let header = {
+        // Fields are read in the order written.
+        let mut next = || read_u64(&mut file);
         Header {
-            meta_len,
-            ops_len,
-            fields_len,
-            prose_len,
-            meta_hash,
-            fields_hash,
-            prose_hash,
-        },
-    ))
+            meta_len: next()?,
+            ops_len: next()?,
+            fields_len: next()?,
+            prose_len: next()?,
+            meta_hash: next()?,
+            fields_hash: next()?,
+            prose_hash: next()?,
+        }
+    };
+    let regions = [
+        header.meta_len,
+        header.ops_len,
+        header.fields_len,
+        header.prose_len,
+    ];
+    let total = regions
+        .into_iter()
+        .try_fold(header_len(key), u64::checked_add)?;
+    (total == meta.len()).then_some((file, header))
 }
 
 /// The bytes of a header for `key`.

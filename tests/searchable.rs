@@ -125,13 +125,7 @@ fn files_of_one_service_are_searched_as_one_catalog() {
     std::fs::write(&again, serde_json::to_string(&twin).unwrap()).unwrap();
     let cache = dir.path().join("cache");
     for _ in 0..2 {
-        ims()
-            .env("IMS_PERMS_CACHE_DIR", &cache)
-            .args(["--no-builtin", "--catalog"])
-            .arg(&paths[0])
-            .arg("--catalog")
-            .arg(&again)
-            .args(["search", "servers"])
+        over(&cache, &[&paths[0], &again], &["search", "servers"])
             .assert()
             .code(2)
             .stdout("")
@@ -147,19 +141,26 @@ fn files_of_one_service_are_searched_as_one_catalog() {
         .load_files(&[paths[0].clone(), again.clone(), paths[1].clone()], None)
         .unwrap_err()
         .to_string();
-    ims()
-        .env("IMS_PERMS_CACHE_DIR", &cache)
-        .args(["--no-builtin", "--catalog"])
-        .arg(&paths[0])
-        .arg("--catalog")
-        .arg(&again)
-        .arg("--catalog")
-        .arg(&paths[1])
-        .args(["search", "servers"])
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(format!("ims-perms: {whole}\n"));
+    over(
+        &cache,
+        &[&paths[0], &again, &paths[1]],
+        &["search", "servers"],
+    )
+    .assert()
+    .code(2)
+    .stdout("")
+    .stderr(format!("ims-perms: {whole}\n"));
+}
+
+/// `ims-perms --no-builtin --catalog PATH... ARGS`, with the cache in `cache`.
+fn over(cache: &Path, paths: &[&Path], args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = ims();
+    cmd.env("IMS_PERMS_CACHE_DIR", cache).arg("--no-builtin");
+    for path in paths {
+        cmd.arg("--catalog").arg(path);
+    }
+    cmd.args(args);
+    cmd
 }
 
 #[test]
@@ -173,11 +174,7 @@ fn only_the_operations_found_are_read_from_the_cache() {
         ops[2]["id"].as_str().unwrap(),
     );
     let run = |args: &[&str]| {
-        ims()
-            .env("IMS_PERMS_CACHE_DIR", &cache)
-            .args(["--no-builtin", "--catalog"])
-            .arg(&path)
-            .args(args)
+        over(&cache, &[&path], args)
             .assert()
             .success()
             .get_output()
@@ -291,13 +288,7 @@ fn files_of_one_service_are_read_once_and_failures_come_in_order() {
     std::fs::write(&b, serde_json::to_string(&twin).unwrap()).unwrap();
     std::fs::write(&broken, r#"{"service": "zzz", "#).unwrap();
     let run = |command: &[&str]| {
-        let out = ims()
-            .env("IMS_PERMS_CACHE_DIR", &cache)
-            .arg("--no-builtin")
-            .args(["--catalog".as_ref(), a.as_os_str()])
-            .args(["--catalog".as_ref(), b.as_os_str()])
-            .args(["--catalog".as_ref(), broken.as_os_str()])
-            .args(command)
+        let out = over(&cache, &[&a, &b, &broken], command)
             .assert()
             .code(2)
             .stdout("")
