@@ -444,7 +444,13 @@ impl Opened {
 
 /// Writes the cache file for `key`: to a temporary file first, then renamed over the old one,
 /// so a reader never sees half of it. Errors are for tests; callers ignore them.
-pub fn store(dir: &Path, key: &Key, catalog: &ParsedCatalog) -> std::io::Result<()> {
+/// `piece` is the catalog's search piece ([`crate::query::Piece::of`] its operations).
+pub fn store(
+    dir: &Path,
+    key: &Key,
+    catalog: &ParsedCatalog,
+    piece: &crate::query::Piece,
+) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -457,9 +463,11 @@ pub fn store(dir: &Path, key: &Key, catalog: &ParsedCatalog) -> std::io::Result<
     }
     remove_stale_temporaries(dir);
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    for part in encode(key, catalog) {
+    for part in encode(key, catalog, piece) {
         file.write_all(&part)?;
     }
+    file.write_all(piece.fields.all.as_bytes())?;
+    file.write_all(piece.prose.all.as_bytes())?;
     file.persist(key.file_in(dir)).map_err(|e| e.error)?;
     Ok(())
 }
@@ -483,11 +491,10 @@ fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-/// A cache file for `catalog`, in pieces to write one after another: the header, then the
-/// regions ([`Header`]).
-fn encode(key: &Key, catalog: &ParsedCatalog) -> [Vec<u8>; 5] {
+/// A cache file for `catalog`, in pieces to write one after another: the header, the meta and
+/// the records ([`Header`]); the searched texts of `piece` follow.
+fn encode(key: &Key, catalog: &ParsedCatalog, piece: &crate::query::Piece) -> [Vec<u8>; 3] {
     let ops = &catalog.operations;
-    let piece = crate::query::Piece::of(&catalog.info.service, ops);
     let mut records = Writer::default();
     let mut ends = Vec::with_capacity(ops.len());
     let mut hashes = Vec::with_capacity(ops.len());
@@ -522,7 +529,7 @@ fn encode(key: &Key, catalog: &ParsedCatalog) -> [Vec<u8>; 5] {
     meta.len(piece.prose.ends.len());
     meta.u32s(&piece.prose.ends);
     meta.u32s(&piece.prose.first);
-    let (fields, prose) = (piece.fields.all.into_bytes(), piece.prose.all.into_bytes());
+    let (fields, prose) = (piece.fields.all.as_bytes(), piece.prose.all.as_bytes());
     let mut header = Writer(MAGIC.to_vec());
     header.str(env!("CARGO_PKG_VERSION"));
     header.str(&key.path);
@@ -531,14 +538,14 @@ fn encode(key: &Key, catalog: &ParsedCatalog) -> [Vec<u8>; 5] {
     header.u64(key.mtime.1 as u64);
     header.u64(key.content as u64);
     header.u64((key.content >> 64) as u64);
-    for region in [&meta.0, &records.0, &fields, &prose] {
+    for region in [&meta.0[..], &records.0, fields, prose] {
         header.u64(region.len() as u64);
     }
-    for region in [&meta.0, &fields, &prose] {
+    for region in [&meta.0[..], fields, prose] {
         header.u64(xxh3_64(region));
     }
     debug_assert_eq!(header.0.len() as u64, header_len(key));
-    [header.0, meta.0, records.0, fields, prose]
+    [header.0, meta.0, records.0]
 }
 
 #[derive(Default)]
@@ -805,6 +812,12 @@ mod tests {
         }
     }
 
+    /// [`store`] with the catalog's own piece.
+    fn put(dir: &Path, key: &Key, catalog: &ParsedCatalog) -> std::io::Result<()> {
+        let piece = crate::query::Piece::of(&catalog.info.service, &catalog.operations);
+        store(dir, key, catalog, &piece)
+    }
+
     fn builtin() -> ParsedCatalog {
         parse("built-in", BUILTIN_JSON).unwrap()
     }
@@ -813,7 +826,7 @@ mod tests {
     fn stored() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join("cache");
-        store(&cache, &key(), &builtin()).unwrap();
+        put(&cache, &key(), &builtin()).unwrap();
         (dir, cache)
     }
 
@@ -918,7 +931,7 @@ mod tests {
         let key = Key::of_file(&path).unwrap();
         let mut tampered = builtin();
         tampered.operations[0].name.en = Some("\u{1b}[2J gone".into());
-        store(&cache, &key, &tampered).unwrap();
+        put(&cache, &key, &tampered).unwrap();
         assert!(
             load(&cache, &key).is_some(),
             "the cache file itself is intact"
@@ -935,12 +948,12 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join("cache");
-        store(&cache, &key(), &builtin()).unwrap();
+        put(&cache, &key(), &builtin()).unwrap();
         assert!(load(&cache, &key()).is_some());
         // Writable by others: neither read nor written.
         std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
         assert!(load(&cache, &key()).is_none());
-        assert!(store(&cache, &key(), &builtin()).is_err());
+        assert!(put(&cache, &key(), &builtin()).is_err());
         std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
         // A FIFO where the cache file goes: not opened for reading (it would block).
         let file = key().file_in(&cache);
@@ -956,7 +969,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join("nested").join("cache");
         let parsed = builtin();
-        store(&cache, &key(), &parsed).unwrap();
+        put(&cache, &key(), &parsed).unwrap();
         assert!(load(&cache, &key()).is_some());
         assert!(load(&cache, &Key { size: 1, ..key() }).is_none());
         // What a killed writer left: removed when an hour old, not while it may be in use.
@@ -971,11 +984,11 @@ mod tests {
             .unwrap()
             .set_modified(two_hours_ago)
             .unwrap();
-        store(&cache, &key(), &parsed).unwrap();
+        put(&cache, &key(), &parsed).unwrap();
         assert!(!old.exists() && new.exists());
         // A directory that cannot be made: an error for the caller to ignore.
         let file = dir.path().join("a-file");
         std::fs::write(&file, "x").unwrap();
-        assert!(store(&file.join("cache"), &key(), &parsed).is_err());
+        assert!(put(&file.join("cache"), &key(), &parsed).is_err());
     }
 }

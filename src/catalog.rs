@@ -747,6 +747,14 @@ pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, Cat
 /// [`read_file`] from the JSON, never the cache (whose file is written anew, when `cache` is
 /// given).
 pub fn parse_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
+    parse_file_for_search(path, cache).map(|(parsed, _)| parsed)
+}
+
+/// [`parse_file`], and the file's search piece when it was made (for the cache file).
+pub fn parse_file_for_search(
+    path: &Path,
+    cache: Option<&Path>,
+) -> Result<(ParsedCatalog, Option<crate::query::Piece>), CatalogError> {
     let origin = crate::input::shown_path(path);
     let source = crate::input::Source::File(path.to_path_buf());
     let cannot_read = |e: crate::input::ReadError| CatalogError {
@@ -762,11 +770,14 @@ pub fn parse_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, Ca
     let cached = cache.zip(crate::cache::Key::of(path, meta.as_ref(), &bytes));
     let json = crate::input::text_of(&source, bytes).map_err(cannot_read)?;
     let parsed = parse(&origin, &json)?;
-    if let Some((dir, key)) = &cached {
-        // A cache that cannot be written only means parsing again next time.
-        let _ = crate::cache::store(dir, key, &parsed);
-    }
-    Ok(parsed)
+    drop(json);
+    let Some((dir, key)) = &cached else {
+        return Ok((parsed, None));
+    };
+    let piece = crate::query::Piece::of(&parsed.info.service, &parsed.operations);
+    // A cache that cannot be written only means parsing again next time.
+    let _ = crate::cache::store(dir, key, &parsed, &piece);
+    Ok((parsed, Some(piece)))
 }
 
 /// Parses and validates one catalog file's text. `origin` names it in errors.

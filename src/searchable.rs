@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::cache::{Key, Opened};
 use crate::catalog::{
     BUILTIN_JSON, BUILTIN_ORIGIN, Catalog, CatalogDoc, CatalogError, Operation, ParsedCatalog,
-    check_document, parse, parse_file, read_file,
+    check_document, parse, parse_file_for_search, read_file,
 };
 use crate::query::{Piece, SearchIndex};
 
@@ -203,7 +203,7 @@ fn open_file(path: &Path, cache: Option<&Path>) -> Result<(File, Piece), Catalog
     }
     // No good cache file for searching: the JSON, and the cache file written anew (even if
     // loading the catalog whole could still use it: its searched texts are what is damaged).
-    let parsed = parse_file(path, cache)?;
-    let piece = Piece::of(&parsed.info().service, parsed.operations());
+    let (parsed, piece) = parse_file_for_search(path, cache)?;
+    let piece = piece.unwrap_or_else(|| Piece::of(&parsed.info().service, parsed.operations()));
     Ok((File::Parsed(parsed), piece))
 }
