@@ -1440,4 +1440,47 @@ mod tests {
         assert!(ops[14].needed_actions().is_empty());
         assert!(!ops[14].all_conditional());
     }
+
+    #[test]
+    fn repeated_texts_are_one_shared_value_however_read() {
+        // The rich synthetic catalogs repeat dependencies, conditions, sections and methods.
+        let (_, doc) = crate::synthetic::rich_catalogs(400).remove(0);
+        let json = serde_json::to_string(&doc).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (path, cache) = (dir.path().join("ecs.json"), dir.path().join("cache"));
+        std::fs::write(&path, &json).unwrap();
+        let parsed = parse("x", &json).unwrap();
+        let written = read_file(&path, Some(&cache)).unwrap(); // parsed, cache file written
+        let cached = read_file(&path, Some(&cache)).unwrap(); // from the cache file
+        assert_eq!(cached.operations, parsed.operations);
+        for catalog in [&parsed, &written, &cached] {
+            let ops = &catalog.operations;
+            let (a, b) = (&ops[0], &ops[1]);
+            assert!(Arc::ptr_eq(&a.service, &b.service));
+            for o in ops {
+                for p in &ops[..20] {
+                    let same = o.method == p.method;
+                    assert_eq!(
+                        same,
+                        Arc::ptr_eq(&o.method, &p.method),
+                        "equal methods are one"
+                    );
+                }
+            }
+            let dependency = |o: &Operation| o.dependencies[0].clone();
+            assert_eq!(dependency(a).action, dependency(b).action);
+            assert!(Arc::ptr_eq(&dependency(a).action, &dependency(b).action));
+            let conditioned =
+                |o: &'_ Operation| o.dependencies.iter().find_map(|d| d.condition.clone());
+            assert!(Arc::ptr_eq(
+                &conditioned(a).unwrap(),
+                &conditioned(b).unwrap()
+            ));
+            let sections: Vec<&Arc<LocalText>> =
+                ops.iter().filter_map(|o| o.section.as_ref()).collect();
+            for (x, y) in sections.iter().zip(&sections[1..]) {
+                assert_eq!(x == y, Arc::ptr_eq(x, y), "equal sections are one value");
+            }
+        }
+    }
 }
