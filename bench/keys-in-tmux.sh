@@ -50,15 +50,17 @@ def send(keys, literal=True):
 def search_line():
     lines = command("capture-pane -p -t bench")
     return lines[1] if len(lines) > 1 else ""
+def pane():
+    return "\n".join(command("capture-pane -p -t bench"))
 def stuck(*_):
     raise SystemExit("no answer from tmux or the explorer within 40 s")
 signal.signal(signal.SIGALRM, stuck)
-def wait(done, limit=30.0):
+def wait(done, limit=30.0, seen=search_line):
     # Never wait for ever, even on a read from tmux that does not return.
     signal.alarm(int(limit) + 10)
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
-        if done(search_line()):
+        if done(seen()):
             return time.perf_counter() - start
         time.sleep(0.001)
     raise SystemExit(f"no answer within {limit} s; search line: {search_line()!r}")
@@ -94,9 +96,11 @@ try:
         send("Enter", literal=False)
         wait(lambda l: re.search(r"/\s+\d+/\d+", l) is not None)
         return time.perf_counter() - start
-    cold = first_table(cmd)
+    # Quit, and wait for the shell to be back (its echo, not the command typed) before typing
+    # to it again.
+    cold = first_table(cmd + "; echo first-run-$((1 + 1))-over")
     send("q")
-    wait(lambda l: re.search(r"/\s+\d+/\d+", l) is None)
+    wait(lambda p: "first-run-2-over" in p, seen=pane)
     first = first_table("exec " + cmd)
     for q in QUERIES:
         send("/")
