@@ -16,7 +16,6 @@ use ims_perms::input::{ReadOptions, Source, read_text};
 use ims_perms::lang::Lang;
 use ims_perms::policy::{ComposeOptions, Effect, compose};
 use ims_perms::present::{self, Advice, Said};
-use ims_perms::query::Query;
 use ims_perms::resolve::{self, resolve_operation};
 use ims_perms::route::Request;
 use ims_perms::searchable::{Searchable, SearchableFiles};
@@ -470,14 +469,8 @@ fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<Exit, Failur
         Searchable::Apart(files) if files.is_empty() => return fail(Exit::BadInput, NO_OPERATIONS),
         Searchable::Apart(files) => files,
     };
-    let query = Query::parse(&input, &files.services())
-        .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?;
-    let found: Vec<usize> = files
-        .index()
-        .search(&query)
-        .iter()
-        .map(|h| h.index)
-        .collect();
+    let hits = query_hits(&files.services(), files.index(), &input)?;
+    let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
     if found.is_empty() {
         return nothing_matches(&input);
     }
@@ -506,15 +499,16 @@ fn search_catalog(
     input: &str,
     lang: Lang,
 ) -> Result<Exit, Failure> {
-    let index = ims_perms::query::SearchIndex::new(catalog);
     // An API call as the query finds its operation(s), as `lookup` does.
     let hits: Vec<ims_perms::query::Hit> = match resolve::as_request(input) {
         Some(request) => resolve::lookup(catalog, &request)
             .into_iter()
             .map(|index| ims_perms::query::Hit { index, score: 0 })
             .collect(),
-        None => ims_perms::query::search(catalog, &index, input)
-            .or_else(|e| fail(Exit::BadInput, format!("query {e}")))?,
+        None => {
+            let index = ims_perms::query::SearchIndex::new(catalog);
+            query_hits(&catalog.services(), &index, input)?
+        }
     };
     if hits.is_empty() {
         return nothing_matches(input);
@@ -522,6 +516,16 @@ fn search_catalog(
     let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
     print_operations(catalog, &found, args.json, lang)?;
     Ok(Exit::Success)
+}
+
+/// The query's matches, best first; a query that does not parse is bad input.
+fn query_hits(
+    services: &[&str],
+    index: &ims_perms::query::SearchIndex,
+    input: &str,
+) -> Result<Vec<ims_perms::query::Hit>, Failure> {
+    ims_perms::query::search(services, index, input)
+        .or_else(|e| fail(Exit::BadInput, format!("query {e}")))
 }
 
 fn nothing_matches(input: &str) -> Result<Exit, Failure> {

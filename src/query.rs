@@ -273,16 +273,6 @@ pub(crate) struct Texts {
     pub(crate) first: Vec<u32>,
 }
 
-impl Default for Texts {
-    fn default() -> Texts {
-        Texts {
-            all: String::new(),
-            ends: Vec::new(),
-            first: vec![0],
-        }
-    }
-}
-
 impl Texts {
     fn push_op<'a>(&mut self, texts: impl Iterator<Item = &'a str>) {
         for text in texts {
@@ -1098,9 +1088,10 @@ impl Query {
     }
 }
 
-/// Parses `input` and searches the catalog: the one call the CLI and the explorer share.
-pub fn search(catalog: &Catalog, index: &SearchIndex, input: &str) -> Result<Vec<Hit>, QueryError> {
-    let query = Query::parse(input, &catalog.services())?;
+/// Parses `input` (with the services loaded: [`Query::parse`]) and searches `index`: the one
+/// call `search` makes over a whole catalog and over files searched apart.
+pub fn search(services: &[&str], index: &SearchIndex, input: &str) -> Result<Vec<Hit>, QueryError> {
+    let query = Query::parse(input, services)?;
     Ok(index.search(&query))
 }
 
@@ -1111,7 +1102,7 @@ mod tests {
     fn run(input: &str) -> Vec<String> {
         let c = Catalog::builtin().unwrap();
         let index = SearchIndex::new(&c);
-        search(&c, &index, input)
+        search(&c.services(), &index, input)
             .unwrap()
             .into_iter()
             .map(|h| c.operations()[h.index].id.clone())
@@ -1230,7 +1221,7 @@ mod tests {
     fn ranks_by_score_ties_in_catalog_order() {
         let c = Catalog::builtin().unwrap();
         let index = SearchIndex::new(&c);
-        let hits = search(&c, &index, "images").unwrap();
+        let hits = search(&c.services(), &index, "images").unwrap();
         for pair in hits.windows(2) {
             assert!(
                 pair[0].score > pair[1].score
@@ -1238,7 +1229,7 @@ mod tests {
             );
         }
         // An exact action beats a scattered match.
-        let hits = search(&c, &index, "export").unwrap();
+        let hits = search(&c.services(), &index, "export").unwrap();
         assert_eq!(c.operations()[hits[0].index].id, "export-image");
     }
 

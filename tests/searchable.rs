@@ -41,7 +41,7 @@ fn write(dir: &Path, docs: &[(String, serde_json::Value)]) -> Vec<PathBuf> {
 /// What `search` prints for `query`, worked out from the whole catalog.
 fn expected(catalog: &Catalog, query: &str, json: bool) -> (bool, String) {
     let index = SearchIndex::new(catalog);
-    let hits = search(catalog, &index, query).unwrap();
+    let hits = search(&catalog.services(), &index, query).unwrap();
     let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
     if found.is_empty() {
         return (false, String::new());
