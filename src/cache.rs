@@ -217,11 +217,24 @@ fn read_str(r: &mut impl Read) -> Option<String> {
     String::from_utf8(s).ok()
 }
 
-/// The next `n` bytes, if `hash` is theirs.
-fn read_region(r: &mut impl Read, n: u64, hash: u64) -> Option<Vec<u8>> {
+/// The next `n` bytes, all of them.
+fn read_exactly(r: &mut impl Read, n: u64) -> Option<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(n).ok()?);
     r.by_ref().take(n).read_to_end(&mut bytes).ok()?;
-    (bytes.len() as u64 == n && xxh3_64(&bytes) == hash).then_some(bytes)
+    (bytes.len() as u64 == n).then_some(bytes)
+}
+
+/// The next `n` bytes, if `hash` is theirs.
+fn read_region(r: &mut impl Read, n: u64, hash: u64) -> Option<Vec<u8>> {
+    read_exactly(r, n).filter(|bytes| xxh3_64(bytes) == hash)
+}
+
+/// [`open`], then the meta region read and checked: what loading and searching both start with.
+fn open_meta(dir: &Path, key: &Key) -> Option<(std::io::BufReader<std::fs::File>, Header, Meta)> {
+    let (mut file, header) = open(dir, key)?;
+    let bytes = read_region(&mut file, header.meta_len, header.meta_hash)?;
+    let meta = Meta::read(&bytes, header.ops_len)?;
+    Some((file, header, meta))
 }
 
 /// What `meta` says: the catalog's description, where each operation's record is in `ops`
@@ -318,16 +331,8 @@ type SharedTable<T> = std::collections::HashMap<Box<[u8]>, Arc<T>, xxhash_rust::
 /// The catalog a cache file in `dir` holds for `key`, if there is one and it is good (its
 /// searched texts are not read).
 pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
-    let (mut file, header) = open(dir, key)?;
-    let meta = Meta::read(
-        &read_region(&mut file, header.meta_len, header.meta_hash)?,
-        header.ops_len,
-    )?;
-    let mut ops = Vec::with_capacity(usize::try_from(header.ops_len).ok()?);
-    file.take(header.ops_len).read_to_end(&mut ops).ok()?;
-    if ops.len() as u64 != header.ops_len {
-        return None;
-    }
+    let (mut file, header, meta) = open_meta(dir, key)?;
+    let ops = read_exactly(&mut file, header.ops_len)?;
     let mut shared = Shared::default();
     let operations = (0..meta.ends.len())
         .map(|i| operation(&meta, i, &ops[meta.record(i)], &mut shared))
@@ -342,8 +347,6 @@ pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
 /// A cache file opened for searching, its operations read only when asked for
 /// ([`Opened::operations`]).
 pub struct Opened {
-    pub service: String,
-    pub source: Source,
     meta: Meta,
     /// The cache file, opened again to read records: twenty catalog files must not mean twenty
     /// open files, nor a thousand a thousand (past the limit on open files).
@@ -356,9 +359,7 @@ pub struct Opened {
 /// (read and checked), if there is one and it is good.
 pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::Piece)> {
     use std::io::{Seek, SeekFrom};
-    let (mut file, header) = open(dir, key)?;
-    let meta_bytes = read_region(&mut file, header.meta_len, header.meta_hash)?;
-    let mut meta = Meta::read(&meta_bytes, header.ops_len)?;
+    let (mut file, header, mut meta) = open_meta(dir, key)?;
     let ops_at = header_len(key) + header.meta_len;
     file.seek(SeekFrom::Start(ops_at + header.ops_len)).ok()?;
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).ok();
@@ -388,8 +389,6 @@ pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::P
         return None;
     }
     let opened = Opened {
-        service: meta.service.clone(),
-        source: meta.source.clone(),
         meta,
         path: key.file_in(dir),
         ops_at,
@@ -398,6 +397,14 @@ pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::P
 }
 
 impl Opened {
+    pub fn service(&self) -> &str {
+        &self.meta.service
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.meta.source
+    }
+
     /// How many operations the file holds.
     pub fn len(&self) -> usize {
         self.meta.ends.len()
@@ -847,7 +854,7 @@ mod tests {
         let (opened, piece) = open_for_search(&cache, &key()).expect("opens");
         assert_eq!(piece, crate::query::Piece::of("ims", &parsed.operations));
         assert_eq!(
-            (opened.service.as_str(), &opened.source),
+            (opened.service(), opened.source()),
             ("ims", &parsed.info.source)
         );
         let all: Vec<usize> = (0..parsed.operations.len()).rev().collect();

@@ -35,7 +35,7 @@ impl File {
     fn service(&self) -> &str {
         match self {
             File::Parsed(p) => &p.info().service,
-            File::Cached { opened, .. } => &opened.service,
+            File::Cached { opened, .. } => opened.service(),
         }
     }
 
@@ -100,15 +100,8 @@ impl SearchableFiles {
             files.push(file);
             pieces.push(piece);
             if repeated {
-                // From here on as `Catalog::load_files`: in order, the first failure (a broken
-                // file, a repeated id or route) stops everything.
-                let mut catalog = Catalog::new();
-                for file in files {
-                    catalog.add(file.whole(cache)?)?;
-                }
-                for result in opened {
-                    catalog.add(result?.0.whole(cache)?)?;
-                }
+                let rest = opened.map(|result| result.map(|(file, _)| file));
+                let catalog = whole_catalog(files.into_iter().map(Ok).chain(rest), cache)?;
                 return Ok(Searchable::Whole(Box::new(catalog)));
             }
         }
@@ -127,11 +120,7 @@ impl SearchableFiles {
     /// The catalog the files make, loaded whole (a cache file found damaged since it was
     /// opened is read from its JSON).
     pub fn into_catalog(self, cache: Option<&Path>) -> Result<Catalog, CatalogError> {
-        let mut catalog = Catalog::new();
-        for file in self.files {
-            catalog.add(file.whole(cache)?)?;
-        }
-        Ok(catalog)
+        whole_catalog(self.files.into_iter().map(Ok), cache)
     }
 
     /// Every service, in the order given (as [`Catalog::services`]).
@@ -172,8 +161,8 @@ impl SearchableFiles {
                 File::Parsed(p) => local.iter().map(|&i| p.operations()[i].clone()).collect(),
                 File::Cached { origin, opened, .. } => {
                     let doc = CatalogDoc {
-                        service: opened.service.clone(),
-                        source: opened.source.clone(),
+                        service: opened.service().to_string(),
+                        source: opened.source().clone(),
                         operations: opened.operations(&local)?,
                     };
                     check_document(origin, doc).ok()?.into_operations()
@@ -185,6 +174,19 @@ impl SearchableFiles {
         }
         out.into_iter().collect()
     }
+}
+
+/// The catalog `files` make, loaded whole, in order: as in [`Catalog::load_files`], the first
+/// failure (a broken file, a repeated id or route) stops everything.
+fn whole_catalog(
+    files: impl IntoIterator<Item = Result<File, CatalogError>>,
+    cache: Option<&Path>,
+) -> Result<Catalog, CatalogError> {
+    let mut catalog = Catalog::new();
+    for file in files {
+        catalog.add(file?.whole(cache)?)?;
+    }
+    Ok(catalog)
 }
 
 /// One catalog file and its search piece: from its cache file when that is good, else from
