@@ -56,7 +56,8 @@ pub struct Operation {
 pub struct ActionRequirement {
     pub action: Arc<str>,
     /// `None`: always needed. Otherwise needed only in the case the condition describes.
-    /// Shared: the same few conditions recur across a catalog's operations ([`intern`]).
+    /// Shared: the same few conditions recur across a catalog's operations (one value each,
+    /// made so when the catalog is checked).
     pub condition: Option<Arc<LocalText>>,
 }
 

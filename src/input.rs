@@ -197,7 +197,7 @@ pub fn text_of(source: &Source, bytes: Vec<u8>) -> Result<String, ReadError> {
     Ok(strip_bom(text))
 }
 
-/// Opens a regular file for reading without ever blocking (see [`open_for_reading`]), with its
+/// Opens a regular file for reading without ever blocking (see `open_for_reading`), with its
 /// metadata.
 pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
     if !std::fs::metadata(path)?.is_file() {
