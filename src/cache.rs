@@ -33,7 +33,7 @@ use crate::lang::LocalText;
 /// changes, or the checks a catalog goes through do (a cache file is also keyed by the tool's
 /// version, but `search` checks only the operations it prints, so a file made under looser
 /// checks must not be read).
-const MAGIC: &[u8; 16] = b"ims-perms cache\x02";
+const MAGIC: &[u8; 16] = b"ims-perms cache\x03";
 
 /// Where cache files go, or `None` for no cache: `IMS_PERMS_CACHE_DIR` (empty: no cache), else
 /// `$XDG_CACHE_HOME/ims-perms`, else `$HOME/.cache/ims-perms`.
@@ -241,6 +241,7 @@ fn open_meta(dir: &Path, key: &Key) -> Option<(std::io::BufReader<std::fs::File>
 /// (and where the last ends) with its hash, and the search piece's fixed-size parts.
 struct Meta {
     service: String,
+    complete: bool,
     source: Source,
     ends: Vec<u32>,
     hashes: Vec<u64>,
@@ -257,6 +258,11 @@ impl Meta {
     fn read(bytes: &[u8], ops_len: u64) -> Option<Meta> {
         let mut r = Reader { bytes };
         let service = r.str()?;
+        let complete = match r.take(1)? {
+            [0] => false,
+            [1] => true,
+            _ => return None,
+        };
         let source = Source {
             title: r.str()?,
             url: r.opt_str()?,
@@ -287,6 +293,7 @@ impl Meta {
         let prose_first = r.u32s(count + 1)?;
         r.bytes.is_empty().then_some(Meta {
             service,
+            complete,
             source,
             ends,
             hashes,
@@ -339,6 +346,7 @@ pub fn load(dir: &Path, key: &Key) -> Option<CatalogDoc> {
         .collect::<Option<Vec<_>>>()?;
     Some(CatalogDoc {
         service: meta.service,
+        complete: meta.complete,
         source: meta.source,
         operations,
     })
@@ -399,6 +407,10 @@ pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::P
 impl Opened {
     pub fn service(&self) -> &str {
         &self.meta.service
+    }
+
+    pub fn complete(&self) -> bool {
+        self.meta.complete
     }
 
     pub fn source(&self) -> &Source {
@@ -513,6 +525,7 @@ fn encode(key: &Key, catalog: &ParsedCatalog, piece: &crate::query::Piece) -> [V
     }
     let mut meta = Writer::default();
     meta.str(&catalog.info.service);
+    meta.0.push(u8::from(catalog.info.complete));
     meta.str(&catalog.info.source.title);
     meta.opt_str(catalog.info.source.url.as_deref());
     meta.opt_str(catalog.info.source.retrieved.as_deref());

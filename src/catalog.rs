@@ -273,6 +273,8 @@ pub struct CatalogInfo {
     /// The file name, or [`BUILTIN_ORIGIN`].
     pub origin: String,
     pub service: String,
+    /// Whether the file says it holds every permission of its service.
+    pub complete: bool,
     pub source: Source,
     /// How many operations it added.
     pub operations: usize,
@@ -301,6 +303,12 @@ impl ParsedCatalog {
     pub fn into_operations(self) -> Vec<Operation> {
         self.operations
     }
+
+    /// Marks the catalog as holding every permission of its service (`import --complete`:
+    /// the user vouches that all of the service's tables were read).
+    pub fn mark_complete(&mut self) {
+        self.info.complete = true;
+    }
 }
 
 /// Every operation of every loaded catalog, in load order.
@@ -314,6 +322,9 @@ pub struct Catalog {
     by_route: HashIndex,
     /// lower-case action → the operations that list it, in catalog order.
     by_action: HashMap<String, Vec<usize>, xxhash_rust::xxh3::Xxh3Builder>,
+    /// Lower-case dependent actions the operations name (`ecs:cloudServers:get`): documented
+    /// actions too, though no loaded operation needs them as its own.
+    dependency_actions: std::collections::HashSet<String, xxhash_rust::xxh3::Xxh3Builder>,
     /// Whether the operations are filed in more than one section (kept as they are added, so
     /// drawing a frame never scans them), and the first section named.
     several_sections: bool,
@@ -452,6 +463,10 @@ impl Catalog {
                     }
                 }
             }
+            for d in &op.dependencies {
+                self.dependency_actions
+                    .insert(d.action.to_ascii_lowercase());
+            }
             self.operations.push(op);
         }
         self.catalogs.push(info);
@@ -467,6 +482,12 @@ impl Catalog {
 
     pub fn operations(&self) -> &[Operation] {
         &self.operations
+    }
+
+    /// Whether a loaded operation names `action` (any case) among its dependent actions.
+    pub fn names_dependency(&self, action: &str) -> bool {
+        self.dependency_actions
+            .contains(action.to_ascii_lowercase().as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -498,6 +519,13 @@ impl Catalog {
     /// Whether the operations are filed in more than one section.
     pub fn has_sections(&self) -> bool {
         self.several_sections
+    }
+
+    /// Whether a loaded catalog of `service` says it holds every permission of the service.
+    pub fn is_complete(&self, service: &str) -> bool {
+        self.catalogs
+            .iter()
+            .any(|c| c.complete && c.service == service)
     }
 
     /// The distinct services loaded, in load order.
@@ -667,14 +695,25 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
         return Err(err(None, None, "expected a JSON object at the top".into()));
     };
     for key in top.keys() {
-        if !["service", "source", "operations"].contains(&key.as_str()) {
+        if !["service", "complete", "source", "operations"].contains(&key.as_str()) {
             return Err(err(
                 None,
                 Some(key.clone()),
-                "unknown field (expected `service`, `source`, `operations`)".into(),
+                "unknown field (expected `service`, `complete`, `source`, `operations`)".into(),
             ));
         }
     }
+    let complete = match top.get("complete") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(err(
+                None,
+                Some("complete".into()),
+                format!("expected true or false, found {other}"),
+            ));
+        }
+    };
     let service = match top.get("service") {
         Some(Value::String(s)) => s.clone(),
         Some(other) => {
@@ -714,6 +753,7 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
         origin,
         CatalogDoc {
             service,
+            complete,
             source,
             operations,
         },
@@ -726,6 +766,10 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
 #[serde(deny_unknown_fields)]
 pub struct CatalogDoc {
     pub service: String,
+    /// The catalog holds every permission of its service (all of its reference's tables), so
+    /// a wildcard over the service grants nothing it does not list (`--compact` relies on it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complete: bool,
     pub source: Source,
     pub operations: Vec<Operation>,
 }
@@ -861,7 +905,9 @@ pub fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, Ca
             ),
         ));
     }
-    finish(origin, doc.service, doc.source, doc.operations)
+    let mut parsed = finish(origin, doc.service, doc.source, doc.operations)?;
+    parsed.info.complete = doc.complete;
+    Ok(parsed)
 }
 
 /// The checks every catalog goes through once its structure is read: each operation's values,
@@ -923,6 +969,7 @@ fn finish(
         info: CatalogInfo {
             origin: origin.to_string(),
             service,
+            complete: false,
             source,
             operations: operations.len(),
         },

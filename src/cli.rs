@@ -19,7 +19,6 @@ use ims_perms::present::{self, Advice, Said};
 use ims_perms::resolve::{self, resolve_operation};
 use ims_perms::route::Request;
 use ims_perms::searchable::{Searchable, SearchableFiles};
-use ims_perms::text::escape_controls;
 use ims_perms::tui::clipboard::ClipboardMode;
 
 const AFTER_HELP: &str = "\
@@ -210,6 +209,10 @@ struct ImportArgs {
     /// The catalog's service (default: the service of the rows' first actions).
     #[arg(long)]
     service: Option<String>,
+    /// Mark the catalog complete: these are all of the service's permission tables, so
+    /// `--compact` may use wildcards over the service.
+    #[arg(long)]
+    complete: bool,
 }
 
 // The core's enums as the command line spells them: clap stays out of the library.
@@ -531,7 +534,10 @@ fn query_hits(
 fn nothing_matches(input: &str) -> Result<Exit, Failure> {
     fail(
         Exit::NothingFound,
-        format!("no operation matches \"{}\"", escape_controls(input)),
+        format!(
+            "no operation matches \"{}\"",
+            ims_perms::text::quoted_input(input)
+        ),
     )
 }
 
@@ -562,8 +568,8 @@ fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<E
     };
     let mut policy = policy.clone();
     if args.compact {
-        let (compacted, changes) = ims_perms::export::compact(catalog, &policy);
-        report.extend(present::compact_report(&changes, lang));
+        let (compacted, changes, declined) = ims_perms::export::compact(catalog, &policy);
+        report.extend(present::compact_report(&changes, &declined, lang));
         policy = compacted;
     }
     let text = match ExportFormat::from(args.format) {
@@ -616,7 +622,7 @@ fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Fail
             format!(
                 "no operation in the loaded catalogs matches {} {}{hint}",
                 request.method,
-                escape_controls(&request.path()),
+                ims_perms::text::quoted_input(&request.path()),
             ),
         );
     }
@@ -685,8 +691,11 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Exit, Failure> {
             text: read_input(&source)?,
         });
     }
-    let (catalog, report) = ims_perms::import::import(&inputs, args.service.as_deref())
+    let (mut catalog, report) = ims_perms::import::import(&inputs, args.service.as_deref())
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+    if args.complete {
+        catalog.mark_complete();
+    }
     emit(&ims_perms::import::to_json(&catalog))?;
     note(&present::import_report(
         &report,
@@ -875,7 +884,7 @@ fn clipboard_mode(flag: Option<ClipboardArg>) -> Result<ClipboardMode, Failure> 
                         Exit::BadInput,
                         format!(
                             "IMS_PERMS_CLIPBOARD=\"{}\": expected auto, system, osc52 or none",
-                            escape_controls(&text)
+                            ims_perms::text::quoted_input(&text)
                         ),
                     )
                 })

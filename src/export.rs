@@ -173,6 +173,14 @@ pub struct Replacement {
     pub replaced: Vec<String>,
 }
 
+/// A service whose actions `--compact` left as they are, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declined {
+    pub service: String,
+    /// Whether a catalog of the service is loaded at all (it is then not marked complete).
+    pub loaded: bool,
+}
+
 /// What the policy grants, operation by operation, as the reviewer sees it: its statements
 /// evaluated directly (a composed policy needs no reading or linting).
 fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<String>)> {
@@ -205,8 +213,23 @@ fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<S
 
 /// Replaces actions with wildcards (`svc:*:*`, `svc:resource:*`, `svc:*:action`) only where,
 /// over the loaded catalogs, the result grants exactly the same operations, and no wildcard
-/// stands for fewer than two actions.
-pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>) {
+/// stands for fewer than two actions. Only within a service whose loaded catalog is complete:
+/// over any other, "the same operations" would be vacuous (a wildcard over a service with no
+/// catalog, or with one table of it, proves nothing). The services left alone are returned.
+pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>, Vec<Declined>) {
+    let mut declined: Vec<Declined> = Vec::new();
+    for a in policy.statements.iter().flat_map(|s| &s.actions) {
+        let service = a.split(':').next().unwrap_or("");
+        if !a.contains('*')
+            && !catalog.is_complete(service)
+            && !declined.iter().any(|d| d.service == service)
+        {
+            declined.push(Declined {
+                service: service.to_string(),
+                loaded: catalog.services().contains(&service),
+            });
+        }
+    }
     let before = fingerprint(catalog, policy);
     let mut current = policy.clone();
     let mut replacements = Vec::new();
@@ -218,7 +241,9 @@ pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>)
             let mut services: BTreeMap<String, ()> = BTreeMap::new();
             for a in &concrete {
                 let parts: Vec<&str> = a.split(':').collect();
-                if let [svc, res, act] = parts.as_slice() {
+                if let [svc, res, act] = parts.as_slice()
+                    && catalog.is_complete(svc)
+                {
                     services.insert(svc.to_string(), ());
                     candidates.push(format!("{svc}:{}:*", res));
                     candidates.push(format!("{svc}:*:{}", act));
@@ -270,7 +295,7 @@ pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>)
             }
         }
     }
-    (current, replacements)
+    (current, replacements, declined)
 }
 
 #[cfg(test)]
@@ -310,12 +335,12 @@ mod tests {
         // Every IMS action: ims:*:* grants exactly the same.
         let all: Vec<&str> = c.operations().iter().map(|o| o.id.as_str()).collect();
         let (_, p) = policy_for(&c, &all);
-        let (compacted, changes) = compact(&c, &p);
+        let (compacted, changes, _) = compact(&c, &p);
         assert_eq!(compacted.statements[0].actions, ["ims:*:*"]);
         assert_eq!(changes.len(), 1);
         // Two of the image actions: no wildcard fits without granting more.
         let (_, p) = policy_for(&c, &["list-images", "delete-image-native"]);
-        let (compacted, changes) = compact(&c, &p);
+        let (compacted, changes, _) = compact(&c, &p);
         assert_eq!(compacted, p);
         assert!(changes.is_empty());
         // All the `create` actions but one is not enough for ims:*:create.
@@ -328,7 +353,7 @@ mod tests {
                 "create-image-metadata-native",
             ],
         );
-        let (compacted, _) = compact(&c, &p);
+        let (compacted, _, _) = compact(&c, &p);
         assert_eq!(compacted.statements[0].actions, ["ims:*:create"]);
     }
 }

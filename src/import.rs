@@ -1061,6 +1061,7 @@ pub fn import(
     assign_ids(&mut operations);
     let doc = CatalogDoc {
         service,
+        complete: false,
         source: Source {
             title: if report.sections.len() > 1 {
                 report.sections.join(", ")
@@ -1085,27 +1086,38 @@ pub fn import(
 }
 
 /// Ids from routes; where several permissions share a route, each id also names its first action.
+/// Linear in rows: route keys counted once in a hash map, ids taken from a hash set, and each
+/// repeated id's next number remembered rather than searched for from 2 again.
 fn assign_ids(operations: &mut [Operation]) {
-    let route_key = |o: &Operation| (o.method.clone(), slug(&o.method, &o.path));
-    let mut seen: Vec<String> = Vec::new();
-    for i in 0..operations.len() {
-        let key = route_key(&operations[i]);
-        let shared = operations
-            .iter()
-            .enumerate()
-            .any(|(j, o)| j != i && route_key(o) == key);
+    use std::collections::{HashMap, HashSet};
+    let keys: Vec<(Arc<str>, String)> = operations
+        .iter()
+        .map(|o| (o.method.clone(), slug(&o.method, &o.path)))
+        .collect();
+    let mut routes: HashMap<&(Arc<str>, String), usize> = HashMap::with_capacity(keys.len());
+    for key in &keys {
+        *routes.entry(key).or_default() += 1;
+    }
+    let mut taken: HashSet<String> = HashSet::with_capacity(keys.len());
+    let mut next: HashMap<String, usize> = HashMap::new();
+    for (op, key) in operations.iter_mut().zip(&keys) {
+        let shared = routes[key] > 1;
         let mut id = key.1.clone();
-        if shared && let Some(a) = operations[i].actions.first() {
+        if shared && let Some(a) = op.actions.first() {
             id = format!("{id}-{}", action_slug(&a.action));
         }
-        let base = id.clone();
-        let mut n = 2;
-        while seen.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if taken.contains(&id) {
+            let n = next.entry(id.clone()).or_insert(2);
+            let mut numbered = format!("{id}-{n}");
+            while taken.contains(&numbered) {
+                *n += 1;
+                numbered = format!("{id}-{n}");
+            }
+            *n += 1;
+            id = numbered;
         }
-        seen.push(id.clone());
-        operations[i].id = id;
+        taken.insert(id.clone());
+        op.id = id;
     }
 }
 
@@ -1326,6 +1338,7 @@ fn read_row(
 pub fn to_json(parsed: &ParsedCatalog) -> String {
     let doc = CatalogDoc {
         service: parsed.info.service.clone(),
+        complete: parsed.info.complete,
         source: parsed.info.source.clone(),
         operations: parsed.operations.clone(),
     };

@@ -4,6 +4,7 @@
 //! core knows about terminals or argument parsing (the explorer, `tui`, is behind the `app`
 //! feature). Wording lives in `present`: the rest returns facts.
 
+pub mod action;
 pub mod cache;
 pub mod catalog;
 pub mod export;

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::action::ActionPattern;
 use crate::catalog::{Catalog, Operation};
 use crate::lang::LocalText;
 
@@ -391,6 +392,22 @@ pub fn compose(
         });
     }
 
+    // An action a wildcard of the same policy already grants (`evs:volumes:get` beside the
+    // documented `evs:volumes:*`) is left out: it adds nothing, and `explain` would call it
+    // covered.
+    let wildcards: Vec<ActionPattern> = granted
+        .values()
+        .filter(|a| a.contains('*'))
+        .filter_map(|a| ActionPattern::parse(a, false).ok())
+        .collect();
+    if !wildcards.is_empty() {
+        granted.retain(|key, spelling| {
+            !wildcards
+                .iter()
+                .any(|w| w.raw.to_ascii_lowercase() != *key && w.covers(spelling))
+        });
+    }
+
     // One statement per service, each cut at the per-statement limit. Sorted by the
     // case-insensitive key, so the order never depends on the choice order.
     let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -564,6 +581,48 @@ mod tests {
         );
         let e = compose(&c, &[idx(&c, "list-images")], &with(&["ims:images:delete"])).unwrap_err();
         assert!(e.to_string().contains("have no conditional actions"));
+    }
+
+    #[test]
+    fn an_action_a_wildcard_of_the_policy_grants_is_left_out() {
+        let mut c = Catalog::builtin().unwrap();
+        let mut extra = c.operations()[0].clone();
+        extra.service = "evs".into();
+        extra.id = "attach".into();
+        extra.actions = vec![crate::catalog::ActionRequirement {
+            action: "evs:volumes:attach".into(),
+            condition: None,
+        }];
+        extra.dependencies = vec![crate::catalog::ActionRequirement {
+            action: "evs:volumes:get".into(),
+            condition: None,
+        }];
+        let doc = crate::catalog::CatalogDoc {
+            service: "evs".into(),
+            complete: false,
+            source: crate::catalog::Source {
+                title: "t".into(),
+                url: None,
+                retrieved: None,
+            },
+            operations: vec![extra],
+        };
+        c.add(crate::catalog::check_document("evs.json", doc).unwrap())
+            .unwrap();
+        let chosen = [idx(&c, "create-image"), c.len() - 1];
+        let options = ComposeOptions {
+            with_dependencies: true,
+            ..ComposeOptions::default()
+        };
+        let policy = compose(&c, &chosen, &options).unwrap().policy.unwrap();
+        let evs: Vec<&str> = policy
+            .statements
+            .iter()
+            .flat_map(|s| s.actions.iter().map(String::as_str))
+            .filter(|a| a.starts_with("evs:"))
+            .collect();
+        // evs:volumes:get and evs:volumes:attach are within the documented evs:volumes:*.
+        assert_eq!(evs, ["evs:volumes:*"]);
     }
 
     #[test]

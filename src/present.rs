@@ -7,7 +7,7 @@
 //! [`Label`], [`Hint`]) and its two texts to the one `match` below that words it.
 
 use crate::catalog::{Catalog, Operation, Scopes};
-use crate::export::{ExportFormat, Replacement};
+use crate::export::{Declined, ExportFormat, Replacement};
 use crate::lang::Lang;
 use crate::policy::{
     Composition, Effect, MAX_ACTIONS_PER_STATEMENT, MAX_POLICY_CHARS, MAX_STATEMENTS,
@@ -46,8 +46,8 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
         K::NotAnObject => pick(lang, "a policy is a JSON object", "策略必须是一个 JSON 对象").into(),
         K::DuplicateKey => pick(
             lang,
-            "duplicate key: only the last one is evaluated here, and IAM may refuse the document or read the other",
-            "重复的键：此处只评估最后一个，IAM 可能拒绝该文档或读取另一个",
+            "duplicate key: which one IAM reads is not defined (only the last is evaluated here); keep one",
+            "重复的键：IAM 读取哪一个没有定义（此处只评估最后一个）；请只保留一个",
         )
         .into(),
         K::UnknownKey { key, nearest } => {
@@ -132,6 +132,18 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
         )
         .into(),
         K::MissingAction => pick(lang, "missing Action", "缺少 Action").into(),
+        K::EmptyAction { allow: true } => pick(
+            lang,
+            "Action is empty: this statement allows nothing",
+            "Action 为空：此语句不允许任何操作",
+        )
+        .into(),
+        K::EmptyAction { allow: false } => pick(
+            lang,
+            "Action is empty: this statement denies nothing",
+            "Action 为空：此语句不拒绝任何操作",
+        )
+        .into(),
         K::TooManyActions { count } => match zh {
             false => format!(
                 "{count} actions: IAM allows at most {MAX_ACTIONS_PER_STATEMENT} in a statement"
@@ -201,18 +213,26 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
             wildcard,
             matched,
             operations,
+            beyond_explicit,
         } => {
             let count = matched.len();
             let matched = matched.join(", ");
             let n = operations.len();
             let ops = operations.join(", ");
-            match zh {
-                false => format!(
+            match (zh, beyond_explicit) {
+                (false, true) => format!(
                     "wildcard \"{wildcard}\" matches {count} ({matched}) and grants {n} operation{} beyond the explicit actions: {ops}; it will also match actions added later",
                     plural(n)
                 ),
-                true => format!(
+                (false, false) => format!(
+                    "wildcard \"{wildcard}\" matches {count} ({matched}) and grants {n} operation{}: {ops}; it will also match actions added later",
+                    plural(n)
+                ),
+                (true, true) => format!(
                     "通配符 \"{wildcard}\" 匹配 {count} 个授权项（{matched}），比显式授权项多授予 {n} 个操作：{ops}；它也会匹配以后新增的授权项"
+                ),
+                (true, false) => format!(
+                    "通配符 \"{wildcard}\" 匹配 {count} 个授权项（{matched}），授予 {n} 个操作：{ops}；它也会匹配以后新增的授权项"
                 ),
             }
         }
@@ -234,6 +254,7 @@ pub fn review_status(status: Status, lang: Lang) -> &'static str {
         Status::Denied => pick(lang, "denied", "拒绝"),
         Status::Partial => pick(lang, "partial", "部分"),
         Status::NotGranted => pick(lang, "not granted", "未授权"),
+        Status::NoActionNeeded => pick(lang, "needs no action", "无需授权"),
     }
 }
 
@@ -244,6 +265,7 @@ pub fn review_status_short(status: Option<Status>, lang: Lang) -> &'static str {
         Some(Status::Denied) => pick(lang, "DENY", "拒绝"),
         Some(Status::Partial) => pick(lang, "part", "部分"),
         Some(Status::NotGranted) => "-",
+        Some(Status::NoActionNeeded) => pick(lang, "none", "无需"),
         None => "?",
     }
 }
@@ -251,7 +273,7 @@ pub fn review_status_short(status: Option<Status>, lang: Lang) -> &'static str {
 /// "3 allowed, 1 partial, 0 denied, 14 not granted".
 fn review_counts(review: &Review, lang: Lang) -> String {
     let c = |s: Status| review.count(s);
-    match lang {
+    let counts = match lang {
         Lang::En => format!(
             "{} allowed, {} partial, {} denied, {} not granted",
             c(Status::Allowed),
@@ -266,6 +288,11 @@ fn review_counts(review: &Review, lang: Lang) -> String {
             c(Status::Denied),
             c(Status::NotGranted)
         ),
+    };
+    match (c(Status::NoActionNeeded), lang) {
+        (0, _) => counts,
+        (n, Lang::En) => format!("{counts}, {n} need no action"),
+        (n, Lang::Zh) => format!("{counts}，{n} 无需授权"),
     }
 }
 
@@ -305,12 +332,23 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
         .map(|o| o.method.len() + 1 + o.path.len())
         .max()
         .unwrap_or(0);
+    let status_width = [
+        Status::Allowed,
+        Status::Denied,
+        Status::Partial,
+        Status::NotGranted,
+        Status::NoActionNeeded,
+    ]
+    .into_iter()
+    .map(|s| crate::text::width(review_status(s, lang)))
+    .max()
+    .unwrap_or(0);
     for o in &review.operations {
         let op = &catalog.operations()[o.index];
         let route = format!("{} {}", o.method, o.path);
         let mut line = format!(
             "  {}  {}  {}",
-            pad(review_status(o.status, lang), 11),
+            pad(review_status(o.status, lang), status_width),
             pad(&route, width),
             o.id
         );
@@ -661,25 +699,45 @@ pub fn dependencies_toggle(op: &Operation, lang: Lang) -> String {
     }
 }
 
-/// What `--compact` did, for the report.
-pub fn compact_report(changes: &[Replacement], lang: Lang) -> Vec<String> {
+/// What `--compact` did, for the report: the services it left alone and why, then each
+/// replacement.
+pub fn compact_report(changes: &[Replacement], declined: &[Declined], lang: Lang) -> Vec<String> {
+    let mut out: Vec<String> = declined
+        .iter()
+        .map(|d| match (d.loaded, lang) {
+            (false, Lang::En) => format!(
+                "Compact: {} actions kept as they are: no catalog of `{}` is loaded, so no wildcard over it is proven to grant only these.",
+                d.service, d.service
+            ),
+            (false, Lang::Zh) => format!(
+                "精简：{} 的授权项保持原样：未加载 `{}` 的目录，无法证明通配符只授予这些授权项。",
+                d.service, d.service
+            ),
+            (true, Lang::En) => format!(
+                "Compact: {} actions kept as they are: the loaded `{}` catalog is not marked complete (import --complete), so a wildcard could grant permissions it does not list.",
+                d.service, d.service
+            ),
+            (true, Lang::Zh) => format!(
+                "精简：{} 的授权项保持原样：已加载的 `{}` 目录未标记为完整（import --complete），通配符可能授予其中未列出的权限。",
+                d.service, d.service
+            ),
+        })
+        .collect();
     if changes.is_empty() {
-        return vec![
+        out.push(
             pick(
                 lang,
                 "Compact: no wildcard grants exactly the same operations; unchanged.",
                 "精简：没有通配符能授予完全相同的操作；未改变。",
             )
             .into(),
-        ];
+        );
+        return out;
     }
-    let mut out: Vec<String> = changes
-        .iter()
-        .map(|c| match lang {
-            Lang::En => format!("Compact: {} replaces {}", c.wildcard, c.replaced.join(", ")),
-            Lang::Zh => format!("精简：{} 替代 {}", c.wildcard, c.replaced.join(", ")),
-        })
-        .collect();
+    out.extend(changes.iter().map(|c| match lang {
+        Lang::En => format!("Compact: {} replaces {}", c.wildcard, c.replaced.join(", ")),
+        Lang::Zh => format!("精简：{} 替代 {}", c.wildcard, c.replaced.join("、")),
+    }));
     out.push(
         pick(
             lang,
@@ -1018,6 +1076,7 @@ pub enum Notice {
         partial: usize,
         denied: usize,
         not_granted: usize,
+        no_action: usize,
         findings: usize,
     },
     CannotReview {
@@ -1080,16 +1139,24 @@ pub fn notice(notice: &Notice, lang: Lang) -> String {
             partial,
             denied,
             not_granted,
+            no_action,
             findings,
-        } => match zh {
-            false => format!(
-                "Reviewed {source}: {allowed} allowed, {partial} partial, {denied} denied, {not_granted} not granted; {findings} finding{}",
-                plural(*findings)
-            ),
-            true => format!(
-                "已审查 {source}：{allowed} 允许，{partial} 部分，{denied} 拒绝，{not_granted} 未授权；{findings} 条发现"
-            ),
-        },
+        } => {
+            let none = match (no_action, zh) {
+                (0, _) => String::new(),
+                (n, false) => format!(", {n} need no action"),
+                (n, true) => format!("，{n} 无需授权"),
+            };
+            match zh {
+                false => format!(
+                    "Reviewed {source}: {allowed} allowed, {partial} partial, {denied} denied, {not_granted} not granted{none}; {findings} finding{}",
+                    plural(*findings)
+                ),
+                true => format!(
+                    "已审查 {source}：{allowed} 允许，{partial} 部分，{denied} 拒绝，{not_granted} 未授权{none}；{findings} 条检查结果"
+                ),
+            }
+        }
         Notice::CannotReview { source, first } => {
             let why = first.as_ref().map(|k| finding(k, lang)).unwrap_or_default();
             match zh {

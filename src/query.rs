@@ -21,7 +21,7 @@ pub const PREFIXES: &[&str] = &[
 ];
 
 /// Which texts a fuzzy term is matched against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// Names (both languages), actions, method and path.
     Any,
@@ -30,19 +30,19 @@ pub enum Field {
     Route,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScopeFilter {
     Project,
     EnterpriseProject,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Flag {
     Deprecated,
     Native,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Filter {
     /// The needle, folded (full-width forms made half-width).
     Fuzzy(Field, String),
@@ -56,7 +56,7 @@ pub enum Filter {
     Is(Flag),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
     pub negated: bool,
     pub filter: Filter,
@@ -94,6 +94,9 @@ impl Query {
     /// (`ims:images`) is a bare term matching actions, not an error.
     pub fn parse(input: &str, services: &[&str]) -> Result<Query, QueryError> {
         let mut terms = Vec::new();
+        // A term given twice narrows nothing more: kept once, so 1,000 pasted terms cost what
+        // their distinct ones do.
+        let mut seen: std::collections::HashSet<Term> = std::collections::HashSet::new();
         for raw in input.split_whitespace() {
             let (negated, body) = match raw.strip_prefix('-') {
                 Some(rest) => (true, rest),
@@ -126,7 +129,10 @@ impl Query {
                     }
                 }
             };
-            terms.push(Term { negated, filter });
+            let term = Term { negated, filter };
+            if seen.insert(term.clone()) {
+                terms.push(term);
+            }
         }
         Ok(Query { terms })
     }
@@ -1112,6 +1118,13 @@ mod tests {
     fn err(input: &str) -> String {
         let c = Catalog::builtin().unwrap();
         Query::parse(input, &c.services()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn repeated_terms_are_one_term() {
+        let q = Query::parse(&"e -is:native e m:get e ".repeat(500), &["ims"]).unwrap();
+        assert_eq!(q.terms.len(), 3);
+        assert_eq!(run("image image image"), run("image"));
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::fmt;
 
 use crate::catalog::Catalog;
 use crate::route::{Request, RoutePattern, Segment};
-use crate::text::escape_controls;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveError {
@@ -30,7 +29,11 @@ impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ResolveError::Unknown { spec, closest } => {
-                write!(f, "unknown operation \"{}\"", escape_controls(spec))?;
+                write!(
+                    f,
+                    "unknown operation \"{}\"",
+                    crate::text::quoted_input(spec)
+                )?;
                 if !closest.is_empty() {
                     write!(f, "; closest: {}", closest.join(", "))?;
                 } else if spec.contains(char::is_whitespace) {
@@ -44,18 +47,22 @@ impl fmt::Display for ResolveError {
             ResolveError::Ambiguous { spec, candidates } => write!(
                 f,
                 "operation \"{}\" is in several services; write one of: {}",
-                escape_controls(spec),
+                crate::text::quoted_input(spec),
                 candidates.join(", ")
             ),
             ResolveError::SharedRoute { spec, candidates } => write!(
                 f,
                 "\"{}\" is the route of {} permissions (the request body says which); give the id of one: {}",
-                escape_controls(spec),
+                crate::text::quoted_input(spec),
                 candidates.len(),
                 candidates.join(", ")
             ),
             ResolveError::BadRoute { spec, reason } => {
-                write!(f, "operation \"{}\": {reason}", escape_controls(spec))
+                write!(
+                    f,
+                    "operation \"{}\": {reason}",
+                    crate::text::quoted_input(spec)
+                )
             }
         }
     }

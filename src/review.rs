@@ -6,6 +6,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::action::glob;
+pub use crate::action::{ActionPattern, MalformedWhy};
 use crate::catalog::Catalog;
 use crate::lang::{Lang, LocalText};
 use crate::policy::{MAX_ACTIONS_PER_STATEMENT, MAX_POLICY_CHARS, MAX_STATEMENTS};
@@ -85,6 +87,10 @@ pub enum FindingKind {
     NotActionNotEvaluated,
     ActionNotArray,
     MissingAction,
+    /// `"Action": []`: the statement allows (or denies) nothing.
+    EmptyAction {
+        allow: bool,
+    },
     TooManyActions {
         count: usize,
     },
@@ -122,15 +128,10 @@ pub enum FindingKind {
         matched: Vec<String>,
         /// Ids of the operations it grants beyond the explicit actions.
         operations: Vec<String>,
+        /// Whether the policy has explicit actions at all (else the operations are simply
+        /// what it grants).
+        beyond_explicit: bool,
     },
-}
-
-/// Why an action is not `service:resourceType:action`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MalformedWhy {
-    NotThreeParts,
-    BadCharacters,
-    UpperCaseService,
 }
 
 impl Finding {
@@ -148,6 +149,9 @@ pub enum Status {
     Denied,
     Partial,
     NotGranted,
+    /// The operation needs no action (schemas, versions): any authenticated user may call it,
+    /// whatever the policy says.
+    NoActionNeeded,
 }
 
 /// The policy formats the reviewer recognises.
@@ -164,140 +168,49 @@ pub enum Format {
     Unknown,
 }
 
-/// An action pattern from a policy: `ims:*:get*`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionPattern {
-    pub raw: String,
-    service: String,
-    resource: String,
-    action: String,
-    /// `?` matches one character (5.0 only).
-    question_mark: bool,
-}
-
-impl ActionPattern {
-    /// Parses `service:resourceType:action`, where each part is letters, digits, `_`, `-` and
-    /// wildcards. Returns why not otherwise.
-    pub fn parse(raw: &str, question_mark: bool) -> Result<ActionPattern, MalformedWhy> {
-        let parts: Vec<&str> = raw.split(':').collect();
-        let [service, resource, action] = parts.as_slice() else {
-            return Err(MalformedWhy::NotThreeParts);
-        };
-        let ok = |s: &str| {
-            !s.is_empty()
-                && s.chars().all(|c| {
-                    c.is_ascii_alphanumeric()
-                        || matches!(c, '*' | '_' | '-')
-                        || (question_mark && c == '?')
-                })
-        };
-        if !(ok(service) && ok(resource) && ok(action)) {
-            return Err(MalformedWhy::BadCharacters);
-        }
-        if service.chars().any(|c| c.is_ascii_uppercase()) {
-            return Err(MalformedWhy::UpperCaseService);
-        }
-        Ok(ActionPattern {
-            raw: raw.to_string(),
-            service: service.to_string(),
-            resource: resource.to_ascii_lowercase(),
-            action: action.to_ascii_lowercase(),
-            question_mark,
-        })
-    }
-
-    pub fn is_wildcard(&self) -> bool {
-        self.raw.contains('*') || (self.question_mark && self.raw.contains('?'))
-    }
-
-    pub fn service(&self) -> &str {
-        &self.service
-    }
-
-    /// Whether the pattern covers a concrete action: the service exactly (wildcards aside),
-    /// resource type and action case-insensitively.
-    pub fn matches(&self, action: &str) -> bool {
-        let mut parts = action.split(':');
-        let (Some(service), Some(resource), Some(act), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return false;
-        };
-        glob(&self.service, service, self.question_mark)
-            && glob_ignoring_case(&self.resource, resource, self.question_mark)
-            && glob_ignoring_case(&self.action, act, self.question_mark)
-    }
-
-    /// Whether every action this pattern matches is also matched by `other` (for "already
-    /// covered by a wildcard").
-    pub fn covered_by(&self, other: &ActionPattern) -> bool {
-        !self.is_wildcard() && other.matches(&self.raw)
-    }
-}
-
-/// `*` any run, `?` (when enabled) any one character. Over bytes: patterns and actions are
-/// ASCII (both are checked when read), and this runs for every action of every operation.
-fn glob(pattern: &str, text: &str, question_mark: bool) -> bool {
-    glob_bytes(pattern.as_bytes(), text.as_bytes(), question_mark, false)
-}
-
-/// [`glob`] with `text` compared case-insensitively (the pattern is lower case already).
-fn glob_ignoring_case(pattern: &str, text: &str, question_mark: bool) -> bool {
-    glob_bytes(pattern.as_bytes(), text.as_bytes(), question_mark, true)
-}
-
-fn glob_bytes(p: &[u8], t: &[u8], question_mark: bool, fold: bool) -> bool {
-    let same = |a: u8, b: u8| a == b || (fold && a == b.to_ascii_lowercase());
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (same(p[pi], t[ti]) || (question_mark && p[pi] == b'?')) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == b'*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-/// The statements as lookup tables: concrete actions hashed, wildcards kept apart, so a
-/// statement of 100,000 actions costs one lookup per catalog action, not 100,000.
+/// The statements as lookup tables: concrete actions hashed, wildcards filed by their service
+/// (when it is written out) so an action is compared only with the wildcards of its own
+/// service, and each distinct action decided once ([`Decisions`]). A statement of 60,000
+/// wildcards costs one pass, not one per operation per wildcard.
 struct Grants<'a> {
     allow_exact: HashSet<String>,
-    allow_wild: Vec<&'a ActionPattern>,
+    /// Service → its Allow wildcards; `None`: wildcards whose service is a wildcard too.
+    allow_wild: HashMap<Option<&'a str>, Vec<&'a ActionPattern>>,
     /// Lower-case action → the Deny patterns as written.
     deny_exact: HashMap<String, Vec<&'a str>>,
-    deny_wild: Vec<&'a ActionPattern>,
+    deny_wild: HashMap<Option<&'a str>, Vec<&'a ActionPattern>>,
+}
+
+/// The wildcards of `by_service` that may match an action of `service`.
+fn wildcards_for<'m, 'a>(
+    by_service: &'m HashMap<Option<&'a str>, Vec<&'a ActionPattern>>,
+    service: &'m str,
+) -> impl Iterator<Item = &'a ActionPattern> + 'm {
+    by_service
+        .get(&Some(service))
+        .into_iter()
+        .chain(by_service.get(&None))
+        .flatten()
+        .copied()
 }
 
 impl<'a> Grants<'a> {
     fn new(statements: &'a [ReadStatement]) -> Grants<'a> {
         let mut g = Grants {
             allow_exact: HashSet::new(),
-            allow_wild: Vec::new(),
+            allow_wild: HashMap::new(),
             deny_exact: HashMap::new(),
-            deny_wild: Vec::new(),
+            deny_wild: HashMap::new(),
         };
         for st in statements {
             for p in &st.actions {
+                let service = (!p.service.contains(['*', '?'])).then_some(p.service.as_str());
                 match (st.allow, p.is_wildcard()) {
-                    (true, true) => g.allow_wild.push(p),
+                    (true, true) => g.allow_wild.entry(service).or_default().push(p),
                     (true, false) => {
                         g.allow_exact.insert(p.raw.to_ascii_lowercase());
                     }
-                    (false, true) => g.deny_wild.push(p),
+                    (false, true) => g.deny_wild.entry(service).or_default().push(p),
                     (false, false) => g
                         .deny_exact
                         .entry(p.raw.to_ascii_lowercase())
@@ -312,7 +225,7 @@ impl<'a> Grants<'a> {
     /// Whether an Allow statement matches `action`.
     fn allows(&self, action: &str) -> bool {
         self.allow_exact.contains(&action.to_ascii_lowercase())
-            || self.allow_wild.iter().any(|p| p.matches(action))
+            || wildcards_for(&self.allow_wild, service_of(action)).any(|p| p.matches(action))
     }
 
     /// The Deny patterns that match `action`, as written, without repeats.
@@ -324,9 +237,7 @@ impl<'a> Grants<'a> {
             .into_iter()
             .flatten()
             .copied();
-        let wild = self
-            .deny_wild
-            .iter()
+        let wild = wildcards_for(&self.deny_wild, service_of(action))
             .filter(|p| p.matches(action))
             .map(|p| p.raw.as_str());
         for raw in exact.chain(wild) {
@@ -335,6 +246,54 @@ impl<'a> Grants<'a> {
             }
         }
         out
+    }
+}
+
+fn service_of(action: &str) -> &str {
+    action.split(':').next().unwrap_or("")
+}
+
+/// What the statements decide for one action: allowed by some Allow, and the Deny patterns
+/// that match it.
+type Decision = (bool, std::rc::Rc<[String]>);
+
+/// What the statements decide for each distinct action, worked out once per action however
+/// many operations name it.
+struct Decisions<'a> {
+    grants: Grants<'a>,
+    /// Lower-case action → (allowed by some Allow, the Deny patterns that match it).
+    known: std::cell::RefCell<HashMap<String, Decision>>,
+}
+
+impl<'a> Decisions<'a> {
+    fn new(statements: &'a [ReadStatement]) -> Decisions<'a> {
+        Decisions {
+            grants: Grants::new(statements),
+            known: Default::default(),
+        }
+    }
+
+    fn decide(&self, action: &str) -> Decision {
+        let key = action.to_ascii_lowercase();
+        if let Some(d) = self.known.borrow().get(&key) {
+            return d.clone();
+        }
+        let d = (
+            self.grants.allows(action),
+            std::rc::Rc::from(self.grants.denied_by(action)),
+        );
+        self.known.borrow_mut().insert(key, d.clone());
+        d
+    }
+
+    fn allows(&self, action: &str) -> bool {
+        self.decide(action).0
+    }
+
+    /// Allowed and not denied.
+    fn effective(&self, action: &str) -> bool {
+        let (allowed, denied) = self.decide(action);
+        allowed && denied.is_empty()
     }
 }
 
@@ -390,11 +349,11 @@ impl Review {
     /// Every catalog action the policy allows and does not deny (what "before" means when the
     /// explorer tightens a policy).
     pub fn effective_actions(&self, catalog: &Catalog) -> BTreeSet<String> {
-        let grants = Grants::new(&self.statements);
+        let decisions = Decisions::new(&self.statements);
         let mut out = BTreeSet::new();
         for op in catalog.operations() {
             for a in &op.actions {
-                if grants.allows(&a.action) && grants.denied_by(&a.action).is_empty() {
+                if decisions.effective(&a.action) {
                     out.insert(a.action.to_string());
                 }
             }
@@ -448,7 +407,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
     };
 
     for path in duplicate_keys(text) {
-        findings.push(finding(Severity::Warning, path, FindingKind::DuplicateKey));
+        findings.push(finding(Severity::Error, path, FindingKind::DuplicateKey));
     }
     unknown_keys(doc, "", TOP_KEYS, &mut findings);
 
@@ -612,6 +571,13 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
                 continue;
             }
         };
+        if actions_value.is_empty() && st.contains_key("Action") {
+            findings.push(finding(
+                Severity::Warning,
+                format!("{at}.Action"),
+                FindingKind::EmptyAction { allow },
+            ));
+        }
         if actions_value.len() > MAX_ACTIONS_PER_STATEMENT {
             findings.push(finding(
                 Severity::Error,
@@ -918,7 +884,9 @@ fn check_action(
     }
     // A concrete action: the catalog's action index answers at once (services are lower case
     // on both sides, the rest compares case-insensitively, as `matches` does).
-    if linter.catalog.with_action(&pattern.raw).is_empty() {
+    if linter.catalog.with_action(&pattern.raw).is_empty()
+        && !linter.catalog.names_dependency(&pattern.raw)
+    {
         let nearest = linter.nearest(&pattern.raw);
         findings.push(finding(
             Severity::Warning,
@@ -931,7 +899,9 @@ fn check_action(
     }
 }
 
-/// Wildcards in Allow statements that grant operations the explicit actions do not.
+/// Wildcards in Allow statements that grant operations the explicit actions do not. One pass
+/// over the operations: each operation is decided once, then compared only with the checked
+/// wildcards of its actions' services.
 fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: &mut Vec<Finding>) {
     // Concrete actions compare case-insensitively; the service is lower case on both sides.
     let explicit: HashSet<String> = statements
@@ -941,55 +911,84 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
         .filter(|p| !p.is_wildcard())
         .map(|p| p.raw.to_ascii_lowercase())
         .collect();
-    let by_explicit = |action: &str| explicit.contains(&action.to_ascii_lowercase());
-    // An operation a Deny blocks is not granted, whatever the wildcard says.
-    let grants = Grants::new(statements);
-    let denied = |needed: &[&str]| needed.iter().any(|a| !grants.denied_by(a).is_empty());
     // Each distinct wildcard once, and no more of them than a real policy has.
-    let mut checked: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut wildcards: Vec<(usize, usize, &ActionPattern)> = Vec::new();
     for (si, st) in statements.iter().enumerate().filter(|(_, s)| s.allow) {
-        for (ai, p) in st
-            .actions
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.is_wildcard())
-        {
-            if checked.len() >= WILDCARDS_CHECKED || !checked.insert(p.raw.to_ascii_lowercase()) {
-                continue;
-            }
-            let mut extra: Vec<String> = Vec::new();
-            for op in catalog.operations() {
-                let needed = op.needed_actions();
-                if needed.is_empty() || denied(&needed) {
-                    continue;
-                }
-                let via_wildcard = needed.iter().any(|a| p.matches(a));
-                let by_explicit_alone = needed.iter().all(|a| by_explicit(a));
-                // Only operations the policy fully allows are granted (a partial one is not).
-                let granted = needed.iter().all(|a| grants.allows(a));
-                if via_wildcard && !by_explicit_alone && granted {
-                    extra.push(op.id.clone());
-                }
-            }
-            if !extra.is_empty() {
-                let matched: BTreeSet<&str> = catalog
-                    .operations()
-                    .iter()
-                    .flat_map(|o| o.actions.iter().map(|a| a.action.as_ref()))
-                    .filter(|a| p.matches(a))
-                    .collect();
-                let matched: Vec<String> = matched.into_iter().map(str::to_string).collect();
-                findings.push(finding(
-                    Severity::Warning,
-                    format!("Statement[{si}].Action[{ai}]"),
-                    FindingKind::BroadWildcard {
-                        wildcard: p.raw.clone(),
-                        matched,
-                        operations: extra,
-                    },
-                ));
+        for (ai, p) in st.actions.iter().enumerate() {
+            if p.is_wildcard()
+                && seen.len() < WILDCARDS_CHECKED
+                && seen.insert(p.raw.to_ascii_lowercase())
+            {
+                wildcards.push((si, ai, p));
             }
         }
+    }
+    if wildcards.is_empty() {
+        return;
+    }
+    let mut by_service: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
+    for (w, (_, _, p)) in wildcards.iter().enumerate() {
+        let service = (!p.service.contains(['*', '?'])).then_some(p.service.as_str());
+        by_service.entry(service).or_default().push(w);
+    }
+    let decisions = Decisions::new(statements);
+    let mut extra: Vec<Vec<String>> = vec![Vec::new(); wildcards.len()];
+    let mut matching: Vec<usize> = Vec::new();
+    for op in catalog.operations() {
+        let needed = op.needed_actions();
+        // Only operations the policy fully allows are granted (a partial or denied one is not),
+        // and only those the explicit actions alone would not grant count.
+        if needed.is_empty()
+            || !needed.iter().all(|a| decisions.effective(a))
+            || needed
+                .iter()
+                .all(|a| explicit.contains(&a.to_ascii_lowercase()))
+        {
+            continue;
+        }
+        matching.clear();
+        for a in &needed {
+            let service = service_of(a);
+            for &w in by_service
+                .get(&Some(service))
+                .into_iter()
+                .chain(by_service.get(&None))
+                .flatten()
+            {
+                if !matching.contains(&w) && wildcards[w].2.matches(a) {
+                    matching.push(w);
+                }
+            }
+        }
+        for &w in &matching {
+            extra[w].push(op.id.clone());
+        }
+    }
+    let actions: BTreeSet<&str> = catalog
+        .operations()
+        .iter()
+        .flat_map(|o| o.actions.iter().map(|a| a.action.as_ref()))
+        .collect();
+    for ((si, ai, p), operations) in wildcards.into_iter().zip(extra) {
+        if operations.is_empty() {
+            continue;
+        }
+        let matched: Vec<String> = actions
+            .iter()
+            .filter(|a| p.matches(a))
+            .map(|a| a.to_string())
+            .collect();
+        findings.push(finding(
+            Severity::Warning,
+            format!("Statement[{si}].Action[{ai}]"),
+            FindingKind::BroadWildcard {
+                wildcard: p.raw.clone(),
+                matched,
+                operations,
+                beyond_explicit: !explicit.is_empty(),
+            },
+        ));
     }
 }
 
@@ -1021,9 +1020,7 @@ fn evaluate(
     statements: Vec<ReadStatement>,
     mut findings: Vec<Finding>,
 ) -> Review {
-    let grants = Grants::new(&statements);
-    let allows = |a: &str| grants.allows(a);
-    let denies = |a: &str| grants.denied_by(a);
+    let decisions = Decisions::new(&statements);
     let mut operations = Vec::new();
     for (index, op) in catalog.operations().iter().enumerate() {
         let needed = op.needed_actions();
@@ -1031,21 +1028,23 @@ fn evaluate(
         let mut denied_by: Vec<String> = Vec::new();
         let mut allowed_count = 0;
         for a in &needed {
-            let d = denies(a);
-            if !d.is_empty() {
-                for x in d {
-                    if !denied_by.contains(&x) {
-                        denied_by.push(x);
+            let (allowed, denied) = decisions.decide(a);
+            if !denied.is_empty() {
+                for x in denied.iter() {
+                    if !denied_by.contains(x) {
+                        denied_by.push(x.clone());
                     }
                 }
                 missing.push(a.to_string());
-            } else if allows(a) {
+            } else if allowed {
                 allowed_count += 1;
             } else {
                 missing.push(a.to_string());
             }
         }
-        let status = if !denied_by.is_empty() {
+        let status = if op.actions.is_empty() {
+            Status::NoActionNeeded
+        } else if !denied_by.is_empty() {
             Status::Denied
         } else if missing.is_empty() {
             Status::Allowed
@@ -1058,7 +1057,7 @@ fn evaluate(
             .actions
             .iter()
             .filter_map(|a| a.condition.as_ref().map(|c| (a, c)))
-            .filter(|(a, _)| allows(&a.action) && denies(&a.action).is_empty())
+            .filter(|(a, _)| decisions.effective(&a.action))
             .map(|(a, c)| (a.action.to_string(), LocalText::clone(c)))
             .collect();
         operations.push(OperationReview {
@@ -1078,7 +1077,7 @@ fn evaluate(
         let missing: Vec<String> = op
             .dependencies
             .iter()
-            .filter(|d| !grants.allows(&d.action))
+            .filter(|d| !decisions.allows(&d.action))
             .map(|d| d.action.to_string())
             .collect();
         if !missing.is_empty() {
@@ -1092,7 +1091,7 @@ fn evaluate(
             ));
         }
     }
-    drop(grants);
+    drop(decisions);
     Review {
         evaluated: true,
         format,
@@ -1153,8 +1152,8 @@ mod tests {
         assert_eq!(o.denied_by, ["ims:images:delete"]);
         assert_eq!(
             status(&r, "list-versions-native"),
-            Status::Allowed,
-            "needs nothing"
+            Status::NoActionNeeded,
+            "needs nothing, whatever the policy says"
         );
         assert!(!r.has_errors());
     }

@@ -138,14 +138,14 @@ impl Request {
         let (Some(method), Some(target), None) = (words.next(), words.next(), words.next()) else {
             return Err(format!(
                 "expected \"METHOD PATH\" or \"METHOD URL\", e.g. \"GET /v2/images\", got \"{}\"",
-                crate::text::escape_controls(input.trim())
+                crate::text::quoted_input(input.trim())
             ));
         };
         let method = method.to_ascii_uppercase();
         if !HTTP_METHODS.contains(&method.as_str()) {
             return Err(format!(
                 "unknown HTTP method \"{}\": expected one of {}",
-                crate::text::escape_controls(&method),
+                crate::text::quoted_input(&method),
                 HTTP_METHODS.join(", ")
             ));
         }
@@ -198,7 +198,7 @@ fn split_target(target: &str) -> Result<(Option<String>, &str), String> {
     }
     Err(format!(
         "\"{}\" is neither a path starting with `/` nor a URL",
-        crate::text::escape_controls(target)
+        crate::text::quoted_input(target)
     ))
 }
 

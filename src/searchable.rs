@@ -162,6 +162,7 @@ impl SearchableFiles {
                 File::Cached { origin, opened, .. } => {
                     let doc = CatalogDoc {
                         service: opened.service().to_string(),
+                        complete: opened.complete(),
                         source: opened.source().clone(),
                         operations: opened.operations(&local)?,
                     };

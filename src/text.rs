@@ -56,6 +56,15 @@ pub fn escape_controls(s: &str) -> String {
 
 /// `s` at most `max` characters long: a longer text keeps its start and end around ` … `, so
 /// a 2 MB value in a file is not echoed whole in a one-line error.
+/// How many characters of a user's input an error quotes: enough to recognise it, never a
+/// 120 KB URL echoed whole.
+pub const QUOTED_INPUT_CHARS: usize = 200;
+
+/// A user's input as an error quotes it: shortened to [`QUOTED_INPUT_CHARS`] and escaped.
+pub fn quoted_input(s: &str) -> String {
+    escape_controls(&shorten(s, QUOTED_INPUT_CHARS))
+}
+
 pub fn shorten(s: &str, max: usize) -> String {
     let count = s.chars().count();
     if count <= max {

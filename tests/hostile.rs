@@ -280,7 +280,7 @@ fn other_services_actions_a_catalog_names_are_evaluated() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.contains("allowed      POST /v1/{project_id}/cloudservers"),
+        text.contains("allowed          POST /v1/{project_id}/cloudservers"),
         "{text}"
     );
     assert!(!text.contains("not evaluated"), "{text}");
@@ -385,7 +385,7 @@ fn explain_is_linear_in_actions_per_statement() {
         "{}",
         &text[..500]
     );
-    assert!(text.contains("allowed      GET /v2/cloudimages"));
+    assert!(text.contains("allowed          GET /v2/cloudimages"));
 }
 
 #[test]

@@ -273,7 +273,7 @@ fn tables_without_scopes_say_not_documented() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("partial      POST /v1/{project_id}/cloudservers/{server_id}/nics")
+        text.contains("partial          POST /v1/{project_id}/cloudservers/{server_id}/nics")
             && text.contains("missing vpc:ports:create, vpc:subnets:get"),
         "{text}"
     );

@@ -78,11 +78,13 @@ fn explain_readable_report() {
     let (code, out, err) = run(&["explain", path.to_str().unwrap()], None);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.starts_with("Operations: 15 allowed, 9 partial, 0 denied, 19 not granted (of 43)\n"),
+        out.starts_with(
+            "Operations: 10 allowed, 9 partial, 0 denied, 19 not granted, 5 need no action (of 43)\n"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("partial      PUT /v2/images/{image_id}/file"),
+        out.contains("partial          PUT /v2/images/{image_id}/file"),
         "{out}"
     );
     assert!(out.contains("did you mean \"ims:images:list\"?"), "{out}");
@@ -93,7 +95,7 @@ fn explain_readable_report() {
     let (code, out, _) = run(&["--lang", "zh", "explain", path.to_str().unwrap()], None);
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("操作：15 允许，9 部分，0 拒绝，19 未授权（共 43）"),
+        out.starts_with("操作：10 允许，9 部分，0 拒绝，19 未授权，5 无需授权（共 43）"),
         "{out}"
     );
     assert!(
@@ -277,9 +279,10 @@ proptest! {
         prop_assert!(!review.has_errors());
         for o in &review.operations {
             let op = &catalog.operations()[o.index];
-            let expected = if selection.contains(&o.index)
+            let expected = if op.actions.is_empty() {
+                Status::NoActionNeeded
+            } else if selection.contains(&o.index)
                 || composition.report.also_covers.contains(&o.index)
-                || op.actions.is_empty()
             {
                 Status::Allowed
             } else {
@@ -289,4 +292,199 @@ proptest! {
             prop_assert_eq!(o.status, expected, "{}", op.id);
         }
     }
+}
+
+const SHARED_ECS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/vendor-tables/forms/six-col-dependencies-ecs.zh.html"
+);
+
+/// The one-row ECS table imported into `dir` (with `--complete` when asked).
+fn ecs_catalog(dir: &std::path::Path, complete: bool) -> String {
+    let mut args = vec!["import", SHARED_ECS];
+    if complete {
+        args.push("--complete");
+    }
+    let (code, out, err) = run(&args, None);
+    assert_eq!(code, 0, "{err}");
+    let path = dir.join(if complete { "ecs-all.json" } else { "ecs.json" });
+    std::fs::write(&path, &out).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn compact_uses_wildcards_only_over_complete_catalogs() {
+    // No BMS or ECS catalog: their actions stay as they are, and the report says why.
+    let (code, out, err) = run(
+        &[
+            "compose",
+            "create-image",
+            "--with-dependencies",
+            "--compact",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("bms:*") && !out.contains("ecs:*"), "{out}");
+    assert!(out.contains("\"ecs:cloudServers:get\""), "{out}");
+    assert!(
+        err.contains("Compact: ecs actions kept as they are: no catalog of `ecs` is loaded"),
+        "{err}"
+    );
+    // Documented dependency wildcards stay as written.
+    assert!(
+        out.contains("\"kms:*:*\"") && out.contains("\"evs:volumes:*\""),
+        "{out}"
+    );
+    // One imported row of ECS is not ECS.
+    let dir = tempfile::tempdir().unwrap();
+    let ecs = ecs_catalog(dir.path(), false);
+    let (_, out, err) = run(
+        &[
+            "--catalog",
+            &ecs,
+            "compose",
+            "create-image",
+            "--with-dependencies",
+            "--compact",
+        ],
+        None,
+    );
+    assert!(
+        !out.contains("ecs:*:") && !out.contains("ecs:cloudServers:*"),
+        "{out}"
+    );
+    assert!(
+        err.contains("the loaded `ecs` catalog is not marked complete (import --complete)"),
+        "{err}"
+    );
+    // The same file vouched complete: the loaded catalog then proves the wildcards.
+    let ecs_all = ecs_catalog(dir.path(), true);
+    assert!(
+        std::fs::read_to_string(&ecs_all)
+            .unwrap()
+            .contains("\"complete\": true")
+    );
+    let (_, _, err) = run(
+        &[
+            "--catalog",
+            &ecs_all,
+            "compose",
+            "create-image",
+            "--with-dependencies",
+            "--compact",
+        ],
+        None,
+    );
+    assert!(
+        !err.contains("`ecs` catalog is not marked complete"),
+        "{err}"
+    );
+    // The built-in IMS catalog is complete.
+    let (_, out, _) = run(
+        &[
+            "compose",
+            "create-image",
+            "create-data-image",
+            "create-whole-image",
+            "create-image-metadata-native",
+            "--compact",
+        ],
+        None,
+    );
+    assert!(out.contains("\"ims:*:create\""), "{out}");
+}
+
+#[test]
+fn dependencies_pass_explain_with_the_catalog_that_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let ecs = ecs_catalog(dir.path(), false);
+    // The ECS row depends on evs:volumes:get; create-image on evs:volumes:*: one is enough.
+    let (code, policy, err) = run(
+        &[
+            "--catalog",
+            &ecs,
+            "compose",
+            "create-image",
+            "--with-dependencies",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, all_ecs, _) = run(&["--catalog", &ecs, "list", "--json"], None);
+    let ecs_id = all_ecs
+        .split("\"id\": \"")
+        .nth(44)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let (code, policy2, err) = run(
+        &[
+            "--catalog",
+            &ecs,
+            "compose",
+            "create-image",
+            &ecs_id,
+            "--with-dependencies",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(policy2.contains("\"evs:volumes:*\""), "{policy2}");
+    assert!(!policy2.contains("\"evs:volumes:get\""), "{policy2}");
+    for p in [&policy, &policy2] {
+        let (_, out, _) = run(&["--catalog", &ecs, "explain", "-"], Some(p));
+        assert!(!out.contains("already covered"), "{out}");
+        assert!(!out.contains("unknown action"), "{out}");
+    }
+}
+
+#[test]
+fn duplicate_keys_are_errors_and_terraform_refuses_them() {
+    for doc in [
+        r#"{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["ims:images:delete"],"Action":["ims:images:list"]}]}"#,
+        r#"{"Version":"1.1","Statement":[{"Effect":"Deny","Effect":"Allow","Action":["ims:images:list"]}]}"#,
+    ] {
+        let (code, out, _) = run(&["explain", "-"], Some(doc));
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("  error    Statement[0]."), "{out}");
+        assert!(out.contains("duplicate key"), "{out}");
+        let (code, out, err) = run(&["terraform", "-"], Some(doc));
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(out, "");
+        assert!(err.contains("not converted: Statement[0]."), "{err}");
+        assert!(err.contains("duplicate key"), "{err}");
+    }
+}
+
+#[test]
+fn small_untruths_of_explain() {
+    // Wildcards alone: "grants N operations", nothing "beyond" explicit actions that do not exist.
+    let (_, out, _) = run(
+        &["explain", "-"],
+        Some(
+            r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:*:get*","ims:*:list*"]}]}"#,
+        ),
+    );
+    assert!(out.contains("and grants "), "{out}");
+    assert!(!out.contains("beyond the explicit actions"), "{out}");
+    // Operations that need no action are said to need none, not "allowed".
+    assert!(
+        out.contains("needs no action  GET /v2/schemas/image"),
+        "{out}"
+    );
+    assert!(out.contains("5 need no action"), "{out}");
+    // A Deny of nothing says so.
+    let (_, out, _) = run(
+        &["explain", "-"],
+        Some(
+            r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list"]},{"Effect":"Deny","Action":[]}]}"#,
+        ),
+    );
+    assert!(
+        out.contains(
+            "warning  Statement[1].Action: Action is empty: this statement denies nothing"
+        ),
+        "{out}"
+    );
 }

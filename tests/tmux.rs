@@ -375,7 +375,7 @@ fn policy_review_overlay_and_terraform_copy() {
     t.wait_for("replace the selection");
     t.keys(&["y"]);
     // The status line's final text: "Compared with …/export.json:" in the composer shows earlier.
-    let screen = t.wait_for("export.json: 6 allowed");
+    let screen = t.wait_for("export.json: 1 allowed");
     assert!(screen.contains("1 selected"), "{screen}");
     // Terraform to the clipboard equals `compose --format terraform`.
     t.keys(&["t", "y"]);
@@ -768,7 +768,7 @@ fn copy_inside_tmux_says_when_tmux_drops_it_and_policy_comes_from_stdin() {
     // `--policy -` reads standard input, as `explain -` does.
     let command = format!("{BIN} --clipboard osc52 --policy - < {}", policy.display());
     let t = Tmux::start("tmuxclip", 160, 45, &command, &[("LANG", "C.UTF-8")]);
-    t.wait_for("Reviewed standard input: 6 allowed");
+    t.wait_for("Reviewed standard input: 1 allowed");
     // With set-clipboard off, tmux drops an application's OSC 52: say so, do not claim a copy.
     t.tmux(&["set-option", "-g", "set-clipboard", "off"]);
     t.keys(&["y"]);

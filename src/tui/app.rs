@@ -469,6 +469,7 @@ impl App {
             partial: count(Status::Partial),
             denied: count(Status::Denied),
             not_granted: count(Status::NotGranted),
+            no_action: count(Status::NoActionNeeded),
             findings: review.findings.len(),
         });
         self.loaded = Some(LoadedPolicy {

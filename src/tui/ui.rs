@@ -517,19 +517,12 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                         .patch(theme.fg(Color::Red))
                         .add_modifier(Modifier::BOLD),
                     Some(Status::Partial) => base.patch(theme.fg(Color::Yellow)),
-                    Some(Status::NotGranted) | None => base.patch(theme.dim()),
+                    Some(Status::NotGranted | Status::NoActionNeeded) | None => {
+                        base.patch(theme.dim())
+                    }
                 };
                 // Words, not colour alone.
-                let label = match (status, lang) {
-                    (Some(Status::Allowed), Lang::En) => "allow",
-                    (Some(Status::Denied), Lang::En) => "DENY",
-                    (Some(Status::Partial), Lang::En) => "part",
-                    (Some(Status::NotGranted), _) => "-",
-                    (Some(Status::Allowed), Lang::Zh) => "允许",
-                    (Some(Status::Denied), Lang::Zh) => "拒绝",
-                    (Some(Status::Partial), Lang::Zh) => "部分",
-                    (None, _) => "?",
-                };
+                let label = crate::present::review_status_short(status, lang);
                 cells.push(Cell::from(Span::styled(label, style)));
             }
             if service_w > 0 {
