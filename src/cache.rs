@@ -471,6 +471,11 @@ pub fn store(
     piece: &crate::query::Piece,
 ) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
+    if !owned(dir) {
+        return Err(std::io::Error::other(
+            "the cache directory was given and is not the cache's own",
+        ));
+    }
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -489,6 +494,52 @@ pub fn store(
     file.write_all(piece.prose.all.as_bytes())?;
     file.persist(key.file_in(dir)).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Whether the cache may write into `dir`: the default directory always (it is ours by name), a
+/// directory given by `IMS_PERMS_CACHE_DIR` only when it is not reached through a symbolic
+/// link and holds nothing but cache files (or does not exist yet). `IMS_PERMS_CACHE_DIR=/etc`,
+/// or a link to a folder of other files, is read from at most, never written into.
+fn owned(dir: &Path) -> bool {
+    let given = std::env::var_os("IMS_PERMS_CACHE_DIR").is_some_and(|d| Path::new(&d) == dir);
+    if !given {
+        return true;
+    }
+    let Ok(absolute) = std::path::absolute(dir) else {
+        return false;
+    };
+    // The directory, or the nearest folder above it that exists, must be where the path says:
+    // no link on the way.
+    let mut existing = absolute.as_path();
+    while !existing.exists() {
+        match existing.parent() {
+            Some(parent) => existing = parent,
+            None => return false,
+        }
+    }
+    if existing.canonicalize().ok().as_deref() != Some(existing) {
+        return false;
+    }
+    if existing != absolute {
+        return true; // made anew: it will hold only what the cache writes
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries
+        .flatten()
+        .all(|e| is_cache_file_name(&e.file_name()))
+}
+
+/// A cache file's name (`0123456789abcdef.catalog`) or a writer's temporary file (`.tmp…`).
+fn is_cache_file_name(name: &std::ffi::OsStr) -> bool {
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    name.starts_with(".tmp")
+        || name
+            .strip_suffix(".catalog")
+            .is_some_and(|stem| stem.len() == 16 && stem.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Temporary files a writer killed mid-write left behind (`kill -9`): removed once an hour old,

@@ -227,3 +227,31 @@ fn a_fifo_in_the_cache_or_a_shared_cache_directory_is_passed_over() {
         "nothing written there either"
     );
 }
+
+#[test]
+fn a_given_cache_directory_is_written_only_when_it_is_the_caches_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("ecs.json");
+    std::fs::write(&catalog, catalog_text(3)).unwrap();
+    let expected = list(&catalog, &dir.path().join("fresh"));
+    // A folder of other files (as /etc is): answered, never written into.
+    let busy = dir.path().join("busy");
+    std::fs::create_dir(&busy).unwrap();
+    std::fs::write(busy.join("passwd"), "root:x:0:0").unwrap();
+    assert_eq!(list(&catalog, &busy), expected);
+    assert_eq!(cache_files(&busy), [busy.join("passwd")]);
+    // A link to an empty folder, and a folder to be made below a link: not written either.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&empty, &link).unwrap();
+    assert_eq!(list(&catalog, &link), expected);
+    assert_eq!(list(&catalog, &link.join("below")), expected);
+    assert!(cache_files(&empty).is_empty(), "{:?}", cache_files(&empty));
+    // The cache's own folder (only cache files in it) and a new one are written.
+    assert_eq!(cache_files(&dir.path().join("fresh")).len(), 1);
+    let other = dir.path().join("ecs2.json");
+    std::fs::write(&other, catalog_text(2)).unwrap();
+    list(&other, &dir.path().join("fresh"));
+    assert_eq!(cache_files(&dir.path().join("fresh")).len(), 2);
+}
