@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use clap_complete::Shell;
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use ims_perms::catalog::{Catalog, Operation};
 use ims_perms::export::ExportFormat;
@@ -82,15 +82,12 @@ struct ExplorerArgs {
     /// Explorer: show the last keys pressed in the footer (for demos).
     #[arg(long)]
     show_keys: bool,
-
-    /// Benchmarks only: quit right after the explorer's first frame is drawn.
-    #[arg(long, hide = true)]
-    exit_after_first_frame: bool,
-
-    /// Tests only: panic right after the first frame, to check the terminal is restored.
-    #[arg(long, hide = true)]
-    panic_after_first_frame: bool,
 }
+
+/// For benchmarks and tests only, and so not an option a user could meet in `--help` or a
+/// completion: `exit` quits right after the explorer's first frame, `panic` panics there (to
+/// check the terminal is restored).
+const AFTER_FIRST_FRAME_VAR: &str = "IMS_PERMS_AFTER_FIRST_FRAME";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -110,10 +107,11 @@ enum Command {
     Import(ImportArgs),
     /// Turn an existing JSON policy into a Terraform `huaweicloud_identity_role`.
     Terraform(TerraformArgs),
-    /// Print a shell completion script.
+    /// Print a shell completion script (`source <(ims-perms completions bash)`): subcommands,
+    /// options, and the operation ids and conditional actions of the loaded catalogs.
     Completions {
         #[arg(value_enum)]
-        shell: Shell,
+        shell: ShellArg,
     },
 }
 
@@ -138,10 +136,10 @@ struct SearchArgs {
 struct ComposeArgs {
     /// An operation id (`list-images`) or route (`"PUT /v2/images/{image_id}/file"`; a
     /// concrete path or URL works too).
-    #[arg(required = true, value_name = "OPERATION")]
+    #[arg(required = true, value_name = "OPERATION", add = ArgValueCandidates::new(operation_ids))]
     operations: Vec<String>,
     /// Include this conditional action (repeatable).
-    #[arg(long = "with", value_name = "ACTION")]
+    #[arg(long = "with", value_name = "ACTION", add = ArgValueCandidates::new(conditional_actions))]
     with: Vec<String>,
     /// Include every conditional action of the chosen operations.
     #[arg(long)]
@@ -418,8 +416,8 @@ fn explore(global: &Global, args: &ExplorerArgs) -> Result<Exit, Failure> {
         None => None,
     };
     let options = ims_perms::tui::Options {
-        exit_after_first_frame: args.exit_after_first_frame,
-        panic_after_first_frame: args.panic_after_first_frame,
+        exit_after_first_frame: std::env::var(AFTER_FIRST_FRAME_VAR).as_deref() == Ok("exit"),
+        panic_after_first_frame: std::env::var(AFTER_FIRST_FRAME_VAR).as_deref() == Ok("panic"),
         policy,
         lang: lang_of(global),
         clipboard,
@@ -442,11 +440,105 @@ fn explore(global: &Global, args: &ExplorerArgs) -> Result<Exit, Failure> {
     Ok(Exit::Success)
 }
 
-fn completions(shell: Shell) -> Result<Exit, Failure> {
+/// The environment variable under which the shell asks the binary for completions.
+pub const COMPLETE_VAR: &str = "IMS_PERMS_COMPLETE";
+
+/// The command as clap sees it, for completions.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// The shells a completion script is written for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+/// The shell's registration script: it asks this binary for the candidates each time (clap's
+/// dynamic completion), so operation ids come from the catalogs loaded, never a stale list.
+fn completions(shell: ShellArg) -> Result<Exit, Failure> {
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        ShellArg::Bash => &Bash,
+        ShellArg::Zsh => &Zsh,
+        ShellArg::Fish => &Fish,
+        ShellArg::Elvish => &Elvish,
+        ShellArg::Powershell => &Powershell,
+    };
+    // The script calls back this very binary (a path that works wherever it is installed).
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.to_str().map(str::to_string))
+        .unwrap_or_else(|| "ims-perms".to_string());
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "ims-perms", &mut buf);
+    completer
+        .write_registration(COMPLETE_VAR, "ims-perms", "ims-perms", &exe, &mut buf)
+        .or_else(|e| fail(Exit::BadInput, format!("cannot write the script: {e}")))?;
     emit(&String::from_utf8_lossy(&buf))?;
     Ok(Exit::Success)
+}
+
+/// The catalogs the command line being completed names: the built-in one unless
+/// `--no-builtin`, and each `--catalog FILE` it holds (unreadable ones left out: completing
+/// never fails).
+fn catalog_for_completion() -> Catalog {
+    let args: Vec<String> = std::env::args().skip_while(|a| a != "--").collect();
+    let mut catalog = if args.iter().any(|a| a == "--no-builtin") {
+        Catalog::new()
+    } else {
+        Catalog::builtin().unwrap_or_default()
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        if word == "--catalog" {
+            files.extend(words.next().map(PathBuf::from));
+        } else if let Some(file) = word.strip_prefix("--catalog=") {
+            files.push(PathBuf::from(file));
+        }
+    }
+    for file in files {
+        let _ = catalog.load_files(&[file], None);
+    }
+    catalog
+}
+
+/// Operation ids, each with its English name.
+fn operation_ids() -> Vec<CompletionCandidate> {
+    let catalog = catalog_for_completion();
+    let mut seen = std::collections::HashSet::new();
+    catalog
+        .operations()
+        .iter()
+        .filter(|o| seen.insert(o.id.clone()))
+        .map(|o| {
+            CompletionCandidate::new(o.id.clone()).help(Some(
+                ims_perms::text::escape_controls(o.name.get(Lang::En)).into(),
+            ))
+        })
+        .collect()
+}
+
+/// Conditional actions, each with the id of an operation that has it.
+fn conditional_actions() -> Vec<CompletionCandidate> {
+    let catalog = catalog_for_completion();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for op in catalog.operations() {
+        for a in op.actions.iter().filter(|a| a.is_conditional()) {
+            if seen.insert(a.action.to_ascii_lowercase()) {
+                out.push(
+                    CompletionCandidate::new(a.action.to_string())
+                        .help(Some(format!("conditional for {}", op.id).into())),
+                );
+            }
+        }
+    }
+    out
 }
 
 fn list(catalog: &Catalog, args: &ListArgs, lang: Lang) -> Result<Exit, Failure> {

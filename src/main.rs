@@ -20,5 +20,10 @@ fn main() {
     if std::env::args().nth(1).as_deref() == Some(ims_perms::tui::clipboard::SERVE_ARG) {
         std::process::exit(ims_perms::tui::clipboard::serve_clipboard());
     }
+    // The shell asking for completions (the script `completions SHELL` prints): answered and
+    // exited here, before anything else is read.
+    clap_complete::CompleteEnv::with_factory(cli::command)
+        .var(cli::COMPLETE_VAR)
+        .complete();
     std::process::exit(cli::run());
 }

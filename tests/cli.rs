@@ -459,8 +459,9 @@ fn broken_catalogs_stop_everything() {
 
 #[test]
 fn completions_and_help() {
+    // The script asks the binary itself (tests/completion.rs runs it in the shells).
     let out = stdout_of(&["completions", "bash"]);
-    assert!(out.contains("ims-perms") && out.contains("compose"));
+    assert!(out.contains("complete -o nospace") && out.contains("IMS_PERMS_COMPLETE=\"bash\""));
     ims()
         .arg("--help")
         .assert()

@@ -3,26 +3,13 @@
 //! by hand without them, a failure when `CI=true`.
 
 use std::path::{Path, PathBuf};
+mod common;
+use common::have;
 use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ims-perms");
-
-fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{tool} is required in CI (.ci/run installs it)");
-        }
-        eprintln!("skipped: {tool} is not installed");
-    }
-    found
-}
 
 /// A tmux server of our own (own socket, no config), killed on drop.
 struct Tmux {
@@ -439,13 +426,17 @@ fn a_panic_restores_the_terminal_before_the_message() {
         "panic",
         100,
         30,
-        &format!("{BIN} --panic-after-first-frame"),
-        &[("LANG", "C.UTF-8"), ("RUST_BACKTRACE", "0")],
+        BIN,
+        &[
+            ("LANG", "C.UTF-8"),
+            ("RUST_BACKTRACE", "0"),
+            ("IMS_PERMS_AFTER_FIRST_FRAME", "panic"),
+        ],
     );
     let screen = t.wait_for_exit();
     assert!(screen.contains("EXIT=101"), "{screen}");
     assert!(
-        screen.contains("--panic-after-first-frame: a test of the panic hook"),
+        screen.contains("IMS_PERMS_AFTER_FIRST_FRAME=panic: a test of the panic hook"),
         "{screen}"
     );
     assert!(

@@ -138,7 +138,7 @@ fn event_loop(
             return Ok(None);
         }
         if options.panic_after_first_frame {
-            panic!("--panic-after-first-frame: a test of the panic hook");
+            panic!("IMS_PERMS_AFTER_FIRST_FRAME=panic: a test of the panic hook");
         }
         // Wake up now and then: to show a background search's results (every 2 ms while one
         // runs: crossterm cannot be woken by another thread, and the results are what the

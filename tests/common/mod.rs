@@ -16,3 +16,21 @@ pub fn ims() -> Command {
         );
     cmd
 }
+
+/// Whether a system tool is installed: a skip (with a message) when run by hand without it, a
+/// failure when `CI=true` (`.ci/run` installs it).
+#[allow(dead_code)] // not every test file needs a system tool
+pub fn have(tool: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{tool} is required in CI (.ci/run installs it)");
+        }
+        eprintln!("skipped: {tool} is not installed");
+    }
+    found
+}
