@@ -3,6 +3,7 @@
 use assert_cmd::Command;
 
 /// The real binary, independent of the machine's locale (a test that wants one sets it).
+#[allow(dead_code)] // not every test file runs the binary through assert_cmd
 pub fn ims() -> Command {
     let mut cmd = Command::cargo_bin("ims-perms").expect("the binary is built");
     cmd.env_remove("LC_ALL")
