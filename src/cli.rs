@@ -559,9 +559,11 @@ fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<Exit, Failur
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?
     {
         Searchable::Whole(catalog) => {
-            return search_catalog(&non_empty(*catalog)?, args, &input, lang);
+            return search_catalog(&non_empty(*catalog, global)?, args, &input, lang);
         }
-        Searchable::Apart(files) if files.is_empty() => return fail(Exit::BadInput, NO_OPERATIONS),
+        Searchable::Apart(files) if files.is_empty() => {
+            return fail(Exit::BadInput, no_operations(global));
+        }
         Searchable::Apart(files) => files,
     };
     let hits = query_hits(&files.services(), files.index(), &input)?;
@@ -581,6 +583,7 @@ fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<Exit, Failur
                 files
                     .into_catalog(cache.as_deref())
                     .or_else(|e| fail(Exit::BadInput, e.to_string()))?,
+                global,
             )?;
             search_catalog(&catalog, args, &input, lang)
         }
@@ -677,7 +680,7 @@ fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<E
     // cost the policy.
     match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
-            write_new_file(path, &text, args.force)?;
+            write_new_file(path, &text, args.force, lang)?;
             note(&report.join("\n"));
             note(&present::said(
                 &Said::Wrote {
@@ -704,10 +707,16 @@ fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Fail
             .into_iter()
             .map(|i| catalog.operations()[i].route())
             .collect();
-        let hint = if closest.is_empty() {
-            "; it may be another service's API or a newer one: import its permission table with `ims-perms import`".to_string()
-        } else {
-            format!("; did you mean: {}", closest.join(", "))
+        let host_service = request.service_from_host(&catalog.services());
+        let hint = match (host_service, closest.is_empty()) {
+            (Some(service), true) => format!("; {}", resolve::no_such_route(service)),
+            (Some(service), false) => format!(
+                "; {}; did you mean: {}",
+                resolve::no_such_route(service),
+                closest.join(", ")
+            ),
+            (None, true) => "; it may be another service's API or a newer one: import its permission table with `ims-perms import`".to_string(),
+            (None, false) => format!("; did you mean: {}", closest.join(", ")),
         };
         return fail(
             Exit::NothingFound,
@@ -852,18 +861,34 @@ fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
     catalog
         .load_files(&global.catalog, cache_dir(global).as_deref())
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
-    non_empty(catalog)
+    non_empty(catalog, global)
 }
 
 /// The catalog, unless it has no operations (`--no-builtin` with empty catalog files).
-fn non_empty(catalog: Catalog) -> Result<Catalog, Failure> {
+fn non_empty(catalog: Catalog, global: &Global) -> Result<Catalog, Failure> {
     if catalog.is_empty() {
-        return fail(Exit::BadInput, NO_OPERATIONS);
+        return fail(Exit::BadInput, no_operations(global));
     }
     Ok(catalog)
 }
 
-const NO_OPERATIONS: &str = "no operations: --no-builtin needs at least one --catalog file";
+/// Why there is nothing to answer from: no catalog given, or the ones given are empty.
+fn no_operations(global: &Global) -> String {
+    if global.catalog.is_empty() {
+        return "no operations: --no-builtin needs at least one --catalog file".into();
+    }
+    let files: Vec<String> = global
+        .catalog
+        .iter()
+        .map(|p| ims_perms::text::quoted_input(&p.to_string_lossy()))
+        .collect();
+    format!(
+        "no operations: the --catalog file{} {} hold{} none, and --no-builtin leaves out the built-in catalog",
+        if files.len() == 1 { "" } else { "s" },
+        files.join(", "),
+        if files.len() == 1 { "s" } else { "" }
+    )
+}
 
 /// The cache of parsed catalogs, unless `--no-cache`.
 fn cache_dir(global: &Global) -> Option<PathBuf> {
@@ -947,15 +972,28 @@ fn emit(text: &str) -> Result<(), Failure> {
 
 /// Writes `text` to `path` (see [`ims_perms::output::write_file`]): refused when the file
 /// exists unless `force`.
-fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
+fn write_new_file(path: &Path, text: &str, force: bool, lang: Lang) -> Result<(), Failure> {
     let shown = ims_perms::input::shown_path(path);
+    let existing = ims_perms::output::existing(path);
     ims_perms::output::write_file(path, text, force).or_else(|e| match e {
         ims_perms::output::WriteError::Exists => fail(
             Exit::BadInput,
-            format!("{shown} exists; use --force to overwrite it"),
+            format!(
+                "{} Use --force to overwrite it.",
+                present::file_exists(&shown, &existing.clone().unwrap_or_default(), lang)
+            ),
         ),
         e => fail(Exit::BadInput, format!("cannot write {shown}: {e}")),
-    })
+    })?;
+    // Said after the fact too: the other names of a hard-linked file still hold the old text.
+    if let Some(existing) = existing.filter(|e| e.hard_links > 1) {
+        note(&present::hard_links_kept(
+            &shown,
+            existing.hard_links - 1,
+            lang,
+        ));
+    }
+    Ok(())
 }
 
 /// The explorer's clipboard mode: `--clipboard`, else `$IMS_PERMS_CLIPBOARD`, else auto. The

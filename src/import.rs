@@ -984,6 +984,23 @@ pub fn import(
                 }
             }
             for (r, row) in table.rows.iter().enumerate() {
+                // A control character in a cell that is read: named by its cell, before the
+                // row becomes an operation whose checks would name only a field.
+                for (ci, cell) in row.iter().enumerate() {
+                    if layout.columns.get(ci).is_some_and(Option::is_some)
+                        && let Some(c) = crate::text::find_control(&cell.text)
+                    {
+                        return Err(at_table(
+                            Some(r + 1),
+                            layout.header.get(ci).map(String::as_str),
+                            format!(
+                                "control character {} in \"{}\"",
+                                c.escape_unicode(),
+                                escape_controls(&shorten(&cell.text, 120))
+                            ),
+                        ));
+                    }
+                }
                 let op = read_row(row, &layout, chinese, table.section.as_deref(), &services)
                     .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
                 if let Some(first) = op.actions.first() {

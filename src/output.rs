@@ -122,6 +122,33 @@ pub fn write_file(path: &Path, text: &str, overwrite: bool) -> Result<(), WriteE
     })
 }
 
+/// What overwriting an existing file will touch, to say before it happens.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Existing {
+    /// The file the path is a symbolic link to: that file is rewritten, the link kept.
+    pub link_target: Option<PathBuf>,
+    /// How many names the (target) file has. Above one, overwriting writes a new file under
+    /// this name (the temporary file renamed over it), and the other names keep the old text:
+    /// an overwrite is never half-written, so it is not done in place.
+    pub hard_links: u64,
+}
+
+/// [`Existing`] for `path`, when it exists.
+pub fn existing(path: &Path) -> Option<Existing> {
+    use std::os::unix::fs::MetadataExt;
+    let link = std::fs::symlink_metadata(path).ok()?;
+    let link_target = link
+        .file_type()
+        .is_symlink()
+        .then(|| std::fs::canonicalize(path).ok())
+        .flatten();
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Existing {
+        link_target,
+        hard_links: meta.nlink(),
+    })
+}
+
 /// The process's file-creation mask, read without changing it (Linux reports it in
 /// /proc/self/status; elsewhere the usual 022).
 fn umask() -> u32 {

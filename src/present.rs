@@ -699,6 +699,48 @@ pub fn dependencies_toggle(op: &Operation, lang: Lang) -> String {
     }
 }
 
+/// "FILE exists", with what overwriting it touches: the file a link points to, or a new file
+/// under a name that other hard links share.
+pub fn file_exists(path: &str, existing: &crate::output::Existing, lang: Lang) -> String {
+    let target = existing
+        .link_target
+        .as_ref()
+        .map(|t| crate::text::escape_controls(&t.to_string_lossy()));
+    let others = existing.hard_links.saturating_sub(1);
+    let mut out = match (&target, lang) {
+        (None, Lang::En) => format!("{path} exists."),
+        (None, Lang::Zh) => format!("{path} 已存在。"),
+        (Some(t), Lang::En) => format!("{path} exists: a link to {t}, which will be rewritten."),
+        (Some(t), Lang::Zh) => format!("{path} 已存在：它是指向 {t} 的链接，将改写该文件。"),
+    };
+    match (others, lang) {
+        (0, _) => {}
+        (1, Lang::En) => out.push_str(
+            " It has another hard link: a new file is written, and that link keeps the old text.",
+        ),
+        (n, Lang::En) => out.push_str(&format!(
+            " It has {n} other hard links: a new file is written, and they keep the old text."
+        )),
+        (n, Lang::Zh) => out.push_str(&format!(
+            "它还有 {n} 个硬链接：将写入一个新文件，其他链接保留原内容。"
+        )),
+    }
+    out
+}
+
+/// After overwriting a file that had other hard links.
+pub fn hard_links_kept(path: &str, others: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En if others == 1 => {
+            format!("Wrote {path} as a new file: its other hard link keeps the old text.")
+        }
+        Lang::En => {
+            format!("Wrote {path} as a new file: its {others} other hard links keep the old text.")
+        }
+        Lang::Zh => format!("已将 {path} 写为新文件：它的其他 {others} 个硬链接保留原内容。"),
+    }
+}
+
 /// What `--compact` did, for the report: the services it left alone and why, then each
 /// replacement.
 pub fn compact_report(changes: &[Replacement], declined: &[Declined], lang: Lang) -> Vec<String> {

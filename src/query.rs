@@ -514,11 +514,19 @@ impl<'a> Hay<'a> {
         }
     }
 
+    /// The term in the prose, or in the name of the operation's section (either language:
+    /// `共享` finds every sharing operation, not only those whose names say it).
     fn prose_has(self, needle: &Needle) -> bool {
         self.piece
             .prose
             .of(self.op)
             .any(|text| needle.found_in(text))
+            || match self.piece.section[self.op] {
+                NO_SECTION => false,
+                at => self.piece.sections[at as usize]
+                    .iter()
+                    .any(|name| needle.found_in(name)),
+            }
     }
 }
 
@@ -1118,6 +1126,27 @@ mod tests {
     fn err(input: &str) -> String {
         let c = Catalog::builtin().unwrap();
         Query::parse(input, &c.services()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn plain_words_find_section_names_in_either_language() {
+        let c = Catalog::builtin().unwrap();
+        let sharing: Vec<String> = c
+            .operations()
+            .iter()
+            .filter(|o| {
+                o.section
+                    .as_ref()
+                    .is_some_and(|s| s.get(crate::lang::Lang::Zh) == "镜像共享")
+            })
+            .map(|o| o.id.clone())
+            .collect();
+        assert_eq!(sharing.len(), 8);
+        for word in ["共享", "sharing"] {
+            let mut found = run(word);
+            found.retain(|id| sharing.contains(id));
+            assert_eq!(found.len(), 8, "{word}: {found:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,13 @@ use crate::route::{Request, RoutePattern, Segment};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveError {
     /// Nothing matches; the closest ids and routes.
-    Unknown { spec: String, closest: Vec<String> },
+    Unknown {
+        spec: String,
+        closest: Vec<String>,
+        /// The loaded service the request's host names (`ims.…myhuaweicloud.com`): its
+        /// reference is loaded and has no such route.
+        host_service: Option<String>,
+    },
     /// The id exists in several services; the qualified names to choose from.
     Ambiguous {
         spec: String,
@@ -28,13 +34,22 @@ pub enum ResolveError {
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResolveError::Unknown { spec, closest } => {
+            ResolveError::Unknown {
+                spec,
+                closest,
+                host_service,
+            } => {
                 write!(
                     f,
                     "unknown operation \"{}\"",
                     crate::text::quoted_input(spec)
                 )?;
-                if !closest.is_empty() {
+                if let Some(service) = host_service {
+                    write!(f, ": {}", no_such_route(service))?;
+                    if !closest.is_empty() {
+                        write!(f, "; closest: {}", closest.join(", "))?;
+                    }
+                } else if !closest.is_empty() {
                     write!(f, "; closest: {}", closest.join(", "))?;
                 } else if spec.contains(char::is_whitespace) {
                     write!(
@@ -69,6 +84,14 @@ impl fmt::Display for ResolveError {
 }
 
 impl std::error::Error for ResolveError {}
+
+/// Why a call on a loaded service's own host finds nothing: that service's reference is loaded
+/// and lists no such route.
+pub fn no_such_route(service: &str) -> String {
+    format!(
+        "the host is `{service}`'s, and its loaded permission reference lists no such route (a newer API, or one the reference leaves out)"
+    )
+}
 
 /// Resolves an id (`list-images`, or `service:id` when several services share it) or a route
 /// (`METHOD PATH`, any case of method, template or concrete path, or a URL).
@@ -116,6 +139,9 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
                     .into_iter()
                     .map(|i| catalog.operations()[i].route())
                     .collect(),
+                host_service: request
+                    .service_from_host(&catalog.services())
+                    .map(str::to_string),
             }),
         };
     }
@@ -134,6 +160,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
         [] => Err(ResolveError::Unknown {
             spec: spec.to_string(),
             closest: closest_ids(catalog, trimmed),
+            host_service: None,
         }),
         many => Err(ResolveError::Ambiguous {
             spec: spec.to_string(),

@@ -110,12 +110,21 @@ impl RoutePattern {
             let actual_is_param = actual.starts_with('{') && actual.ends_with('}');
             match pattern {
                 Segment::Literal(l) if !actual_is_param && l == actual => flags.push(true),
-                Segment::Param(_) => flags.push(false),
-                Segment::Literal(_) => return None,
+                Segment::Param(_) if fills_a_parameter(actual) => flags.push(false),
+                Segment::Param(_) | Segment::Literal(_) => return None,
             }
         }
         Some(flags)
     }
+}
+
+/// Whether a request's path segment can stand for a `{parameter}`: not `.` or `..` (a server
+/// resolves them to another path: `DELETE /v2/images/..` is not delete-image), and no encoded
+/// slash or backslash, plain or encoded dots (`%2e%2e`), which would reach another route.
+fn fills_a_parameter(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    let decoded_dots = lower.replace("%2e", ".");
+    !(decoded_dots == "." || decoded_dots == ".." || lower.contains("%2f") || lower.contains("%5c"))
 }
 
 /// An API call as a user writes it: method and path, or method and URL.
@@ -229,6 +238,23 @@ mod tests {
                 RoutePattern::parse(bad).unwrap_err(),
                 RoutePattern::check(bad).unwrap_err()
             );
+        }
+    }
+
+    #[test]
+    fn dot_segments_and_encoded_slashes_fill_no_parameter() {
+        let p = RoutePattern::parse("/v2/images/{image_id}").unwrap();
+        let segs = |path: &str| Request::parse(&format!("DELETE {path}")).unwrap().segments;
+        assert!(p.specificity(&segs("/v2/images/ab12")).is_some());
+        for bad in [
+            "/v2/images/..",
+            "/v2/images/.",
+            "/v2/images/%2e%2E",
+            "/v2/images/.%2e",
+            "/v2/images/a%2Fb",
+            "/v2/images/a%5cb",
+        ] {
+            assert_eq!(p.specificity(&segs(bad)), None, "{bad}");
         }
     }
 

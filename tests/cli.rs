@@ -179,7 +179,7 @@ fn compose_output_file_never_overwrites_without_force() {
     let line = failure(&["compose", "list-images", "-o", p], 2);
     assert_eq!(
         line,
-        format!("ims-perms: {p} exists; use --force to overwrite it")
+        format!("ims-perms: {p} exists. Use --force to overwrite it.")
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
     ims()
@@ -670,4 +670,94 @@ fn a_route_shared_by_permissions_shows_each_and_hosts_pick_the_service() {
             .contains("csbs:backup:restore"),
         "{out}"
     );
+}
+
+#[test]
+fn overwriting_names_a_links_target_and_says_what_hard_links_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let err = failure(&["compose", "list-images", "-o", link.to_str().unwrap()], 2);
+    assert!(
+        err.contains(&format!(
+            "link.json exists: a link to {}, which will be rewritten",
+            real.display()
+        )),
+        "{err}"
+    );
+    // --force onto a hard link writes a new file and says the other name keeps the old text.
+    let hard = dir.path().join("hard.json");
+    std::fs::hard_link(&real, &hard).unwrap();
+    let out = ims()
+        .args([
+            "compose",
+            "list-images",
+            "--force",
+            "-o",
+            hard.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("as a new file: its other hard link keeps the old text."),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "old");
+    assert!(
+        std::fs::read_to_string(&hard)
+            .unwrap()
+            .contains("ims:images:list")
+    );
+}
+
+#[test]
+fn empty_catalogs_and_long_inputs_are_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(
+        &empty,
+        r#"{"service":"ecs","source":{"title":"t"},"operations":[]}"#,
+    )
+    .unwrap();
+    let err = failure(
+        &["--no-builtin", "--catalog", empty.to_str().unwrap(), "list"],
+        2,
+    );
+    assert!(
+        err.contains("empty.json holds none, and --no-builtin leaves out the built-in catalog"),
+        "{err}"
+    );
+    // A 120 KB URL is quoted short.
+    let url = format!("GET https://ims.example.com/{}", "x".repeat(120_000));
+    let err = failure(&["lookup", &url], 1);
+    assert!(err.len() < 600, "{} characters", err.len());
+    let err = failure(&["compose", &url], 2);
+    assert!(err.len() < 600, "{} characters", err.len());
+}
+
+#[test]
+fn calls_on_a_loaded_services_host_and_dot_segments() {
+    let err = failure(
+        &[
+            "lookup",
+            "POST https://ims.ap-southeast-1.myhuaweicloud.com/v1/cloudimages/tags/action",
+        ],
+        1,
+    );
+    assert!(
+        err.contains(
+            "the host is `ims`'s, and its loaded permission reference lists no such route"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("another service"), "{err}");
+    // `..` and encoded slashes never stand for a parameter.
+    for path in ["/v2/images/..", "/v2/images/%2e%2e", "/v2/images/a%2Fb"] {
+        failure(&["lookup", &format!("DELETE {path}")], 1);
+    }
 }

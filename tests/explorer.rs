@@ -276,7 +276,23 @@ fn copy_and_write_are_effects() {
             overwrite: false
         }]
     );
-    a.update(Action::FileExists("ims-policy.txt".into()));
+    a.update(Action::FileExists {
+        path: "ims-policy.txt".into(),
+        existing: ims_perms::output::Existing {
+            link_target: Some("/home/me/policies/real.json".into()),
+            hard_links: 2,
+        },
+    });
+    // The prompt names the file the link points to, and what a hard link keeps.
+    let screen = draw(&mut a, 120, 30);
+    assert!(
+        screen.contains("ims-policy.txt exists: a link to /home/me/policies/real.json"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("another hard link: a new file is written"),
+        "{screen}"
+    );
     let effects = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
     assert!(matches!(
         &effects[..],

@@ -87,8 +87,11 @@ pub enum Action {
         path: String,
         error: String,
     },
-    /// The file exists: ask before overwriting.
-    FileExists(String),
+    /// The file exists: ask before overwriting, saying what will be rewritten.
+    FileExists {
+        path: String,
+        existing: crate::output::Existing,
+    },
     PolicyRead {
         source: String,
         text: String,
@@ -141,6 +144,7 @@ pub enum Overlay {
     /// The file exists: overwrite?
     Confirm {
         path: String,
+        existing: crate::output::Existing,
     },
     /// A policy was read while operations are selected: replace them with what it allows?
     Replace {
@@ -716,7 +720,9 @@ impl App {
             Action::WriteFailed { path, error } => {
                 self.notice = Some(Notice::WriteFailed { path, error })
             }
-            Action::FileExists(path) => self.overlay = Some(Overlay::Confirm { path }),
+            Action::FileExists { path, existing } => {
+                self.overlay = Some(Overlay::Confirm { path, existing })
+            }
             Action::PolicyRead { source, text } => {
                 // Never throw a selection away unasked (a document that cannot be read keeps
                 // it anyway).
@@ -867,7 +873,7 @@ impl App {
                 }
             }
             Command::ConfirmYes => match self.overlay.take() {
-                Some(Overlay::Confirm { path }) => return self.write(path, true),
+                Some(Overlay::Confirm { path, .. }) => return self.write(path, true),
                 Some(Overlay::Replace { source, text }) => self.load_policy(&source, &text),
                 other => self.overlay = other,
             },

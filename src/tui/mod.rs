@@ -255,7 +255,10 @@ fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> O
                     path: shown,
                     bytes: text.len(),
                 },
-                Err(WriteError::Exists) => Action::FileExists(path),
+                Err(WriteError::Exists) => Action::FileExists {
+                    existing: crate::output::existing(&target).unwrap_or_default(),
+                    path,
+                },
                 Err(e) => Action::WriteFailed {
                     path: shown,
                     error: e.to_string(),

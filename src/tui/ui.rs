@@ -226,11 +226,14 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
             label(Label::RoleNameTitle, app.lang),
             &field_text(name),
         ),
-        Some(Overlay::Confirm { path }) => render_prompt(
+        Some(Overlay::Confirm { path, existing }) => render_prompt(
             frame,
             size,
             label(Label::Overwrite, app.lang),
-            &format!("{path} {} (y/n)", label(Label::Exists, app.lang)),
+            &format!(
+                "{} (y/n)",
+                present::file_exists(&crate::text::escape_controls(path), existing, app.lang)
+            ),
         ),
         None => {}
     }
@@ -1002,16 +1005,22 @@ fn help_text(app: &App, theme: Theme, area: Rect) -> Paragraph<'static> {
     Paragraph::new(lines).wrap(Wrap { trim: false })
 }
 
+/// A prompt box: 60 columns (wider for a long text, up to the screen), as tall as its text
+/// wraps to, so a question about a file never loses the file's name.
 fn render_prompt(frame: &mut Frame, size: Rect, title: &str, text: &str) {
-    let area = centered(size, 60, 3);
+    let width = if crate::text::width(text) > 58 {
+        size.width.saturating_sub(4).clamp(60, 100)
+    } else {
+        60
+    };
+    let paragraph = Paragraph::new(text.to_string()).wrap(Wrap { trim: false });
+    let lines = paragraph.line_count(width.saturating_sub(2)) as u16;
+    let area = centered(size, width, lines.saturating_add(2));
     clear_for_overlay(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {title} "));
-    frame.render_widget(
-        Paragraph::new(clip(text, area.width.saturating_sub(2) as usize)).block(block),
-        area,
-    );
+    frame.render_widget(paragraph.block(block), area);
 }
 
 #[cfg(test)]
