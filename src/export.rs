@@ -187,7 +187,9 @@ fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<S
     let statements = policy
         .statements
         .iter()
-        .map(|s| review::ReadStatement {
+        .enumerate()
+        .map(|(index, s)| review::ReadStatement {
+            index,
             allow: s.effect == Effect::Allow,
             actions: s
                 .actions

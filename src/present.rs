@@ -728,6 +728,90 @@ pub fn file_exists(path: &str, existing: &crate::output::Existing, lang: Lang) -
     out
 }
 
+/// One change of a reviewed policy's patterns, for the explorer's comparison.
+pub fn pattern_change(change: &crate::review::PatternChange, lang: Lang) -> String {
+    use crate::review::PatternChange as C;
+    let effect = |allow: bool| if allow { "Allow" } else { "Deny" };
+    let list = |v: &[String]| match lang {
+        Lang::En => v.join(", "),
+        Lang::Zh => v.join("、"),
+    };
+    match (change, lang) {
+        (
+            C::StatementDropped {
+                statement,
+                allow,
+                patterns,
+            },
+            Lang::En,
+        ) => format!(
+            "~ Statement[{statement}] ({}) dropped: {}",
+            effect(*allow),
+            list(patterns)
+        ),
+        (
+            C::StatementDropped {
+                statement,
+                allow,
+                patterns,
+            },
+            Lang::Zh,
+        ) => format!(
+            "~ 删除了 Statement[{statement}]（{}）：{}",
+            effect(*allow),
+            list(patterns)
+        ),
+        (
+            C::Replaced {
+                statement,
+                allow,
+                pattern,
+                by,
+            },
+            Lang::En,
+        ) => format!(
+            "~ Statement[{statement}] ({}) \"{pattern}\" replaced by {}",
+            effect(*allow),
+            list(by)
+        ),
+        (
+            C::Replaced {
+                statement,
+                allow,
+                pattern,
+                by,
+            },
+            Lang::Zh,
+        ) => format!(
+            "~ Statement[{statement}]（{}）的 \"{pattern}\" 替换为 {}",
+            effect(*allow),
+            list(by)
+        ),
+        (
+            C::Removed {
+                statement,
+                allow,
+                pattern,
+            },
+            Lang::En,
+        ) => format!(
+            "~ Statement[{statement}] ({}) \"{pattern}\" removed",
+            effect(*allow)
+        ),
+        (
+            C::Removed {
+                statement,
+                allow,
+                pattern,
+            },
+            Lang::Zh,
+        ) => format!(
+            "~ 删除了 Statement[{statement}]（{}）的 \"{pattern}\"",
+            effect(*allow)
+        ),
+    }
+}
+
 /// After overwriting a file that had other hard links.
 pub fn hard_links_kept(path: &str, others: u64, lang: Lang) -> String {
     match lang {

@@ -300,6 +300,8 @@ impl<'a> Decisions<'a> {
 /// One statement as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadStatement {
+    /// Its place in the document's `Statement` array.
+    pub index: usize,
     pub allow: bool,
     pub actions: Vec<ActionPattern>,
 }
@@ -360,6 +362,98 @@ impl Review {
         }
         out
     }
+}
+
+/// How a reviewed policy's statements changed in a new policy (the explorer's comparison with
+/// the file): what was dropped or replaced, not only which actions are now allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternChange {
+    /// None of the statement's patterns is in the new policy (a dropped Deny, most often).
+    StatementDropped {
+        statement: usize,
+        allow: bool,
+        patterns: Vec<String>,
+    },
+    /// A wildcard gone, the actions it matched that the new policy names standing for it.
+    Replaced {
+        statement: usize,
+        allow: bool,
+        pattern: String,
+        by: Vec<String>,
+    },
+    /// A pattern gone, nothing in its place.
+    Removed {
+        statement: usize,
+        allow: bool,
+        pattern: String,
+    },
+}
+
+/// The patterns of `before` (a reviewed document's statements) that `after` (the policy the
+/// composer makes now) no longer has, statement by statement. A pattern counts as kept when
+/// the new policy has it (any case) with the same effect.
+pub fn pattern_changes(
+    before: &[ReadStatement],
+    after: &crate::policy::Policy,
+) -> Vec<PatternChange> {
+    let kept: HashSet<(bool, String)> = after
+        .statements
+        .iter()
+        .flat_map(|s| {
+            let allow = s.effect == crate::policy::Effect::Allow;
+            s.actions
+                .iter()
+                .map(move |a| (allow, a.to_ascii_lowercase()))
+        })
+        .collect();
+    let mut changes = Vec::new();
+    for st in before {
+        let gone: Vec<&ActionPattern> = st
+            .actions
+            .iter()
+            .filter(|p| !kept.contains(&(st.allow, p.raw.to_ascii_lowercase())))
+            .collect();
+        if gone.is_empty() {
+            continue;
+        }
+        if gone.len() == st.actions.len() && (!st.allow || gone.iter().all(|p| !p.is_wildcard())) {
+            changes.push(PatternChange::StatementDropped {
+                statement: st.index,
+                allow: st.allow,
+                patterns: gone.iter().map(|p| p.raw.clone()).collect(),
+            });
+            continue;
+        }
+        for p in gone {
+            let by: Vec<String> = if p.is_wildcard() {
+                after
+                    .statements
+                    .iter()
+                    .filter(|s| (s.effect == crate::policy::Effect::Allow) == st.allow)
+                    .flat_map(|s| s.actions.iter())
+                    .filter(|a| p.covers(a))
+                    .cloned()
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            changes.push(if by.is_empty() {
+                PatternChange::Removed {
+                    statement: st.index,
+                    allow: st.allow,
+                    pattern: p.raw.clone(),
+                }
+            } else {
+                PatternChange::Replaced {
+                    statement: st.index,
+                    allow: st.allow,
+                    pattern: p.raw.clone(),
+                    by,
+                }
+            });
+        }
+    }
+    changes
 }
 
 /// The JSON `ims-perms explain --json` prints.
@@ -622,6 +716,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
             ));
         }
         statements.push(ReadStatement {
+            index: si,
             allow,
             actions: patterns,
         });

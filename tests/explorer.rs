@@ -4,6 +4,7 @@
 use ims_perms::catalog::Catalog;
 use ims_perms::lang::Lang;
 use ims_perms::policy::{ComposeOptions, compose};
+use ims_perms::review::PatternChange;
 use ims_perms::tui::app::{Action, App, Focus, Overlay};
 use ims_perms::tui::field::TextField;
 use ims_perms::tui::keymap::KEYMAP;
@@ -1087,4 +1088,36 @@ fn help_modes_that_do_not_fit_go_under_their_column() {
     };
     let modes = column(rows[esc], "文件名").unwrap();
     assert_eq!(column(rows[esc + 1], "覆盖"), Some(modes), "{screen}");
+}
+
+#[test]
+fn the_comparison_names_dropped_statements_and_replaced_wildcards() {
+    let mut a = app(Lang::En);
+    a.load_policy(
+        "p.json",
+        r#"{"Version": "1.1", "Statement": [
+            {"Effect": "Allow", "Action": ["ims:images:*"]},
+            {"Effect": "Deny", "Action": ["ims:images:copy"]}]}"#,
+    );
+    // Only copying, now allowed: the real change is the Deny dropped and the wildcard
+    // spelled out as the one action.
+    keys(&mut a, &["x", "/", "a:copy", "<Enter>", "a"]);
+    let changes = a.policy_changes();
+    assert!(
+        matches!(&changes[..], [
+            PatternChange::Replaced { statement: 0, allow: true, pattern, by },
+            PatternChange::StatementDropped { statement: 1, allow: false, patterns },
+        ] if pattern == "ims:images:*" && by == &["ims:images:copy"] && patterns == &["ims:images:copy"]),
+        "{changes:?}"
+    );
+    let screen = draw(&mut a, 200, 50);
+    assert!(
+        screen.contains("~ Statement[1] (Deny) dropped: ims:images:copy"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("~ Statement[0] (Allow) \"ims:images:*\" replaced by"),
+        "{screen}"
+    );
+    assert!(screen.contains("+ ims:images:copy"), "{screen}");
 }

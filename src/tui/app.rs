@@ -517,6 +517,24 @@ impl App {
         Some((added, removed))
     }
 
+    /// The reviewed file's patterns the composed policy no longer has: dropped statements,
+    /// wildcards replaced by actions, patterns removed.
+    pub fn policy_changes(&self) -> Vec<crate::review::PatternChange> {
+        let Some(loaded) = self.loaded.as_ref().filter(|l| l.review.evaluated) else {
+            return Vec::new();
+        };
+        let empty = crate::policy::Policy {
+            version: "1.1".into(),
+            statements: Vec::new(),
+        };
+        let after = self
+            .composition
+            .as_ref()
+            .and_then(|c| c.policy.as_ref())
+            .unwrap_or(&empty);
+        crate::review::pattern_changes(&loaded.review.statements, after)
+    }
+
     /// The composer options the selection stands for (what `--with` the CLI would need).
     pub fn options(&self) -> ComposeOptions {
         ComposeOptions {

@@ -780,6 +780,12 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             format!("{} {source}:", label(Label::ComparedWith, lang)),
             Style::new().add_modifier(Modifier::BOLD),
         ));
+        for change in app.policy_changes() {
+            lines.push(Line::styled(
+                format!("  {}", present::pattern_change(&change, lang)),
+                theme.fg(Color::Yellow),
+            ));
+        }
         if added.is_empty() && removed.is_empty() {
             lines.push(Line::raw(label(Label::SameActions, lang)));
         }
