@@ -23,6 +23,37 @@ fn pick<'a>(lang: Lang, en: &'a str, zh: &'a str) -> &'a str {
     }
 }
 
+/// Punctuation in each language's own style: full-width in Chinese, as Huawei's console
+/// writes it, never mixed with ASCII in one sentence.
+struct Punct {
+    /// `(` / `（`, with the space English wants before it.
+    open: &'static str,
+    close: &'static str,
+    /// `, ` / `、` between the items of a list.
+    sep: &'static str,
+    colon: &'static str,
+    semi: &'static str,
+}
+
+fn punct(lang: Lang) -> Punct {
+    match lang {
+        Lang::En => Punct {
+            open: " (",
+            close: ")",
+            sep: ", ",
+            colon: ": ",
+            semi: "; ",
+        },
+        Lang::Zh => Punct {
+            open: "（",
+            close: "）",
+            sep: "、",
+            colon: "：",
+            semi: "；",
+        },
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -216,9 +247,10 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
             beyond_explicit,
         } => {
             let count = matched.len();
-            let matched = matched.join(", ");
+            let sep = punct(lang).sep;
+            let matched = matched.join(sep);
             let n = operations.len();
-            let ops = operations.join(", ");
+            let ops = operations.join(sep);
             match (zh, beyond_explicit) {
                 (false, true) => format!(
                     "wildcard \"{wildcard}\" matches {count} ({matched}) and grants {n} operation{} beyond the explicit actions: {ops}; it will also match actions added later",
@@ -301,7 +333,7 @@ pub fn finding_line(f: &crate::review::Finding, lang: Lang) -> (String, String) 
     let path = if f.path.is_empty() {
         String::new()
     } else {
-        format!("{}: ", f.path)
+        format!("{}{}", f.path, punct(lang).colon)
     };
     (
         severity(f.severity, lang).to_string(),
@@ -352,18 +384,19 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
             pad(&route, width),
             o.id
         );
-        match o.status {
-            Status::Denied => line.push_str(&format!(
-                "  ({} {})",
-                pick(lang, "denied by", "被拒绝："),
-                o.denied_by.join(", ")
-            )),
-            Status::Partial => line.push_str(&format!(
-                "  ({} {})",
-                pick(lang, "missing", "缺少"),
-                o.missing.join(", ")
-            )),
-            _ => {}
+        let p = punct(lang);
+        let why = match o.status {
+            Status::Denied => Some((pick(lang, "denied by ", "被拒绝："), &o.denied_by)),
+            Status::Partial => Some((pick(lang, "missing ", "缺少："), &o.missing)),
+            _ => None,
+        };
+        if let Some((label, actions)) = why {
+            line.push_str(&format!(
+                "  {}{label}{}{}",
+                p.open.trim_start(),
+                actions.join(p.sep),
+                p.close
+            ));
         }
         if op.all_conditional() && o.status == Status::Partial {
             let cases: Vec<&str> = o
@@ -404,7 +437,7 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
     if review.findings.is_empty() {
         out.push_str(pick(lang, "No findings.\n", "未发现问题。\n"));
     } else {
-        out.push_str(pick(lang, "Findings:\n", "发现：\n"));
+        out.push_str(pick(lang, "Findings:\n", "检查结果：\n"));
         for f in &review.findings {
             let (sev, text) = finding_line(f, lang);
             out.push_str(&format!("  {}  {text}\n", pad(&sev, 7)));
@@ -435,8 +468,9 @@ pub fn compose_report(
 ) -> Vec<String> {
     let ops = catalog.operations();
     let zh = lang == Lang::Zh;
-    let name = |i: usize| format!("{} ({})", ops[i].id, ops[i].route());
-    let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
+    let p = punct(lang);
+    let name = |i: usize| format!("{}{}{}{}", ops[i].id, p.open, ops[i].route(), p.close);
+    let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(p.sep);
     let r = &composition.report;
     let mut out = Vec::new();
 
@@ -511,14 +545,16 @@ pub fn compose_report(
                 .operations
                 .iter()
                 .map(|(i, condition)| match condition {
-                    Some(c) => format!("{}: {}", ops[*i].id, c.get(lang)),
+                    Some(c) => format!("{}{}{}", ops[*i].id, p.colon, c.get(lang)),
                     None => ops[*i].id.clone(),
                 })
                 .collect();
             out.push(format!(
-                "  {} ({})",
+                "  {}{}{}{}",
                 need.permission.get(lang),
-                ids.join("; ")
+                p.open,
+                ids.join(p.semi),
+                p.close
             ));
         }
     }
@@ -529,10 +565,13 @@ pub fn compose_report(
             (None, _) => String::new(),
         };
         format!(
-            "  {} ({}: {}){why}",
+            "  {}{}{}{}{}{}{why}",
             c.action,
+            p.open,
             ops[c.operation].id,
-            c.condition.get(lang)
+            p.colon,
+            c.condition.get(lang),
+            p.close
         )
     };
     if !r.conditional_included.is_empty() {
@@ -574,7 +613,7 @@ pub fn compose_report(
     }
     for need in &r.dependencies_left_out {
         let id = &ops[need.operation].id;
-        let actions = dependency_list(&need.actions);
+        let actions = dependency_list(&need.actions, lang);
         let how = match (advice, zh) {
             (Advice::Cli, false) => "add them with --with-dependencies",
             (Advice::Cli, true) => "用 --with-dependencies 加入",
@@ -588,7 +627,7 @@ pub fn compose_report(
     }
     for need in &r.dependencies_included {
         let id = &ops[need.operation].id;
-        let actions = dependency_list(&need.actions);
+        let actions = dependency_list(&need.actions, lang);
         out.push(match zh {
             false => format!("Dependent actions included for {id}: {actions}"),
             true => format!("已包含 {id} 依赖的授权项：{actions}"),
@@ -633,13 +672,17 @@ pub fn compose_report(
             false => format!("The same actions also partly {verb}:"),
             true => format!("相同授权项还会部分{verb}："),
         });
-        for p in &r.partly_covers {
-            let cases: Vec<String> = p
+        for partial in &r.partly_covers {
+            let cases: Vec<String> = partial
                 .granted
                 .iter()
-                .map(|c| format!("{}: {}", c.action, c.condition.get(lang)))
+                .map(|c| format!("{}{}{}", c.action, p.colon, c.condition.get(lang)))
                 .collect();
-            out.push(format!("  {} [{}]", name(p.operation), cases.join("; ")));
+            out.push(format!(
+                "  {} [{}]",
+                name(partial.operation),
+                cases.join(p.semi)
+            ));
         }
     }
     if composition.policy.is_some() {
@@ -649,7 +692,7 @@ pub fn compose_report(
                 "Limits: {largest} of {MAX_ACTIONS_PER_STATEMENT} actions in the largest statement, {statements} of {MAX_STATEMENTS} statements, {characters} of {MAX_POLICY_CHARS} characters"
             ),
             true => format!(
-                "限制：每条语句最多 {largest} 个授权项（最多 {MAX_ACTIONS_PER_STATEMENT}），{statements} 条语句（最多 {MAX_STATEMENTS}），{characters} 个字符（最多 {MAX_POLICY_CHARS}）"
+                "限制：最大的语句含 {largest} 个授权项（上限 {MAX_ACTIONS_PER_STATEMENT}），共 {statements} 条语句（上限 {MAX_STATEMENTS}），{characters} 个字符（上限 {MAX_POLICY_CHARS}）"
             ),
         });
         if characters > MAX_POLICY_CHARS {
@@ -665,15 +708,16 @@ pub fn compose_report(
 }
 
 /// Dependencies as listed, a condition after the action it belongs to.
-fn dependency_list(actions: &[crate::catalog::ActionRequirement]) -> String {
+fn dependency_list(actions: &[crate::catalog::ActionRequirement], lang: Lang) -> String {
+    let p = punct(lang);
     actions
         .iter()
         .map(|a| match &a.condition {
-            Some(c) => format!("{} ({})", a.action, c.get(Lang::En)),
+            Some(c) => format!("{}{}{}{}", a.action, p.open, c.get(lang), p.close),
             None => a.action.to_string(),
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(p.sep)
 }
 
 /// The explorer's toggle for an operation's dependent actions, saying how broad they are.
@@ -1120,7 +1164,10 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
 
 /// The detail as `lookup` prints it: the route, then labelled lines aligned by display width.
 pub fn operation_detail(op: &Operation, lang: Lang) -> String {
-    let mut out = format!("{}  ({}: {})\n", op.route(), op.service, op.id);
+    let mut out = match lang {
+        Lang::En => format!("{}  ({}: {})\n", op.route(), op.service, op.id),
+        Lang::Zh => format!("{}  （{}：{}）\n", op.route(), op.service, op.id),
+    };
     for line in operation_detail_lines(op, lang) {
         let label = if line.first {
             detail_label(line.field, lang)
@@ -1492,14 +1539,14 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
         L::ColumnMethod => pick(lang, "Method", "方法"),
         L::ColumnRoute => pick(lang, "Route", "API"),
         L::Detail => pick(lang, " Detail ", " 详情 "),
-        L::Findings => pick(lang, " Findings ", " 审查发现 "),
+        L::Findings => pick(lang, " Findings ", " 检查结果 "),
         L::NoFindings => pick(lang, "No findings.", "未发现问题。"),
         L::Composer => pick(lang, " Composer ", " 组合器 "),
         L::Help => pick(lang, " Help ", " 帮助 "),
         L::Enlarge => pick(lang, "Please enlarge the window:", "请放大窗口："),
         L::PolicyStatus => pick(lang, "Policy:", "策略："),
         L::DeniedBy => pick(lang, "denied by", "被拒绝："),
-        L::Missing => pick(lang, "missing", "缺少"),
+        L::Missing => pick(lang, "missing", "缺少："),
         L::SharesActions => pick(lang, "Shares actions with:", "共用授权项："),
         L::SelectHint => pick(
             lang,
@@ -1531,7 +1578,7 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
         L::HelpScopes => pick(
             lang,
             "Scopes: a policy is granted in an IAM project (one region's resources) or in an\nenterprise project (resources grouped across regions); in an enterprise project only\noperations marked EP take effect. OS in a name: a native OpenStack API.",
-            "授权范围：策略授予在 IAM 项目（一个区域的资源）或企业项目（跨区域分组的资源）上；\n在企业项目中只有标 EP 的操作生效。名称中的 OS：OpenStack 原生接口。",
+            "授权范围：策略授予在 IAM 项目（一个区域的资源）或企业项目（跨区域分组的资源）上；\n在企业项目中只有标 EP 的操作生效。名称中的“原生”：OpenStack 原生接口。",
         ),
         L::HelpQuery => pick(
             lang,
@@ -1638,8 +1685,8 @@ pub fn hint(hint: Hint, lang: Lang) -> &'static str {
         H::SelectAll => pick(lang, "select every row shown", "选择所有显示的行"),
         H::ClearSelection => pick(lang, "clear the selection", "清空选择"),
         H::SwitchPane => pick(lang, "table / composer", "列表/组合器"),
-        H::Copy => pick(lang, "copy the policy", "复制策略"),
-        H::Write => pick(lang, "write the policy to a file", "写入文件"),
+        H::Copy => pick(lang, "copy policy", "复制策略"),
+        H::Write => pick(lang, "write to a file", "写入文件"),
         H::ExportFormat => pick(
             lang,
             "JSON / Terraform for y and w",

@@ -761,3 +761,32 @@ fn calls_on_a_loaded_services_host_and_dot_segments() {
         failure(&["lookup", &format!("DELETE {path}")], 1);
     }
 }
+
+#[test]
+fn chinese_reports_use_one_style_of_punctuation() {
+    let out = ims()
+        .args([
+            "--lang",
+            "zh",
+            "compose",
+            "create-image",
+            "share-images-batch",
+            "copy-image-cross-region",
+            "quick-import-image",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    for line in err.lines() {
+        for ascii in [" (", ", ", "; "] {
+            assert!(!line.contains(ascii), "{ascii:?} in: {line}");
+        }
+    }
+    // "4 of 100 in the largest statement", not "at most 4 (at most 100)".
+    assert!(
+        err.contains("限制：最大的语句含 4 个授权项（上限 100），共 1 条语句（上限 8）"),
+        "{err}"
+    );
+}

@@ -1121,3 +1121,49 @@ fn the_comparison_names_dropped_statements_and_replaced_wildcards() {
     );
     assert!(screen.contains("+ ims:images:copy"), "{screen}");
 }
+
+/// The footer at 80x24 keeps the keys a user must find: help, copy, write and language.
+#[test]
+fn the_footer_at_80_columns_keeps_help_copy_write_and_language() {
+    for lang in [Lang::En, Lang::Zh] {
+        for focus_keys in [&[][..], &["<Tab>"][..]] {
+            let mut a = app(lang);
+            keys(&mut a, focus_keys);
+            let screen = draw(&mut a, 80, 24);
+            let footer = screen.lines().last().unwrap();
+            for key in ["? ", "q ", "y ", "w ", "L "] {
+                assert!(footer.contains(key), "{lang:?} {focus_keys:?}: {footer}");
+            }
+        }
+    }
+}
+
+/// A long status message (tmux dropping a copy, and the fix) wraps instead of being cut.
+#[test]
+fn snapshot_narrow_english_status_wraps() {
+    let mut a = app(Lang::En);
+    keys(&mut a, &[" ", "<Tab>"]);
+    a.update(Action::Copied {
+        outcome: ims_perms::present::CopyOutcome::Osc52 {
+            fallback: None,
+            large: false,
+            tmux_setting: Some("external".into()),
+        },
+        actions: 1,
+        bytes: 100,
+    });
+    let screen = draw(&mut a, 80, 24);
+    assert!(screen.contains("set-clipboard on"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// A two-action row at 80x24 in Chinese: its actions and scopes stay in the detail pane.
+#[test]
+fn snapshot_narrow_chinese_two_actions() {
+    let mut a = app(Lang::Zh);
+    keys(&mut a, &["/", "upload-image-native", "<Enter>"]);
+    let screen = draw(&mut a, 80, 24);
+    assert!(screen.contains("• ims:images:upload"), "{screen}");
+    assert!(screen.contains("授权范围："), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -99,7 +99,7 @@ fn explain_readable_report() {
         "{out}"
     );
     assert!(
-        out.contains("警告     Statement[0].Action[2]: 未知授权项 \"ims:image:list\"：已加载目录中没有操作需要它；是否想用 \"ims:images:list\"？"),
+        out.contains("警告     Statement[0].Action[2]：未知授权项 \"ims:image:list\"：已加载目录中没有操作需要它；是否想用 \"ims:images:list\"？"),
         "{out}"
     );
 }

@@ -150,7 +150,7 @@ fn osc52_copy_equals_compose_and_q_leaves_cleanly() {
     assert_eq!(buffer, compose("upload-image-native"));
     t.keys(&["?"]);
     let help = t.wait_for(" Help ");
-    assert!(help.contains("copy the policy"), "{help}");
+    assert!(help.contains("copy policy"), "{help}");
     t.keys(&["Escape", "q"]);
     let after = t.wait_for("EXIT=");
     assert!(after.contains("EXIT=0"), "{after}");

@@ -299,7 +299,13 @@ impl App {
     /// Lays the screen out for `size` (before every frame, and whenever a test draws): the
     /// panes for mouse clicks, the table's rows for paging, how far the composer scrolls.
     pub fn sync_view(&mut self, size: ratatui::layout::Rect) {
-        let areas = ui::areas(size, self.focus, self.loaded.is_some(), self.show_keys);
+        let areas = ui::areas(
+            size,
+            self.focus,
+            self.loaded.is_some(),
+            self.show_keys,
+            ui::status_lines(self, size.width),
+        );
         self.view.areas = areas;
         let (lines, height) = areas
             .composer

@@ -87,11 +87,17 @@ impl Areas {
     }
 }
 
-pub fn areas(size: Rect, focus: Focus, reviewing: bool, keys_line: bool) -> Areas {
+pub fn areas(
+    size: Rect,
+    focus: Focus,
+    reviewing: bool,
+    keys_line: bool,
+    status_lines: u16,
+) -> Areas {
     let [search, body, status, keys, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(4),
-        Constraint::Length(1),
+        Constraint::Length(status_lines.clamp(1, MAX_STATUS_LINES)),
         Constraint::Length(u16::from(keys_line)),
         Constraint::Length(1),
     ])
@@ -136,10 +142,15 @@ pub fn areas(size: Rect, focus: Focus, reviewing: bool, keys_line: bool) -> Area
             footer,
         }
     } else {
-        // Narrow: the table over one pane, the composer when it has the focus, else the detail
+        // Narrow: the table over one pane, the composer when it has the focus (then with most
+        // of the room: the policy and its report are what is being read), else the detail
         // (which then also lists a reviewed policy's findings).
-        let [table, below] =
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+        let table_share = if focus == Focus::Composer { 30 } else { 50 };
+        let [table, below] = Layout::vertical([
+            Constraint::Percentage(table_share),
+            Constraint::Percentage(100 - table_share),
+        ])
+        .areas(body);
         let (detail, composer) = match focus {
             Focus::Composer => (None, Some(below)),
             _ => (Some(below), None),
@@ -169,7 +180,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), size);
         return;
     }
-    let a = areas(size, app.focus, app.loaded.is_some(), app.show_keys);
+    let a = areas(
+        size,
+        app.focus,
+        app.loaded.is_some(),
+        app.show_keys,
+        status_lines(app, size.width),
+    );
     render_search(app, theme, frame, a.search);
     render_table(app, theme, frame, a.table);
     if let Some(r) = a.detail {
@@ -187,11 +204,10 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
             .wrap(Wrap { trim: false });
         frame.render_widget(text, r);
     }
+    // A status message wraps (up to three lines) rather than losing its end: the fix for
+    // tmux's clipboard setting is at the end of its message.
     let status = app.status().unwrap_or_default();
-    frame.render_widget(
-        Paragraph::new(clip(&status, a.status.width as usize)),
-        a.status,
-    );
+    frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), a.status);
     if let Some(keys) = a.keys {
         render_keys(app, theme, frame, keys);
     }
@@ -308,15 +324,15 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line).block(block), area);
 }
 
-/// A name as the table shows it: "(Native OpenStack API…" and "（OpenStack原生…" become "(OS…"
-/// and "（OS…" (help says what OS means; the detail pane keeps the full name). The highlighted
-/// positions move with the text.
+/// A name as the table shows it: "(Native OpenStack API…" becomes "(OS…" and "（OpenStack原生…"
+/// "（原生…" (in Chinese "OS" would read as 操作系统; help says what each means, and the detail
+/// pane keeps the full name). The highlighted positions move with the text.
 fn short_name(name: &str, positions: &[usize]) -> (String, Vec<usize>) {
-    for long in ["Native OpenStack API", "OpenStack原生"] {
+    for (long, brief) in [("Native OpenStack API", "OS"), ("OpenStack原生", "原生")] {
         if let Some(byte) = name.find(long) {
             let start = name[..byte].chars().count();
-            let removed = long.chars().count() - 2;
-            let short = format!("{}OS{}", &name[..byte], &name[byte + long.len()..]);
+            let removed = long.chars().count() - brief.chars().count();
+            let short = format!("{}{brief}{}", &name[..byte], &name[byte + long.len()..]);
             let moved = positions
                 .iter()
                 .filter_map(|&p| {
@@ -566,12 +582,20 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Row::new(cells).style(base)
         })
         .collect();
-    let title = format!(
-        " {} · {} {} ",
-        label(Label::Operations, lang),
-        app.selected.len(),
-        label(Label::Selected, lang)
-    );
+    let title = match lang {
+        Lang::En => format!(
+            " {} · {} {} ",
+            label(Label::Operations, lang),
+            app.selected.len(),
+            label(Label::Selected, lang)
+        ),
+        Lang::Zh => format!(
+            " {} · {} {} 个 ",
+            label(Label::Operations, lang),
+            label(Label::Selected, lang),
+            app.selected.len()
+        ),
+    };
     let mut widths = vec![Constraint::Length(1)];
     if reviewing {
         widths.push(Constraint::Length(status_w));
@@ -629,23 +653,25 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
         if let Some(loaded) = &app.loaded {
             if let Some(o) = loaded.review.operations.get(i) {
-                let mut text = format!(
-                    "{} {}",
+                let mut text = labelled(
                     label(Label::PolicyStatus, lang),
-                    present::review_status(o.status, lang)
+                    present::review_status(o.status, lang),
                 );
+                let (open, close, sep) = match lang {
+                    Lang::En => (" (", ")", ", "),
+                    Lang::Zh => ("（", "）", "、"),
+                };
                 if !o.denied_by.is_empty() {
-                    text.push_str(&format!(
-                        " ({} {})",
+                    text.push_str(open);
+                    text.push_str(&labelled(
                         label(Label::DeniedBy, lang),
-                        o.denied_by.join(", ")
+                        &o.denied_by.join(sep),
                     ));
+                    text.push_str(close);
                 } else if o.status == Status::Partial {
-                    text.push_str(&format!(
-                        " ({} {})",
-                        label(Label::Missing, lang),
-                        o.missing.join(", ")
-                    ));
+                    text.push_str(open);
+                    text.push_str(&labelled(label(Label::Missing, lang), &o.missing.join(sep)));
+                    text.push_str(close);
                 }
                 // Right under the route, before the details: in a review this is what matters.
                 lines.push(Line::styled(
@@ -659,22 +685,54 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         // The same lines `lookup` prints, drawn compactly: the name and what it does need no
         // label here, actions are a list.
+        let mut detail: Vec<(DetailField, Line)> = Vec::new();
         for d in present::operation_detail_lines(op, lang) {
+            let field = d.field;
             let line = match d.field {
                 DetailField::Name | DetailField::Does => Line::raw(d.text),
                 DetailField::OtherName => Line::styled(d.text, theme.dim()),
                 DetailField::Actions => Line::raw(format!("• {}", d.text)),
                 field if d.first => Line::from(vec![
                     Span::styled(
-                        format!("{} ", present::detail_label(field, lang)),
+                        // A full-width colon needs no space after it.
+                        match present::detail_label(field, lang) {
+                            l if l.ends_with('：') => l.to_string(),
+                            l => format!("{l} "),
+                        },
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
                     Span::raw(d.text),
                 ]),
                 _ => Line::raw(format!("  {}", d.text)),
             };
-            lines.push(line);
+            detail.push((field, line));
         }
+        // A pane too short for everything (80x24) keeps the facts in view: the actions and
+        // scopes move up under the name, ahead of the other name, section and description.
+        let inner = (area.width.saturating_sub(2), area.height.saturating_sub(2));
+        let all: Vec<Line> = lines
+            .iter()
+            .cloned()
+            .chain(detail.iter().map(|(_, l)| l.clone()))
+            .collect();
+        if Paragraph::new(all)
+            .wrap(Wrap { trim: false })
+            .line_count(inner.0)
+            > inner.1 as usize
+        {
+            let facts = |f: &DetailField| matches!(f, DetailField::Actions | DetailField::Scopes);
+            let at = detail
+                .iter()
+                .position(|(f, _)| *f != DetailField::Name)
+                .unwrap_or(detail.len());
+            let (moved, rest): (Vec<_>, Vec<_>) = detail
+                .split_off(at)
+                .into_iter()
+                .partition(|(f, _)| facts(f));
+            detail.extend(moved);
+            detail.extend(rest);
+        }
+        lines.extend(detail.into_iter().map(|(_, l)| l));
         let needed = op.needed_actions();
         if !needed.is_empty() {
             // Through the catalog's action index: at 100,000 operations a scan is too slow
@@ -696,10 +754,10 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 shared.push(format!("… (+{})", sharing.len() - SHOWN));
             }
             if !shared.is_empty() {
-                lines.push(Line::raw(format!(
-                    "{} {}",
+                let sep = if lang == Lang::Zh { "、" } else { ", " };
+                lines.push(Line::raw(labelled(
                     label(Label::SharesActions, lang),
-                    shared.join(", ")
+                    &shared.join(sep),
                 )));
             }
         }
@@ -906,18 +964,55 @@ fn render_keys(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A label and its text: a space between them, none after a full-width colon (`策略：允许`).
+fn labelled(label: &str, text: &str) -> String {
+    if label.ends_with('：') {
+        format!("{label}{text}")
+    } else {
+        format!("{label} {text}")
+    }
+}
+
+/// The most lines the status message takes.
+const MAX_STATUS_LINES: u16 = 3;
+
+/// How many lines the status message wraps to at this width (at least one).
+pub fn status_lines(app: &App, width: u16) -> u16 {
+    let status = app.status().unwrap_or_default();
+    let lines = Paragraph::new(status)
+        .wrap(Wrap { trim: false })
+        .line_count(width);
+    (lines as u16).clamp(1, MAX_STATUS_LINES)
+}
+
+/// The footer's keys, most needed first: help and quit, then copy, write and language (what a
+/// user must find at 80 columns), then the rest in the keymap's order; only those that fit
+/// whole are shown.
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let priority = |c: Command| match c {
+        Command::Help => 0,
+        Command::Quit => 1,
+        Command::Copy => 2,
+        Command::Write => 3,
+        Command::ToggleLang => 4,
+        _ => 5,
+    };
+    let mut entries = keymap::footer(app.mode());
+    entries.sort_by_key(|e| priority(e.command));
+    let mut room = area.width as usize;
     let mut spans: Vec<Span> = Vec::new();
-    // Help and quit first, so they survive a narrow footer.
-    let (first, rest): (Vec<_>, Vec<_>) = keymap::footer(app.mode())
-        .into_iter()
-        .partition(|e| matches!(e.command, Command::Help | Command::Quit));
-    for e in first.into_iter().chain(rest) {
+    for e in entries {
+        let hint = format!(" {}  ", present::hint(e.hint, app.lang));
+        let needed = crate::text::width(&e.keys) + crate::text::width(hint.trim_end());
+        if needed > room {
+            continue;
+        }
+        room = room.saturating_sub(needed + 2);
         spans.push(Span::styled(
             e.keys,
             Style::new().add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::raw(format!(" {}  ", present::hint(e.hint, app.lang))));
+        spans.push(Span::raw(hint));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -1042,7 +1137,7 @@ mod tests {
         assert_eq!(
             short_name("查询镜像详情（OpenStack原生 v1.1--已废弃）", &[0, 1, 20]),
             (
-                "查询镜像详情（OS v1.1--已废弃）".to_string(),
+                "查询镜像详情（原生 v1.1--已废弃）".to_string(),
                 vec![0, 1, 11]
             )
         );
@@ -1054,7 +1149,7 @@ mod tests {
 
     #[test]
     fn mouse_positions_map_to_table_rows() {
-        let a = areas(Rect::new(0, 0, 120, 40), Focus::Table, false, false);
+        let a = areas(Rect::new(0, 0, 120, 40), Focus::Table, false, false, 1);
         // The search box takes rows 0-2; the table's border is row 3 and its header row 4.
         assert_eq!(a.table.y, 3);
         assert_eq!(a.table_row_at(5, 5), Some(0));
