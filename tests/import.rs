@@ -707,3 +707,26 @@ fn merged_cells_are_read_in_every_row_they_cover() {
         ]
     );
 }
+
+#[test]
+fn a_control_character_is_named_by_file_table_row_and_cell() {
+    let table = "| 权限 | 对应API接口 | 授权项 | IAM项目(Project) | 企业项目(Enterprise Project) |\n\
+                 | --- | --- | --- | --- | --- |\n\
+                 | 查询 | GET /v1/{project_id}/a | svc:a:get | √ | √ |\n\
+                 | 查\u{1b}[31m询 | GET /v1/{project_id}/b | svc:b:get | √ | √ |\n";
+    assert_eq!(
+        import_error("esc.md", table),
+        "ims-perms: FILE, table 1, row 2, cell 权限: control character \\u{1b} in \"查\\u{1b}[31m询\""
+    );
+}
+
+#[test]
+fn complete_marks_the_catalog() {
+    let table = "| 权限 | 对应API接口 | 授权项 | IAM项目(Project) | 企业项目(Enterprise Project) |\n\
+                 | --- | --- | --- | --- | --- |\n\
+                 | 查询 | GET /v1/{project_id}/a | svc:a:get | √ | √ |\n";
+    let (plain, _) = import_text("t.md", table, &[]);
+    assert!(!plain.info().complete);
+    let (vouched, _) = import_text("t.md", table, &["--complete"]);
+    assert!(vouched.info().complete);
+}
