@@ -41,7 +41,7 @@ fn press(app: &mut App, c: char) {
 }
 
 fn draw(app: &mut App, terminal: &mut Terminal<TestBackend>) {
-    app.sync_view(Rect::new(0, 0, 160, 50));
+    ims_perms::tui::ui::sync_view(app, Rect::new(0, 0, 160, 50));
     terminal
         .draw(|f| ui::render(app, Theme { color: true }, f))
         .expect("draw");
@@ -107,7 +107,7 @@ fn percentiles(catalog: &Catalog) {
 }
 
 fn benches(c: &mut Criterion) {
-    let catalog = ims_perms::synthetic::catalog(OPERATIONS);
+    let catalog = ims_perms::testing::synthetic::catalog(OPERATIONS);
     percentiles(&catalog);
 
     let mut group = c.benchmark_group("explorer");

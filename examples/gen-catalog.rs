@@ -22,8 +22,8 @@ fn main() {
         std::process::exit(2);
     }
     let docs = match args.next().as_deref() {
-        Some("--rich") => ims_perms::synthetic::rich_catalogs(total),
-        None => ims_perms::synthetic::catalogs(total),
+        Some("--rich") => ims_perms::testing::synthetic::rich_catalogs(total),
+        None => ims_perms::testing::synthetic::catalogs(total),
         Some(other) => {
             eprintln!("gen-catalog: unknown option {other}");
             std::process::exit(2);
@@ -38,7 +38,7 @@ fn main() {
         }
     }
     let rows = dir.join("rows.txt");
-    if let Err(e) = std::fs::write(&rows, ims_perms::synthetic::text_rows(&docs)) {
+    if let Err(e) = std::fs::write(&rows, ims_perms::testing::synthetic::text_rows(&docs)) {
         eprintln!("gen-catalog: {}: {e}", rows.display());
         std::process::exit(2);
     }

@@ -10,15 +10,15 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
+use ims_perms::catalog::route::Request;
 use ims_perms::catalog::{Catalog, Operation};
-use ims_perms::export::ExportFormat;
-use ims_perms::input::{ReadOptions, Source, read_text};
+use ims_perms::io::input::{ReadOptions, Source, read_text};
 use ims_perms::lang::Lang;
-use ims_perms::policy::{ComposeOptions, Effect, compose};
+use ims_perms::load::searchable::{Searchable, SearchableFiles};
+use ims_perms::policy::compose::{ComposeOptions, Effect, compose};
+use ims_perms::policy::export::ExportFormat;
 use ims_perms::present::{self, Advice, Said};
-use ims_perms::resolve::{self, resolve_operation};
-use ims_perms::route::Request;
-use ims_perms::searchable::{Searchable, SearchableFiles};
+use ims_perms::search::resolve::{self, resolve_operation};
 use ims_perms::tui::clipboard::ClipboardMode;
 
 const AFTER_HELP: &str = "\
@@ -161,7 +161,7 @@ struct ComposeArgs {
     #[arg(long, value_enum, default_value = "json")]
     format: FormatArg,
     /// Terraform: the role's name.
-    #[arg(long, default_value = ims_perms::export::DEFAULT_ROLE_NAME)]
+    #[arg(long, default_value = ims_perms::policy::export::DEFAULT_ROLE_NAME)]
     name: String,
     /// Replace actions with wildcards where, over the loaded catalogs, that grants exactly
     /// the same operations.
@@ -195,7 +195,7 @@ struct TerraformArgs {
     #[arg(value_name = "FILE|-")]
     file: OsString,
     /// The role's name.
-    #[arg(long, default_value = ims_perms::export::DEFAULT_ROLE_NAME)]
+    #[arg(long, default_value = ims_perms::policy::export::DEFAULT_ROLE_NAME)]
     name: String,
 }
 
@@ -502,7 +502,7 @@ fn catalog_for_completion() -> Catalog {
         }
     }
     for file in files {
-        let _ = catalog.load_files(&[file], None);
+        let _ = ims_perms::load::load_files(&mut catalog, &[file], None);
     }
     catalog
 }
@@ -598,13 +598,13 @@ fn search_catalog(
     lang: Lang,
 ) -> Result<Exit, Failure> {
     // An API call as the query finds its operation(s), as `lookup` does.
-    let hits: Vec<ims_perms::query::Hit> = match resolve::as_request(input) {
+    let hits: Vec<ims_perms::search::query::Hit> = match resolve::as_request(input) {
         Some(request) => resolve::lookup(catalog, &request)
             .into_iter()
-            .map(|index| ims_perms::query::Hit { index, score: 0 })
+            .map(|index| ims_perms::search::query::Hit { index, score: 0 })
             .collect(),
         None => {
-            let index = ims_perms::query::SearchIndex::new(catalog);
+            let index = ims_perms::search::query::SearchIndex::new(catalog);
             query_hits(&catalog.services(), &index, input)?
         }
     };
@@ -619,10 +619,10 @@ fn search_catalog(
 /// The query's matches, best first; a query that does not parse is bad input.
 fn query_hits(
     services: &[&str],
-    index: &ims_perms::query::SearchIndex,
+    index: &ims_perms::search::query::SearchIndex,
     input: &str,
-) -> Result<Vec<ims_perms::query::Hit>, Failure> {
-    ims_perms::query::search(services, index, input)
+) -> Result<Vec<ims_perms::search::query::Hit>, Failure> {
+    ims_perms::search::query::search(services, index, input)
         .or_else(|e| fail(Exit::BadInput, format!("query {e}")))
 }
 
@@ -663,13 +663,13 @@ fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<E
     };
     let mut policy = policy.clone();
     if args.compact {
-        let (compacted, changes, declined) = ims_perms::export::compact(catalog, &policy);
+        let (compacted, changes, declined) = ims_perms::policy::export::compact(catalog, &policy);
         report.extend(present::compact_report(&changes, &declined, lang));
         policy = compacted;
     }
     let text = match ExportFormat::from(args.format) {
         ExportFormat::Json => policy.to_json(),
-        ExportFormat::Terraform => ims_perms::export::terraform(
+        ExportFormat::Terraform => ims_perms::policy::export::terraform(
             catalog,
             &composition.report.operations,
             &policy,
@@ -685,7 +685,7 @@ fn compose_policy(catalog: &Catalog, args: &ComposeArgs, lang: Lang) -> Result<E
             note(&present::said(
                 &Said::Wrote {
                     bytes: text.len(),
-                    path: ims_perms::input::shown_path(path),
+                    path: ims_perms::io::input::shown_path(path),
                 },
                 lang,
             ));
@@ -761,12 +761,9 @@ fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Fail
 
 fn explain(catalog: &Catalog, args: &ExplainArgs, lang: Lang) -> Result<Exit, Failure> {
     let text = read_input(&Source::from_arg(&args.file))?;
-    let review = ims_perms::review::explain(catalog, &text);
+    let review = ims_perms::policy::review::explain(catalog, &text);
     if args.json {
-        let doc = ims_perms::review::ReviewJson {
-            operations: &review.operations,
-            findings: &review.findings,
-        };
+        let doc = present::review_json(&review);
         let mut out = serde_json::to_string_pretty(&doc)
             .or_else(|e| fail(Exit::BadInput, format!("cannot write JSON: {e}")))?;
         out.push('\n');
@@ -810,11 +807,11 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Exit, Failure> {
 fn terraform(catalog: &Catalog, args: &TerraformArgs, lang: Lang) -> Result<Exit, Failure> {
     let source = Source::from_arg(&args.file);
     let text = read_input(&source)?;
-    let review = ims_perms::review::explain(catalog, &text);
+    let review = ims_perms::policy::review::explain(catalog, &text);
     if let Some(error) = review
         .findings
         .iter()
-        .find(|f| f.severity == ims_perms::review::Severity::Error)
+        .find(|f| f.severity == ims_perms::policy::review::Severity::Error)
     {
         let (_, words) = present::finding_line(error, lang);
         return fail(
@@ -822,14 +819,14 @@ fn terraform(catalog: &Catalog, args: &TerraformArgs, lang: Lang) -> Result<Exit
             format!("{}: not converted: {words}", source.shown()),
         );
     }
-    let policy = ims_perms::export::policy_from_document(&text).or_else(|e| {
+    let policy = ims_perms::policy::export::policy_from_document(&text).or_else(|e| {
         fail(
             Exit::BadInput,
             match e {
-                ims_perms::export::ConvertError::NotAPolicy(why) => {
+                ims_perms::policy::export::ConvertError::NotAPolicy(why) => {
                     format!("{}: not converted: {why}", source.shown())
                 }
-                ims_perms::export::ConvertError::WouldLose { path } => format!(
+                ims_perms::policy::export::ConvertError::WouldLose { path } => format!(
                     "{}: not converted: {path} has no place in the exported role and would be lost",
                     source.shown()
                 ),
@@ -837,7 +834,7 @@ fn terraform(catalog: &Catalog, args: &TerraformArgs, lang: Lang) -> Result<Exit
         )
     })?;
     let description = format!("Converted from {} by ims-perms.", source.shown());
-    emit(&ims_perms::export::terraform_described(
+    emit(&ims_perms::policy::export::terraform_described(
         &policy,
         &args.name,
         &description,
@@ -845,7 +842,7 @@ fn terraform(catalog: &Catalog, args: &TerraformArgs, lang: Lang) -> Result<Exit
     Ok(Exit::Success)
 }
 
-/// A file or standard input, bounded and checked (see [`ims_perms::input`]).
+/// A file or standard input, bounded and checked (see [`ims_perms::io::input`]).
 fn read_input(source: &Source) -> Result<String, Failure> {
     read_text(source, ReadOptions::default()).or_else(|e| fail(Exit::BadInput, e.to_string()))
 }
@@ -858,8 +855,7 @@ fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
     } else {
         Catalog::builtin().or_else(|e| fail(Exit::BadInput, e.to_string()))?
     };
-    catalog
-        .load_files(&global.catalog, cache_dir(global).as_deref())
+    ims_perms::load::load_files(&mut catalog, &global.catalog, cache_dir(global).as_deref())
         .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
     non_empty(catalog, global)
 }
@@ -893,7 +889,7 @@ fn no_operations(global: &Global) -> String {
 /// The cache of parsed catalogs, unless `--no-cache`.
 fn cache_dir(global: &Global) -> Option<PathBuf> {
     (!global.no_cache)
-        .then(ims_perms::cache::default_dir)
+        .then(ims_perms::io::cache::default_dir)
         .flatten()
 }
 
@@ -970,13 +966,13 @@ fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Writes `text` to `path` (see [`ims_perms::output::write_file`]): refused when the file
+/// Writes `text` to `path` (see [`ims_perms::io::output::write_file`]): refused when the file
 /// exists unless `force`.
 fn write_new_file(path: &Path, text: &str, force: bool, lang: Lang) -> Result<(), Failure> {
-    let shown = ims_perms::input::shown_path(path);
-    let existing = ims_perms::output::existing(path);
-    ims_perms::output::write_file(path, text, force).or_else(|e| match e {
-        ims_perms::output::WriteError::Exists => fail(
+    let shown = ims_perms::io::input::shown_path(path);
+    let existing = ims_perms::io::output::existing(path);
+    ims_perms::io::output::write_file(path, text, force).or_else(|e| match e {
+        ims_perms::io::output::WriteError::Exists => fail(
             Exit::BadInput,
             format!(
                 "{} Use --force to overwrite it.",

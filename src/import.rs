@@ -19,12 +19,12 @@ use std::sync::Arc;
 
 use scraper::{ElementRef, Html, Node, Selector};
 
+use crate::catalog::route::HTTP_METHODS;
 use crate::catalog::{
     ActionRequirement, CatalogDoc, Operation, ParsedCatalog, Prerequisite, Scopes, Source,
     check_document, is_action_name, is_action_pattern,
 };
 use crate::lang::{Lang, LocalText};
-use crate::route::HTTP_METHODS;
 use crate::text::{escape_controls, fold, shorten};
 
 /// Why an import failed: where (file, table, row, cell, as a reader counts them) and why.

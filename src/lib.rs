@@ -3,25 +3,22 @@
 //! The command line and the explorer are thin front ends over these modules; nothing in the
 //! core knows about terminals or argument parsing (the explorer, `tui`, is behind the `app`
 //! feature). Wording lives in `present`: the rest returns facts.
+//!
+//! The folders follow the data's path: `catalog` (the model, its checks, routes and action
+//! patterns) → `load` (catalog files through the cache) → `search` (the query language, ranking,
+//! resolving ids and API calls) → `policy` (compose, review, export) → `present` (every
+//! sentence); `import` reads permission tables into catalogs; `io` reads and writes files;
+//! `text`, `lang` and `par` are leaves every stage may use.
 
-pub mod action;
-pub mod cache;
 pub mod catalog;
-pub mod export;
-pub mod fuzzy;
 pub mod import;
-pub mod input;
+pub mod io;
 pub mod lang;
-pub mod output;
+pub mod load;
 pub mod par;
 pub mod policy;
 pub mod present;
-pub mod query;
-pub mod resolve;
-pub mod review;
-pub mod route;
-pub mod searchable;
-pub mod synthetic;
+pub mod search;
 #[doc(hidden)]
 pub mod testing;
 pub mod text;

@@ -7,12 +7,12 @@
 //! [`Label`], [`Hint`]) and its two texts to the one `match` below that words it.
 
 use crate::catalog::{Catalog, Operation, Scopes};
-use crate::export::{Declined, ExportFormat, Replacement};
 use crate::lang::Lang;
-use crate::policy::{
+use crate::policy::compose::{
     Composition, Effect, MAX_ACTIONS_PER_STATEMENT, MAX_POLICY_CHARS, MAX_STATEMENTS,
 };
-use crate::review::{FindingKind, MalformedWhy, Review, Severity, Status};
+use crate::policy::export::{Declined, ExportFormat, Replacement};
+use crate::policy::review::{FindingKind, MalformedWhy, Review, Severity, Status};
 use crate::text::{pad, width};
 
 /// `(en, zh)` by language.
@@ -329,7 +329,7 @@ fn review_counts(review: &Review, lang: Lang) -> String {
 }
 
 /// A finding as one line: `error Statement[0].Effect: …`.
-pub fn finding_line(f: &crate::review::Finding, lang: Lang) -> (String, String) {
+pub fn finding_line(f: &crate::policy::review::Finding, lang: Lang) -> (String, String) {
     let path = if f.path.is_empty() {
         String::new()
     } else {
@@ -339,6 +339,36 @@ pub fn finding_line(f: &crate::review::Finding, lang: Lang) -> (String, String) 
         severity(f.severity, lang).to_string(),
         format!("{path}{}", finding(&f.kind, lang)),
     )
+}
+
+/// A finding as `explain --json` gives it: the facts, and the message in English for scripts.
+#[derive(Debug, serde::Serialize)]
+pub struct FindingJson<'a> {
+    pub severity: Severity,
+    pub message: String,
+    pub path: &'a str,
+}
+
+/// The JSON `ims-perms explain --json` prints: `{"operations": [...], "findings": [...]}`.
+#[derive(Debug, serde::Serialize)]
+pub struct ReviewJson<'a> {
+    pub operations: &'a [crate::policy::review::OperationReview],
+    pub findings: Vec<FindingJson<'a>>,
+}
+
+pub fn review_json(review: &Review) -> ReviewJson<'_> {
+    ReviewJson {
+        operations: &review.operations,
+        findings: review
+            .findings
+            .iter()
+            .map(|f| FindingJson {
+                severity: f.severity,
+                message: finding(&f.kind, Lang::En),
+                path: &f.path,
+            })
+            .collect(),
+    }
 }
 
 /// `explain`'s readable report.
@@ -558,7 +588,7 @@ pub fn compose_report(
             ));
         }
     }
-    let conditional = |c: &crate::policy::ConditionalAction| {
+    let conditional = |c: &crate::policy::compose::ConditionalAction| {
         let why = match (c.needed_by, zh) {
             (Some(o), false) => format!(" — in the policy because {} needs it", ops[o].id),
             (Some(o), true) => format!("，因 {} 需要而已包含", ops[o].id),
@@ -745,7 +775,7 @@ pub fn dependencies_toggle(op: &Operation, lang: Lang) -> String {
 
 /// "FILE exists", with what overwriting it touches: the file a link points to, or a new file
 /// under a name that other hard links share.
-pub fn file_exists(path: &str, existing: &crate::output::Existing, lang: Lang) -> String {
+pub fn file_exists(path: &str, existing: &crate::io::output::Existing, lang: Lang) -> String {
     let target = existing
         .link_target
         .as_ref()
@@ -773,8 +803,8 @@ pub fn file_exists(path: &str, existing: &crate::output::Existing, lang: Lang) -
 }
 
 /// One change of a reviewed policy's patterns, for the explorer's comparison.
-pub fn pattern_change(change: &crate::review::PatternChange, lang: Lang) -> String {
-    use crate::review::PatternChange as C;
+pub fn pattern_change(change: &crate::policy::review::PatternChange, lang: Lang) -> String {
+    use crate::policy::review::PatternChange as C;
     let effect = |allow: bool| if allow { "Allow" } else { "Deny" };
     let list = |v: &[String]| match lang {
         Lang::En => v.join(", "),

@@ -9,7 +9,7 @@ use common::ims;
 
 /// A catalog of `ops` synthetic operations (the first operations are the same at every size).
 fn catalog_text(ops: usize) -> String {
-    let (_, doc) = ims_perms::synthetic::catalogs(ops * 20).remove(0);
+    let (_, doc) = ims_perms::testing::synthetic::catalogs(ops * 20).remove(0);
     serde_json::to_string_pretty(&doc).unwrap()
 }
 

@@ -3,8 +3,8 @@
 
 use ims_perms::catalog::Catalog;
 use ims_perms::lang::Lang;
-use ims_perms::policy::{ComposeOptions, compose};
-use ims_perms::review::PatternChange;
+use ims_perms::policy::compose::{ComposeOptions, compose};
+use ims_perms::policy::review::PatternChange;
 use ims_perms::tui::app::{Action, App, Focus, Overlay};
 use ims_perms::tui::field::TextField;
 use ims_perms::tui::keymap::KEYMAP;
@@ -44,7 +44,7 @@ fn keys(app: &mut App, seq: &[&str]) {
 }
 
 fn draw(app: &mut App, width: u16, height: u16) -> String {
-    app.sync_view(ratatui::layout::Rect::new(0, 0, width, height));
+    ui::sync_view(app, ratatui::layout::Rect::new(0, 0, width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|f| ui::render(app, Theme { color: false }, f))
@@ -148,7 +148,7 @@ fn movement_keys() {
     keys(&mut a, &["<End>", "<Up>", "k"]);
     assert_eq!(a.cursor(), 40);
     // A screen 13 rows high leaves the table 5 rows (border, header, border aside).
-    a.sync_view(ratatui::layout::Rect::new(0, 0, 120, 13));
+    ui::sync_view(&mut a, ratatui::layout::Rect::new(0, 0, 120, 13));
     assert_eq!(a.table_rows(), 5);
     keys(&mut a, &["g", "<PgDn>"]);
     assert_eq!(a.cursor(), 5);
@@ -279,7 +279,7 @@ fn copy_and_write_are_effects() {
     );
     a.update(Action::FileExists {
         path: "ims-policy.txt".into(),
-        existing: ims_perms::output::Existing {
+        existing: ims_perms::io::output::Existing {
             link_target: Some("/home/me/policies/real.json".into()),
             hard_links: 2,
         },
@@ -449,7 +449,7 @@ const READ_ONLY_WITH_DENY: &str = r#"{"Version": "1.1", "Statement": [
 
 #[test]
 fn a_loaded_policy_marks_rows_and_seeds_the_composer() {
-    use ims_perms::review::Status;
+    use ims_perms::policy::review::Status;
     let mut a = app(Lang::En);
     a.load_policy("readonly.json", READ_ONLY_WITH_DENY);
     let loaded = a.loaded().unwrap();
@@ -541,11 +541,11 @@ fn o_opens_a_policy_and_t_switches_the_export() {
         .unwrap();
     assert_eq!(
         *text,
-        ims_perms::export::terraform(
+        ims_perms::policy::export::terraform(
             a.catalog(),
             &chosen,
             &policy,
-            ims_perms::export::DEFAULT_ROLE_NAME
+            ims_perms::policy::export::DEFAULT_ROLE_NAME
         )
     );
     keys(&mut a, &["w"]);
@@ -597,12 +597,12 @@ fn snapshot_two_services_show_a_service_column() {
 
 #[test]
 fn backspace_and_narrowing_give_what_a_fresh_search_gives() {
-    let mut a = App::new(ims_perms::synthetic::catalog(5000), Lang::En);
+    let mut a = App::new(ims_perms::testing::synthetic::catalog(5000), Lang::En);
     keys(
         &mut a,
         &["/", "delete vol", "<Bksp>", "<Bksp>", "<Bksp>", "<Bksp>"],
     );
-    let mut fresh = App::new(ims_perms::synthetic::catalog(5000), Lang::En);
+    let mut fresh = App::new(ims_perms::testing::synthetic::catalog(5000), Lang::En);
     keys(&mut fresh, &["/", "delete"]);
     assert_eq!(a.query(), "delete");
     assert_eq!(a.hits(), fresh.hits());
@@ -613,8 +613,8 @@ fn backspace_and_narrowing_give_what_a_fresh_search_gives() {
 
 #[test]
 fn large_catalogs_search_in_the_background_with_the_same_results() {
-    use ims_perms::query::{Query, SearchIndex};
-    let catalog = ims_perms::synthetic::catalog(30_000);
+    use ims_perms::search::query::{Query, SearchIndex};
+    let catalog = ims_perms::testing::synthetic::catalog(30_000);
     let index = SearchIndex::new(&catalog);
     let expected = |text: &str| {
         let q = Query::parse(text, &catalog.services()).unwrap();
@@ -798,7 +798,7 @@ fn dependent_actions_have_a_toggle_in_the_composer() {
     );
     keys(&mut a, &[" "]);
     assert!(a.toggles()[0].included);
-    let with = ims_perms::policy::compose(
+    let with = ims_perms::policy::compose::compose(
         a.catalog(),
         &[a.catalog().find_id("create-image")[0]],
         &ComposeOptions {

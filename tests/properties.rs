@@ -1,12 +1,12 @@
 //! Property tests: no input a user can type makes the core panic, and the composer's policy is
 //! always the sorted, deduplicated union of what the chosen operations need.
 
+use ims_perms::catalog::route::Request;
 use ims_perms::catalog::{self, Catalog};
-use ims_perms::policy::{ComposeOptions, compose};
-use ims_perms::query::{Query, SearchIndex};
-use ims_perms::resolve;
-use ims_perms::resolve::resolve_operation;
-use ims_perms::route::Request;
+use ims_perms::policy::compose::{ComposeOptions, compose};
+use ims_perms::search::query::{Query, SearchIndex};
+use ims_perms::search::resolve;
+use ims_perms::search::resolve::resolve_operation;
 use proptest::prelude::*;
 
 /// Words that exercise the grammar: prefixes, negation, CJK, full-width forms, punctuation.
@@ -126,7 +126,7 @@ proptest! {
     ) {
         let catalog = Catalog::builtin().unwrap();
         let text = pieces.concat();
-        let review = ims_perms::review::explain(&catalog, &text);
+        let review = ims_perms::policy::review::explain(&catalog, &text);
         // Unreadable documents list no operations; readable ones list every operation.
         prop_assert!(review.operations.is_empty() || review.operations.len() == catalog.len());
         prop_assert!(review.evaluated || review.has_errors());
@@ -135,7 +135,7 @@ proptest! {
         while !text.is_char_boundary(at) {
             at -= 1;
         }
-        let _ = ims_perms::review::explain(&catalog, &text[..at]);
+        let _ = ims_perms::policy::review::explain(&catalog, &text[..at]);
     }
 
     #[test]
@@ -325,7 +325,7 @@ proptest! {
         selection in prop::collection::vec(0usize..44, 1..10),
         all_conditional in any::<bool>(),
     ) {
-        use ims_perms::review::{FindingKind, Severity};
+        use ims_perms::policy::review::{FindingKind, Severity};
         let c = catalog_with_ecs();
         let chosen: Vec<usize> = selection.into_iter().map(|i| i % c.len()).collect();
         let options = ComposeOptions {
@@ -336,7 +336,7 @@ proptest! {
         let Some(policy) = compose(&c, &chosen, &options).unwrap().policy else {
             return Ok(());
         };
-        let review = ims_perms::review::explain(&c, &policy.to_json());
+        let review = ims_perms::policy::review::explain(&c, &policy.to_json());
         for f in &review.findings {
             let unchosen = |id: &str| !chosen.iter().any(|&i| c.operations()[i].id == id);
             let allowed = matches!(f.kind, FindingKind::BroadWildcard { .. })

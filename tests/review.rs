@@ -5,8 +5,8 @@ mod common;
 use common::ims;
 use hcl::eval::{Context, Evaluate};
 use ims_perms::catalog::Catalog;
-use ims_perms::policy::{ComposeOptions, compose};
-use ims_perms::review::{Status, explain};
+use ims_perms::policy::compose::{ComposeOptions, compose};
+use ims_perms::policy::review::{Status, explain};
 use proptest::prelude::*;
 
 fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {

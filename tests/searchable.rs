@@ -1,5 +1,5 @@
 //! `search` over catalog files of distinct services builds only the operations it finds
-//! (`ims_perms::searchable`): its answers must be exactly those of the whole catalog, searched
+//! (`ims_perms::load::searchable`): its answers must be exactly those of the whole catalog, searched
 //! and printed in process, whether the files come from the cache or are parsed.
 
 mod common;
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::ims;
 use ims_perms::catalog::Catalog;
 use ims_perms::lang::Lang;
-use ims_perms::query::{SearchIndex, search};
+use ims_perms::search::query::{SearchIndex, search};
 use predicates::prelude::PredicateBooleanExt;
 
 const QUERIES: &[&str] = &[
@@ -63,7 +63,7 @@ fn check(paths: &[PathBuf], builtin: bool, cache: &Path, extra: &[&str]) {
     } else {
         Catalog::new()
     };
-    catalog.load_files(paths, None).unwrap();
+    ims_perms::load::load_files(&mut catalog, paths, None).unwrap();
     for query in QUERIES {
         for json in [false, true] {
             let mut cmd = ims();
@@ -95,8 +95,8 @@ fn searching_files_apart_answers_as_the_whole_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     for (k, docs) in [
-        ims_perms::synthetic::catalogs(3_000),
-        ims_perms::synthetic::rich_catalogs(2_000),
+        ims_perms::testing::synthetic::catalogs(3_000),
+        ims_perms::testing::synthetic::rich_catalogs(2_000),
     ]
     .into_iter()
     .enumerate()
@@ -117,7 +117,7 @@ fn searching_files_apart_answers_as_the_whole_catalog() {
 fn files_of_one_service_are_searched_as_one_catalog() {
     // Two files of the same service: loaded whole, so that a repeated id is still refused.
     let dir = tempfile::tempdir().unwrap();
-    let docs = ims_perms::synthetic::catalogs(200);
+    let docs = ims_perms::testing::synthetic::catalogs(200);
     let paths = write(dir.path(), &docs[..2]);
     let mut twin = docs[0].1.clone();
     twin["source"]["title"] = "the same service again".into();
@@ -137,10 +137,13 @@ fn files_of_one_service_are_searched_as_one_catalog() {
     // Distinct services, but one file broken: the same error as loading them whole, first
     // file first.
     std::fs::write(&again, "{").unwrap();
-    let whole = Catalog::new()
-        .load_files(&[paths[0].clone(), again.clone(), paths[1].clone()], None)
-        .unwrap_err()
-        .to_string();
+    let whole = ims_perms::load::load_files(
+        &mut Catalog::new(),
+        &[paths[0].clone(), again.clone(), paths[1].clone()],
+        None,
+    )
+    .unwrap_err()
+    .to_string();
     over(
         &cache,
         &[&paths[0], &again, &paths[1]],
@@ -166,7 +169,10 @@ fn over(cache: &Path, paths: &[&Path], args: &[&str]) -> assert_cmd::Command {
 #[test]
 fn only_the_operations_found_are_read_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
-    let (docs, cache) = (ims_perms::synthetic::catalogs(60), dir.path().join("cache"));
+    let (docs, cache) = (
+        ims_perms::testing::synthetic::catalogs(60),
+        dir.path().join("cache"),
+    );
     let path = write(dir.path(), &docs[..1]).remove(0);
     let ops = docs[0].1["operations"].as_array().unwrap();
     let (first, last) = (
@@ -280,7 +286,7 @@ fn files_of_one_service_are_read_once_and_failures_come_in_order() {
         .clone();
     assert!(String::from_utf8(out).unwrap().contains("my-extra-op"));
     // A repeated id before a broken file: the repeated id is the error, as for every command.
-    let docs = ims_perms::synthetic::catalogs(200);
+    let docs = ims_perms::testing::synthetic::catalogs(200);
     let a = write(dir.path(), &docs[..1]).remove(0);
     let mut twin = docs[0].1.clone();
     twin["source"]["title"] = "again".into();

@@ -207,7 +207,7 @@ fn lookup_uses_the_host_and_lists_every_match_without_one() {
 fn synthetic_catalogs_load_with_no_builtin() {
     let dir = tempfile::tempdir().unwrap();
     let mut args: Vec<String> = vec!["--no-builtin".into()];
-    for (service, doc) in ims_perms::synthetic::catalogs(2000) {
+    for (service, doc) in ims_perms::testing::synthetic::catalogs(2000) {
         let path = dir.path().join(format!("{service}.json"));
         std::fs::write(&path, doc.to_string()).unwrap();
         args.push("--catalog".into());

@@ -386,7 +386,7 @@ fn a_large_catalog_searches_in_the_background() {
     }
     let dir = tempfile::tempdir().unwrap();
     let mut command = format!("{BIN} --no-builtin");
-    for (service, doc) in ims_perms::synthetic::catalogs(30_000) {
+    for (service, doc) in ims_perms::testing::synthetic::catalogs(30_000) {
         let path = dir.path().join(format!("{service}.json"));
         std::fs::write(&path, doc.to_string()).unwrap();
         command.push_str(&format!(" --catalog {}", path.display()));
@@ -397,7 +397,7 @@ fn a_large_catalog_searches_in_the_background() {
     // The count settles to the number `search` finds, and the `…` of a running search goes.
     let mut search = Command::new(BIN);
     search.arg("--no-builtin");
-    for (service, _) in ims_perms::synthetic::catalogs(0) {
+    for (service, _) in ims_perms::testing::synthetic::catalogs(0) {
         search.args([
             "--catalog",
             dir.path().join(format!("{service}.json")).to_str().unwrap(),

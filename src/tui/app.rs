@@ -14,15 +14,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
 use crate::catalog::Catalog;
-use crate::export::{self, ExportFormat};
 use crate::lang::Lang;
-use crate::policy::{ComposeOptions, Composition, compose};
+use crate::policy::compose::{ComposeOptions, Composition, compose};
+use crate::policy::export::{self, ExportFormat};
+use crate::policy::review::{Review, Status, explain};
 use crate::present::{CopyOutcome, Notice};
-use crate::query::{Highlights, Hit, Query, Results, SearchIndex};
-use crate::review::{Review, Status, explain};
+use crate::search::query::{Highlights, Hit, Query, Results, SearchIndex};
 use crate::tui::field::TextField;
 use crate::tui::keymap::{self, Command, Mode};
-use crate::tui::ui::{self, Areas};
+use crate::tui::layout::Areas;
 
 /// The longest query: a URL or a long route fits; a 100 KB paste is cut, not searched.
 pub const MAX_QUERY_CHARS: usize = 512;
@@ -90,7 +90,7 @@ pub enum Action {
     /// The file exists: ask before overwriting, saying what will be rewritten.
     FileExists {
         path: String,
-        existing: crate::output::Existing,
+        existing: crate::io::output::Existing,
     },
     PolicyRead {
         source: String,
@@ -122,13 +122,7 @@ pub enum Effect {
     Quit,
 }
 
-/// Which pane has the keyboard when no overlay is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Table,
-    Search,
-    Composer,
-}
+pub use crate::tui::layout::Focus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
@@ -144,7 +138,7 @@ pub enum Overlay {
     /// The file exists: overwrite?
     Confirm {
         path: String,
-        existing: crate::output::Existing,
+        existing: crate::io::output::Existing,
     },
     /// A policy was read while operations are selected: replace them with what it allows?
     Replace {
@@ -233,21 +227,22 @@ pub struct App {
     pub(super) export: ExportFormat,
     /// The Terraform role's name (`n` sets it).
     pub(super) role_name: String,
-    /// The screen as last synchronised ([`App::sync_view`]): panes, table rows, how far the
+    /// The screen as last synchronised ([`crate::tui::ui::sync_view`]): panes, table rows, how far the
     /// composer can scroll.
     view: View,
 }
 
-/// What the model knows of the screen, set by [`App::sync_view`] before each frame.
+/// What the model knows of the screen, laid out by `ui` before each frame
+/// ([`crate::tui::ui::sync_view`]) and handed over with [`App::set_view`].
 #[derive(Debug, Clone, Copy, Default)]
-struct View {
-    areas: Areas,
-    composer_max_scroll: usize,
+pub struct View {
+    pub areas: Areas,
+    pub composer_max_scroll: usize,
     /// Lines of the composer's text, and how many the pane shows.
-    composer_lines: usize,
-    composer_height: usize,
+    pub composer_lines: usize,
+    pub composer_height: usize,
     /// How far the help scrolls before its last line reaches the bottom of its box.
-    help_max_scroll: usize,
+    pub help_max_scroll: usize,
 }
 
 impl App {
@@ -286,7 +281,13 @@ impl App {
         app.refilter();
         app.recompose();
         // A usual screen until the first frame says otherwise.
-        app.sync_view(ratatui::layout::Rect::new(0, 0, 120, 40));
+        app.view.areas = crate::tui::layout::areas(
+            ratatui::layout::Rect::new(0, 0, 120, 40),
+            Focus::Table,
+            false,
+            false,
+            1,
+        );
         app
     }
 
@@ -296,30 +297,24 @@ impl App {
         self
     }
 
-    /// Lays the screen out for `size` (before every frame, and whenever a test draws): the
-    /// panes for mouse clicks, the table's rows for paging, how far the composer scrolls.
-    pub fn sync_view(&mut self, size: ratatui::layout::Rect) {
-        let areas = ui::areas(
-            size,
-            self.focus,
-            self.loaded.is_some(),
-            self.show_keys,
-            ui::status_lines(self, size.width),
-        );
-        self.view.areas = areas;
-        let (lines, height) = areas
-            .composer
-            .map_or((0, 0), |r| ui::composer_extent(self, r));
-        self.view.composer_lines = lines;
-        self.view.composer_height = height;
-        self.view.composer_max_scroll = lines.saturating_sub(height);
+    /// Takes the screen as `ui` laid it out for this frame (see [`crate::tui::ui::sync_view`]):
+    /// the panes for mouse clicks, the table's rows for paging, how far the composer and the
+    /// help scroll.
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
         self.composer_scroll = self.composer_scroll.min(self.view.composer_max_scroll);
-        // Only while the help is open: it is laid out again for it, not on every frame.
-        if self.overlay == Some(Overlay::Help) {
-            self.view.help_max_scroll = ui::help_max_scroll(self, size);
-            self.help_scroll = self.help_scroll.min(self.view.help_max_scroll);
-        }
+        self.help_scroll = self.help_scroll.min(self.view.help_max_scroll);
         self.keep_cursor_visible();
+    }
+
+    /// Whether the help is open (its scroll bound is laid out only then).
+    pub fn help_open(&self) -> bool {
+        self.overlay == Some(Overlay::Help)
+    }
+
+    /// The help's scroll bound as last laid out.
+    pub fn help_max_scroll(&self) -> usize {
+        self.view.help_max_scroll
     }
 
     // Read-only views of the model, for drawing and for tests.
@@ -525,11 +520,11 @@ impl App {
 
     /// The reviewed file's patterns the composed policy no longer has: dropped statements,
     /// wildcards replaced by actions, patterns removed.
-    pub fn policy_changes(&self) -> Vec<crate::review::PatternChange> {
+    pub fn policy_changes(&self) -> Vec<crate::policy::review::PatternChange> {
         let Some(loaded) = self.loaded.as_ref().filter(|l| l.review.evaluated) else {
             return Vec::new();
         };
-        let empty = crate::policy::Policy {
+        let empty = crate::policy::compose::Policy {
             version: "1.1".into(),
             statements: Vec::new(),
         };
@@ -538,7 +533,7 @@ impl App {
             .as_ref()
             .and_then(|c| c.policy.as_ref())
             .unwrap_or(&empty);
-        crate::review::pattern_changes(&loaded.review.statements, after)
+        crate::policy::review::pattern_changes(&loaded.review.statements, after)
     }
 
     /// The composer options the selection stands for (what `--with` the CLI would need).
@@ -1084,11 +1079,11 @@ impl App {
     fn refilter(&mut self) {
         // A pasted API call (`POST https://…/v1/cloudimages/members`) finds its operation(s), as
         // `lookup` does.
-        if let Some(request) = crate::resolve::as_request(self.query.text()) {
+        if let Some(request) = crate::search::resolve::as_request(self.query.text()) {
             self.cancel_search();
             self.query_error = None;
             self.results = Arc::new(Results::from_hits(
-                crate::resolve::lookup(&self.catalog, &request)
+                crate::search::resolve::lookup(&self.catalog, &request)
                     .into_iter()
                     .map(|index| Hit { index, score: 0 })
                     .collect(),

@@ -5,6 +5,7 @@ pub mod app;
 pub mod clipboard;
 pub mod field;
 pub mod keymap;
+pub mod layout;
 mod signals;
 pub mod ui;
 
@@ -25,9 +26,9 @@ use ratatui::crossterm::terminal::{
 use ratatui::layout::Rect;
 
 use crate::catalog::Catalog;
-use crate::input::{ReadOptions, Source, read_text};
+use crate::io::input::{ReadOptions, Source, read_text};
+use crate::io::output::WriteError;
 use crate::lang::Lang;
-use crate::output::WriteError;
 use app::{Action, App, Effect};
 use clipboard::{Clipboard, ClipboardMode};
 use ui::Theme;
@@ -132,7 +133,7 @@ fn event_loop(
     let mut clipboard = Clipboard::new(options.clipboard);
     loop {
         let size = terminal.size()?;
-        app.sync_view(Rect::new(0, 0, size.width, size.height));
+        ui::sync_view(&mut app, Rect::new(0, 0, size.width, size.height));
         terminal.draw(|frame| ui::render(&app, theme, frame))?;
         if options.exit_after_first_frame {
             return Ok(None);
@@ -249,21 +250,23 @@ fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> O
             overwrite,
         } => {
             let target = expand_home(&path);
-            let shown = crate::input::shown_path(&target);
-            Some(match crate::output::write_file(&target, &text, overwrite) {
-                Ok(()) => Action::Wrote {
-                    path: shown,
-                    bytes: text.len(),
+            let shown = crate::io::input::shown_path(&target);
+            Some(
+                match crate::io::output::write_file(&target, &text, overwrite) {
+                    Ok(()) => Action::Wrote {
+                        path: shown,
+                        bytes: text.len(),
+                    },
+                    Err(WriteError::Exists) => Action::FileExists {
+                        existing: crate::io::output::existing(&target).unwrap_or_default(),
+                        path,
+                    },
+                    Err(e) => Action::WriteFailed {
+                        path: shown,
+                        error: e.to_string(),
+                    },
                 },
-                Err(WriteError::Exists) => Action::FileExists {
-                    existing: crate::output::existing(&target).unwrap_or_default(),
-                    path,
-                },
-                Err(e) => Action::WriteFailed {
-                    path: shown,
-                    error: e.to_string(),
-                },
-            })
+            )
         }
         Effect::Quit | Effect::Suspend => None,
     }

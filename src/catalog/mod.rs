@@ -7,18 +7,20 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub mod action;
+pub mod route;
+
+use crate::catalog::route::{HTTP_METHODS, RoutePattern, normalised_segments};
 use crate::lang::{Lang, LocalText};
-use crate::route::{HTTP_METHODS, RoutePattern, normalised_segments};
 use crate::text::{escape_controls, find_control, shorten};
 
 /// The built-in catalog, transcribed from Huawei's IMS permission table (see `assets/`).
-pub const BUILTIN_JSON: &str = include_str!("../assets/ims-permissions.json");
+pub const BUILTIN_JSON: &str = include_str!("../../assets/ims-permissions.json");
 /// The name the built-in catalog goes by in messages.
 pub const BUILTIN_ORIGIN: &str = "built-in catalog";
 
@@ -379,16 +381,13 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Reads and validates several catalog files, on all cores, then adds them in the order
-    /// given. The first file (in that order) that fails stops everything; nothing is added then.
-    pub fn load_files(
+    /// Adds catalogs read apart (in parallel, by [`crate::load::load_files`]) in the order
+    /// given. The first that failed, or that clashes with what is loaded, stops everything;
+    /// nothing is added then.
+    pub fn add_all(
         &mut self,
-        paths: &[std::path::PathBuf],
-        cache: Option<&Path>,
+        parsed: Vec<Result<ParsedCatalog, CatalogError>>,
     ) -> Result<(), CatalogError> {
-        let parsed = crate::par::par_map(paths, crate::par::threads(usize::MAX), |p| {
-            read_file(p, cache)
-        });
         let mut staged = self.clone();
         // One exact allocation for all operations: growing by doubling would leave up to half
         // of it unused at 100,000 operations.
@@ -772,57 +771,6 @@ pub struct CatalogDoc {
     pub complete: bool,
     pub source: Source,
     pub operations: Vec<Operation>,
-}
-
-/// Reads and validates one catalog file (bounded in size, see [`crate::input`]), through the
-/// cache in `cache` when one is given ([`crate::cache`]): a good cache file stands for parsing
-/// the JSON, and parsing the JSON writes one.
-pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
-    if let Some(dir) = cache
-        && let Some(key) = crate::cache::Key::of_file(path)
-        && let Some(doc) = crate::cache::load(dir, &key)
-        // What the cache holds is checked as JSON would be; a cache file that fails is ignored.
-        && let Ok(parsed) = check_document(&crate::input::shown_path(path), doc)
-    {
-        return Ok(parsed);
-    }
-    parse_file(path, cache)
-}
-
-/// [`read_file`] from the JSON, never the cache (whose file is written anew, when `cache` is
-/// given).
-pub fn parse_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
-    parse_file_for_search(path, cache).map(|(parsed, _)| parsed)
-}
-
-/// [`parse_file`], and the file's search piece when it was made (for the cache file).
-pub fn parse_file_for_search(
-    path: &Path,
-    cache: Option<&Path>,
-) -> Result<(ParsedCatalog, Option<crate::query::Piece>), CatalogError> {
-    let origin = crate::input::shown_path(path);
-    let source = crate::input::Source::File(path.to_path_buf());
-    let cannot_read = |e: crate::input::ReadError| CatalogError {
-        origin: origin.clone(),
-        position: None,
-        operation: None,
-        field: None,
-        message: format!("cannot read: {}", e.reason()),
-    };
-    // The bytes parsed are the bytes a new cache file is keyed by.
-    let (bytes, meta) = crate::input::read_bytes(&source, crate::input::ReadOptions::default())
-        .map_err(cannot_read)?;
-    let cached = cache.zip(crate::cache::Key::of(path, meta.as_ref(), &bytes));
-    let json = crate::input::text_of(&source, bytes).map_err(cannot_read)?;
-    let parsed = parse(&origin, &json)?;
-    drop(json);
-    let Some((dir, key)) = &cached else {
-        return Ok((parsed, None));
-    };
-    let piece = crate::query::Piece::of(&parsed.info.service, &parsed.operations);
-    // A cache that cannot be written only means parsing again next time.
-    let _ = crate::cache::store(dir, key, &parsed, &piece);
-    Ok((parsed, Some(piece)))
 }
 
 /// Parses and validates one catalog file's text. `origin` names it in errors.
@@ -1492,14 +1440,14 @@ mod tests {
     #[test]
     fn repeated_texts_are_one_shared_value_however_read() {
         // The rich synthetic catalogs repeat dependencies, conditions, sections and methods.
-        let (_, doc) = crate::synthetic::rich_catalogs(400).remove(0);
+        let (_, doc) = crate::testing::synthetic::rich_catalogs(400).remove(0);
         let json = serde_json::to_string(&doc).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let (path, cache) = (dir.path().join("ecs.json"), dir.path().join("cache"));
         std::fs::write(&path, &json).unwrap();
         let parsed = parse("x", &json).unwrap();
-        let written = read_file(&path, Some(&cache)).unwrap(); // parsed, cache file written
-        let cached = read_file(&path, Some(&cache)).unwrap(); // from the cache file
+        let written = crate::load::read_file(&path, Some(&cache)).unwrap(); // parsed, cache file written
+        let cached = crate::load::read_file(&path, Some(&cache)).unwrap(); // from the cache file
         assert_eq!(cached.operations, parsed.operations);
         for catalog in [&parsed, &written, &cached] {
             let ops = &catalog.operations;

@@ -76,7 +76,7 @@ pub fn write_file(path: &Path, text: &str, overwrite: bool) -> Result<(), WriteE
     if let Some(meta) = &existing {
         if !meta.is_file() {
             return Err(WriteError::NotRegular {
-                kind: crate::input::kind_of(meta),
+                kind: crate::io::input::kind_of(meta),
             });
         }
         if !overwrite {

@@ -8,10 +8,10 @@
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::catalog::route::HTTP_METHODS;
 use crate::catalog::{Catalog, Operation};
-use crate::fuzzy::Needle;
 use crate::par;
-use crate::route::HTTP_METHODS;
+use crate::search::fuzzy::Needle;
 use crate::text::{escape_controls, fold};
 
 /// The prefixes a term may have, as listed in error messages and help.
@@ -287,7 +287,7 @@ impl Texts {
             } else {
                 self.all.extend(text.chars().map(crate::text::fold_char));
             }
-            // A catalog file is at most 64 MB (`crate::input::MAX_INPUT_BYTES`), and these are
+            // A catalog file is at most 64 MB (`crate::io::input::MAX_INPUT_BYTES`), and these are
             // copies of some of its texts: offsets fit in 32 bits.
             self.ends.push(self.all.len() as u32);
         }
@@ -371,7 +371,7 @@ pub(crate) const NO_SECTION: u32 = u32::MAX;
 
 /// What a search needs of a run of operations from one catalog file, in order: the texts it
 /// matches, and what the exact filters look at. Made from the operations, or read back from
-/// the cache ([`crate::cache`]), so that `search` need not build the operations themselves.
+/// the cache ([`crate::io::cache`]), so that `search` need not build the operations themselves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {
     pub(crate) service: String,
@@ -930,7 +930,7 @@ impl SearchIndex {
             if best.is_some_and(|b| b >= needle.close_bound(text) + bonus) {
                 return None;
             }
-            crate::fuzzy::score(text, needle).map(|s| s + bonus)
+            crate::search::fuzzy::score(text, needle).map(|s| s + bonus)
         })
     }
 
@@ -951,7 +951,7 @@ impl SearchIndex {
                     if needle.probe(text).is_none() {
                         return;
                     }
-                    let Some((_, positions)) = crate::fuzzy::positions(text, needle) else {
+                    let Some((_, positions)) = crate::search::fuzzy::positions(text, needle) else {
                         return;
                     };
                     let target = match slot {
@@ -1004,7 +1004,7 @@ fn term_bound(hay: Hay, (negated, filter): &(bool, PreparedFilter)) -> Option<i6
 
 /// For each positive fuzzy term of an operation that matches, the best `value` of a text it
 /// matches (`value` gets the needle, the text, the bonus for the needle unbroken in it, and the
-/// best so far; texts come highest [`crate::fuzzy::Probe::bound`] first, and stop coming once
+/// best so far; texts come highest [`crate::search::fuzzy::Probe::bound`] first, and stop coming once
 /// none can beat the best), or [`PROSE_SCORE`] for a word in what it does or needs first (`obs`
 /// finds the operations needing OBS permissions: below the word in a name, action or route,
 /// above letters scattered through one); summed over the terms.
@@ -1040,7 +1040,7 @@ fn contiguous_bonus(contiguous: bool) -> i64 {
     if contiguous { CONTIGUOUS_BONUS } else { 0 }
 }
 
-/// The texts of `op` a term on `field` matches, highest [`crate::fuzzy::Probe::bound`] first (with the
+/// The texts of `op` a term on `field` matches, highest [`crate::search::fuzzy::Probe::bound`] first (with the
 /// bonus for the needle unbroken), each with whether it is unbroken.
 fn matched_texts<'a>(
     hay: Hay<'a>,
@@ -1316,7 +1316,7 @@ mod tests {
         assert!(!q("d").narrows(&q("de")));
         assert!(!q("xe").narrows(&q("de")));
         // And narrowing gives the same as searching everything.
-        let c = crate::synthetic::catalog(3000);
+        let c = crate::testing::synthetic::catalog(3000);
         let index = SearchIndex::new(&c);
         let svc: Vec<&str> = c.services();
         let mut previous = Query::parse("", &svc).unwrap();
@@ -1346,7 +1346,7 @@ mod tests {
         // Scoring only what can reach the top gives what scoring everything and sorting gives,
         // at any depth, for words, letters scattered, several terms, prose and Chinese (9,000
         // operations: everything is scored on all cores, the first rows by bounds).
-        let c = crate::synthetic::catalog(9000);
+        let c = crate::testing::synthetic::catalog(9000);
         let index = SearchIndex::new(&c);
         let svc = c.services();
         for text in [

@@ -1,5 +1,5 @@
 //! Catalog files opened for one search, without building their operations: `ims-perms search`
-//! over 100,000 operations reads each file's search piece from the cache ([`crate::cache`]),
+//! over 100,000 operations reads each file's search piece from the cache ([`crate::io::cache`]),
 //! searches it, and decodes only the operations it found. Building all of them (a [`Catalog`])
 //! took most of its time.
 //!
@@ -12,12 +12,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cache::{Key, Opened};
 use crate::catalog::{
     BUILTIN_JSON, BUILTIN_ORIGIN, Catalog, CatalogDoc, CatalogError, Operation, ParsedCatalog,
-    check_document, parse, parse_file_for_search, read_file,
+    check_document, parse,
 };
-use crate::query::{Piece, SearchIndex};
+use crate::io::cache::{Key, Opened};
+use crate::load::{parse_file_for_search, read_file};
+use crate::search::query::{Piece, SearchIndex};
 
 /// One catalog file, opened for searching.
 enum File {
@@ -195,11 +196,11 @@ fn whole_catalog(
 fn open_file(path: &Path, cache: Option<&Path>) -> Result<(File, Piece), CatalogError> {
     if let Some(dir) = cache
         && let Some(key) = Key::of_file(path)
-        && let Some((opened, piece)) = crate::cache::open_for_search(dir, &key)
+        && let Some((opened, piece)) = crate::io::cache::open_for_search(dir, &key)
     {
         let file = File::Cached {
             path: path.to_path_buf(),
-            origin: crate::input::shown_path(path),
+            origin: crate::io::input::shown_path(path),
             opened: Box::new(opened),
         };
         return Ok((file, piece));

@@ -1,6 +1,8 @@
 //! Fixtures for tests and benchmarks (unit, integration, property): one way to write a small
 //! catalog in the file format, instead of a copy of the JSON in every test.
 
+pub mod synthetic;
+
 use serde_json::{Value, json};
 
 /// One operation in the catalog file format: named after its id, both scopes, no conditions,

@@ -1,6 +1,6 @@
 //! Routes: HTTP methods, route templates (`/v2/images/{image_id}/file`) and API calls as users
 //! write them (`GET https://host/v2/images/ab12?x=1`). A leaf: it knows nothing of catalogs
-//! (finding the operation a call is lives in [`crate::resolve`]).
+//! (finding the operation a call is lives in [`crate::search::resolve`]).
 
 /// HTTP methods an operation may have.
 pub const HTTP_METHODS: [&str; 9] = [

@@ -80,11 +80,11 @@ impl Key {
 
     /// The key of the catalog file at `path` as it is now, hashed as it is read (in pieces: the
     /// bytes are not kept, which at 75 MB of catalogs saved more time than hashing costs).
-    /// `None` for anything but a regular file, or one beyond [`crate::input::MAX_INPUT_BYTES`].
+    /// `None` for anything but a regular file, or one beyond [`crate::io::input::MAX_INPUT_BYTES`].
     pub fn of_file(path: &Path) -> Option<Key> {
         use std::io::Read;
-        let (mut file, meta) = crate::input::open_regular(path).ok()?;
-        if meta.len() > crate::input::MAX_INPUT_BYTES {
+        let (mut file, meta) = crate::io::input::open_regular(path).ok()?;
+        if meta.len() > crate::io::input::MAX_INPUT_BYTES {
             return None;
         }
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -95,7 +95,7 @@ impl Key {
                 Ok(0) => break,
                 Ok(n) => {
                     total += n as u64;
-                    if total > crate::input::MAX_INPUT_BYTES {
+                    if total > crate::io::input::MAX_INPUT_BYTES {
                         return None;
                     }
                     hasher.update(&buffer[..n]);
@@ -114,7 +114,7 @@ impl Key {
 }
 
 /// The most a cache file may hold: more than any catalog within the input limit makes.
-const MAX_CACHE_BYTES: u64 = 2 * crate::input::MAX_INPUT_BYTES;
+const MAX_CACHE_BYTES: u64 = 2 * crate::io::input::MAX_INPUT_BYTES;
 
 /// Whether `dir` is a directory only its owner, the user running this, can write to. A cache
 /// anyone else can write to could stand for any catalog (its hashes are no secret), so another
@@ -149,7 +149,7 @@ fn open(dir: &Path, key: &Key) -> Option<(std::io::BufReader<std::fs::File>, Hea
     if !is_private(dir) {
         return None;
     }
-    let (file, meta) = crate::input::open_regular(&key.file_in(dir)).ok()?;
+    let (file, meta) = crate::io::input::open_regular(&key.file_in(dir)).ok()?;
     if meta.len() > MAX_CACHE_BYTES {
         return None;
     }
@@ -365,7 +365,7 @@ pub struct Opened {
 
 /// The cache file in `dir` for `key` opened for searching ([`Opened`]), and its search piece
 /// (read and checked), if there is one and it is good.
-pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::Piece)> {
+pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::search::query::Piece)> {
     use std::io::{Seek, SeekFrom};
     let (mut file, header, mut meta) = open_meta(dir, key)?;
     let ops_at = header_len(key) + header.meta_len;
@@ -377,14 +377,14 @@ pub fn open_for_search(dir: &Path, key: &Key) -> Option<(Opened, crate::query::P
         header.fields_hash,
     )?)?;
     let prose = text(read_region(&mut file, header.prose_len, header.prose_hash)?)?;
-    let piece = crate::query::Piece {
+    let piece = crate::search::query::Piece {
         service: meta.service.clone(),
-        fields: crate::query::Texts {
+        fields: crate::search::query::Texts {
             all: fields,
             ends: std::mem::take(&mut meta.field_ends),
             first: std::mem::take(&mut meta.field_first),
         },
-        prose: crate::query::Texts {
+        prose: crate::search::query::Texts {
             all: prose,
             ends: std::mem::take(&mut meta.prose_ends),
             first: std::mem::take(&mut meta.prose_first),
@@ -437,7 +437,7 @@ impl Opened {
         let mut shared = Shared::default();
         // Replaced since it was opened (renamed over by another process): its records no longer
         // have the hashes read then, and are refused.
-        let (file, _) = crate::input::open_regular(&self.path).ok()?;
+        let (file, _) = crate::io::input::open_regular(&self.path).ok()?;
         if indices.len() > self.len() / 16 {
             let end = self.meta.ends.last().map_or(0, |&e| e as usize);
             let mut all = vec![0u8; end];
@@ -463,12 +463,12 @@ impl Opened {
 
 /// Writes the cache file for `key`: to a temporary file first, then renamed over the old one,
 /// so a reader never sees half of it. Errors are for tests; callers ignore them.
-/// `piece` is the catalog's search piece ([`crate::query::Piece::of`] its operations).
+/// `piece` is the catalog's search piece ([`crate::search::query::Piece::of`] its operations).
 pub fn store(
     dir: &Path,
     key: &Key,
     catalog: &ParsedCatalog,
-    piece: &crate::query::Piece,
+    piece: &crate::search::query::Piece,
 ) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     if !owned(dir) {
@@ -563,7 +563,7 @@ fn remove_stale_temporaries(dir: &Path) {
 
 /// A cache file for `catalog`, in pieces to write one after another: the header, the meta and
 /// the records ([`Header`]); the searched texts of `piece` follow.
-fn encode(key: &Key, catalog: &ParsedCatalog, piece: &crate::query::Piece) -> [Vec<u8>; 3] {
+fn encode(key: &Key, catalog: &ParsedCatalog, piece: &crate::search::query::Piece) -> [Vec<u8>; 3] {
     let ops = &catalog.operations;
     let mut records = Writer::default();
     let mut ends = Vec::with_capacity(ops.len());
@@ -885,7 +885,7 @@ mod tests {
 
     /// [`store`] with the catalog's own piece.
     fn put(dir: &Path, key: &Key, catalog: &ParsedCatalog) -> std::io::Result<()> {
-        let piece = crate::query::Piece::of(&catalog.info.service, &catalog.operations);
+        let piece = crate::search::query::Piece::of(&catalog.info.service, &catalog.operations);
         store(dir, key, catalog, &piece)
     }
 
@@ -916,7 +916,10 @@ mod tests {
         // Opened for searching: the same piece as made from the operations, and any of them
         // read back one at a time or all at once.
         let (opened, piece) = open_for_search(&cache, &key()).expect("opens");
-        assert_eq!(piece, crate::query::Piece::of("ims", &parsed.operations));
+        assert_eq!(
+            piece,
+            crate::search::query::Piece::of("ims", &parsed.operations)
+        );
         assert_eq!(
             (opened.service(), opened.source()),
             ("ims", &parsed.info.source)
@@ -966,7 +969,7 @@ mod tests {
         let count = builtin().operations.len();
         let all: Vec<usize> = (0..count).collect();
         // The searched texts come last; loading the catalog whole does not read them.
-        let piece = crate::query::Piece::of("ims", &builtin().operations);
+        let piece = crate::search::query::Piece::of("ims", &builtin().operations);
         let texts_at = bytes.len() - piece.fields.all.len() - piece.prose.all.len();
         for at in (0..bytes.len()).step_by(97) {
             let mut damaged = bytes.clone();
@@ -1007,7 +1010,7 @@ mod tests {
             load(&cache, &key).is_some(),
             "the cache file itself is intact"
         );
-        let read = crate::catalog::read_file(&path, Some(&cache)).unwrap();
+        let read = crate::load::read_file(&path, Some(&cache)).unwrap();
         assert_eq!(read.operations, builtin().operations);
         // Read again: the good cache file written by the JSON read is used.
         let good = load(&cache, &key).unwrap();

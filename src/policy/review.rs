@@ -6,11 +6,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::action::glob;
-pub use crate::action::{ActionPattern, MalformedWhy};
 use crate::catalog::Catalog;
-use crate::lang::{Lang, LocalText};
-use crate::policy::{MAX_ACTIONS_PER_STATEMENT, MAX_POLICY_CHARS, MAX_STATEMENTS};
+use crate::catalog::action::glob;
+pub use crate::catalog::action::{ActionPattern, MalformedWhy};
+use crate::lang::LocalText;
+use crate::policy::compose::{MAX_ACTIONS_PER_STATEMENT, MAX_POLICY_CHARS, MAX_STATEMENTS};
 use crate::text::escape_controls;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -22,25 +22,13 @@ pub enum Severity {
 }
 
 /// One thing worth saying about the policy document: a fact, put into words by
-/// [`crate::present::finding`]. In JSON it is `{severity, message, path}` with the message in
-/// English, for scripts.
+/// `present::finding` (in JSON, by `present::review_json`, with the message in English).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub severity: Severity,
     /// Where in the document: `Statement[0].Action[2]`; empty for the whole document.
     pub path: String,
     pub kind: FindingKind,
-}
-
-impl Serialize for Finding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = serializer.serialize_struct("Finding", 3)?;
-        st.serialize_field("severity", &self.severity)?;
-        st.serialize_field("message", &crate::present::finding(&self.kind, Lang::En))?;
-        st.serialize_field("path", &self.path)?;
-        st.end()
-    }
 }
 
 /// What a finding is about. Values quoted from the document are escaped and shortened.
@@ -132,13 +120,6 @@ pub enum FindingKind {
         /// what it grants).
         beyond_explicit: bool,
     },
-}
-
-impl Finding {
-    /// The finding in words.
-    pub fn text(&self, lang: Lang) -> String {
-        crate::present::finding(&self.kind, lang)
-    }
 }
 
 /// What the policy does for one operation.
@@ -394,13 +375,13 @@ pub enum PatternChange {
 /// the new policy has it (any case) with the same effect.
 pub fn pattern_changes(
     before: &[ReadStatement],
-    after: &crate::policy::Policy,
+    after: &crate::policy::compose::Policy,
 ) -> Vec<PatternChange> {
     let kept: HashSet<(bool, String)> = after
         .statements
         .iter()
         .flat_map(|s| {
-            let allow = s.effect == crate::policy::Effect::Allow;
+            let allow = s.effect == crate::policy::compose::Effect::Allow;
             s.actions
                 .iter()
                 .map(move |a| (allow, a.to_ascii_lowercase()))
@@ -429,7 +410,7 @@ pub fn pattern_changes(
                 after
                     .statements
                     .iter()
-                    .filter(|s| (s.effect == crate::policy::Effect::Allow) == st.allow)
+                    .filter(|s| (s.effect == crate::policy::compose::Effect::Allow) == st.allow)
                     .flat_map(|s| s.actions.iter())
                     .filter(|a| p.covers(a))
                     .cloned()
@@ -454,13 +435,6 @@ pub fn pattern_changes(
         }
     }
     changes
-}
-
-/// The JSON `ims-perms explain --json` prints.
-#[derive(Debug, Serialize)]
-pub struct ReviewJson<'a> {
-    pub operations: &'a [OperationReview],
-    pub findings: &'a [Finding],
 }
 
 fn finding(severity: Severity, path: impl Into<String>, kind: FindingKind) -> Finding {
@@ -1199,6 +1173,7 @@ fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     fn review(text: &str) -> Review {
         explain(&Catalog::builtin().unwrap(), text)
@@ -1211,7 +1186,14 @@ mod tests {
     fn messages(r: &Review) -> Vec<String> {
         r.findings
             .iter()
-            .map(|f| format!("{:?} {} {}", f.severity, f.path, f.text(Lang::En)))
+            .map(|f| {
+                format!(
+                    "{:?} {} {}",
+                    f.severity,
+                    f.path,
+                    crate::present::finding(&f.kind, Lang::En)
+                )
+            })
             .collect()
     }
 
@@ -1386,8 +1368,7 @@ mod tests {
         let r = review("{\"Version\": \"1.1\",\n \"Statement\": [}");
         assert_eq!(r.findings[0].severity, Severity::Error);
         assert!(
-            r.findings[0]
-                .text(Lang::En)
+            crate::present::finding(&r.findings[0].kind, Lang::En)
                 .starts_with("invalid JSON at line 2 column 16"),
             "{:?}",
             r.findings

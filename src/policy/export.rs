@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::Catalog;
-use crate::policy::{Effect, Policy, Statement};
-use crate::review::{self, ActionPattern};
+use crate::policy::compose::{Effect, Policy, Statement};
+use crate::policy::review::{self, ActionPattern};
 
 /// How a policy is written out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,7 +303,7 @@ pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{ComposeOptions, compose};
+    use crate::policy::compose::{ComposeOptions, compose};
 
     fn policy_for(c: &Catalog, ids: &[&str]) -> (Vec<usize>, Policy) {
         let chosen: Vec<usize> = ids.iter().map(|id| c.find_id(id)[0]).collect();

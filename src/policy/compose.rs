@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::action::ActionPattern;
+use crate::catalog::action::ActionPattern;
 use crate::catalog::{Catalog, Operation};
 use crate::lang::LocalText;
 

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::catalog::Catalog;
-use crate::route::{Request, RoutePattern, Segment};
+use crate::catalog::route::{Request, RoutePattern, Segment};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveError {
@@ -233,7 +233,7 @@ pub fn as_request(query: &str) -> Option<Request> {
     let (Some(method), Some(target), None) = (words.next(), words.next(), words.next()) else {
         return None;
     };
-    if !crate::route::HTTP_METHODS.contains(&method.to_ascii_uppercase().as_str())
+    if !crate::catalog::route::HTTP_METHODS.contains(&method.to_ascii_uppercase().as_str())
         || !(target.starts_with('/') || target.contains("://"))
     {
         return None;
