@@ -1,0 +1,95 @@
+//! Exact hash indexes of ids and routes: 64-bit hashes, a hit confirmed by the caller.
+
+use std::collections::HashMap;
+
+use crate::catalog::route::{RoutePattern, normalised_segments};
+
+use super::model::Operation;
+
+/// An exact index from 64-bit hashes to operations: a hit is confirmed by the caller's
+/// comparison, and further operations with the same hash are kept aside. At 100,000 operations
+/// this is far smaller and faster than keeping every id and route as a string key.
+#[derive(Debug, Clone, Default)]
+pub(super) struct HashIndex {
+    pub(super) first: HashMap<u64, usize, std::hash::BuildHasherDefault<IdentityHasher>>,
+    /// Further keys with a hash already in `first`. Not rare for routes: operations that share
+    /// a route (ECS's `POST …/action`, one per action) have the same route hash, and a list
+    /// searched from the start made loading quadratic in them.
+    pub(super) more: HashMap<u64, Vec<usize>, std::hash::BuildHasherDefault<IdentityHasher>>,
+}
+
+impl HashIndex {
+    pub(super) fn find(&self, hash: u64, is: impl Fn(usize) -> bool) -> Option<usize> {
+        let &i = self.first.get(&hash)?;
+        if is(i) {
+            return Some(i);
+        }
+        self.more.get(&hash)?.iter().copied().find(|&i| is(i))
+    }
+
+    pub(super) fn insert(&mut self, hash: u64, index: usize) {
+        match self.first.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.more.entry(hash).or_default().push(index)
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+        }
+    }
+}
+
+/// The keys are hashes already.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+// xxh3 rather than the standard SipHash: the keys are the catalogs' own, not an attacker's
+// choice against a server, and at 100,000 operations SipHash was a tenth of loading.
+pub(super) fn id_hash(service: &str, id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    service.hash(&mut h);
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// Hash of (service, method, normalised path), without building the normalised string.
+pub(super) fn route_hash(op: &Operation) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    op.service.hash(&mut h);
+    op.method.hash(&mut h);
+    for seg in normalised_segments(&op.path) {
+        seg.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Whether two operations are one operation written twice: the same route of the same service
+/// (`{id}` and `{image_id}` are the same segment) needing the same actions. Several permissions
+/// may share a route (ECS's `POST …/servers/{server_id}/action` starts, stops, reboots… by
+/// request body): those differ in their actions and stay separate operations.
+pub(super) fn same_route(a: &Operation, b: &Operation) -> bool {
+    a.service == b.service
+        && a.method == b.method
+        && RoutePattern::same_route(&a.path, &b.path)
+        && same_actions(a, b)
+}
+
+pub(super) fn same_actions(a: &Operation, b: &Operation) -> bool {
+    a.action_set() == b.action_set()
+}

@@ -1,0 +1,363 @@
+//! The catalog's types: an operation, the actions it needs, its scopes and prerequisites; a
+//! catalog file as read and as checked; why a file is refused.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::{Lang, LocalText};
+use crate::text::{escape_controls, shorten};
+
+/// The built-in catalog, transcribed from Huawei's IMS permission table (see `assets/`).
+pub const BUILTIN_JSON: &str = include_str!("../../assets/ims-permissions.json");
+/// The name the built-in catalog goes by in messages.
+pub const BUILTIN_ORIGIN: &str = "built-in catalog";
+
+/// One API operation and the permissions it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// The service of the catalog the operation came from (not part of the operation's JSON).
+    #[serde(skip)]
+    pub service: Arc<str>,
+    pub id: String,
+    pub name: LocalText,
+    pub method: Arc<str>,
+    pub path: String,
+    /// The table of the permission reference the operation is listed in (`镜像共享` / `Image
+    /// Sharing`); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<Arc<LocalText>>,
+    pub description: LocalText,
+    pub actions: Vec<ActionRequirement>,
+    /// Actions the operation's actions only work with (依赖的授权项): left out of a composed
+    /// policy unless asked for. Wildcards allowed (`obs:bucket:*`), as vendors write them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<ActionRequirement>,
+    /// `None` (`null`): the table does not say which scopes the operation supports.
+    pub scopes: Option<Scopes>,
+    pub prerequisites: Vec<Prerequisite>,
+    pub deprecated: bool,
+    pub openstack_native: bool,
+}
+
+/// An IAM action an operation needs, and when it needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequirement {
+    pub action: Arc<str>,
+    /// `None`: always needed. Otherwise needed only in the case the condition describes.
+    /// Shared: the same few conditions recur across a catalog's operations (one value each,
+    /// made so when the catalog is checked).
+    pub condition: Option<Arc<LocalText>>,
+}
+
+impl ActionRequirement {
+    pub fn is_conditional(&self) -> bool {
+        self.condition.is_some()
+    }
+}
+
+/// The authorization scopes an operation can be granted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scopes {
+    pub project: bool,
+    pub enterprise_project: bool,
+}
+
+impl Scopes {
+    /// `P`, `P+EP`, `EP` or `-`: symbols, so scope never depends on colour; `?` where the table
+    /// does not say.
+    pub fn symbol(scopes: Option<Scopes>) -> &'static str {
+        match scopes.map(|s| (s.project, s.enterprise_project)) {
+            Some((true, true)) => "P+EP",
+            Some((true, false)) => "P",
+            Some((false, true)) => "EP",
+            Some((false, false)) => "-",
+            None => "?",
+        }
+    }
+}
+
+/// A permission on another service the user must hold before the operation works (the table's
+/// 说明 notes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisite {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    /// Optional short name of the permission the note asks for (`OBS Tenant Administrator`), so
+    /// several differently worded notes asking for the same thing count once in a report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<LocalText>,
+    /// Optional: the case it is needed in, when not always (create-image needs OBS only when
+    /// creating from an external image file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<LocalText>,
+}
+
+impl Prerequisite {
+    /// The full note.
+    pub fn note(&self) -> LocalText {
+        LocalText {
+            zh: self.zh.clone(),
+            en: self.en.clone(),
+        }
+    }
+
+    /// What the note asks for, short: the `permission` when given, else the note itself.
+    pub fn summary(&self, lang: Lang) -> String {
+        match &self.permission {
+            Some(p) => p.get(lang).to_string(),
+            None => self.note().get(lang).to_string(),
+        }
+    }
+}
+
+impl Operation {
+    /// `GET /v2/images`.
+    pub fn route(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// Its actions, lower case and sorted: what two operations on one route must differ in.
+    pub fn action_set(&self) -> Vec<String> {
+        let mut actions: Vec<String> = self
+            .actions
+            .iter()
+            .map(|a| a.action.to_ascii_lowercase())
+            .collect();
+        actions.sort();
+        actions
+    }
+
+    /// The actions the operation needs when nothing else is said: its unconditional actions, or,
+    /// where every action is conditional (quick import), all of them.
+    pub fn needed_actions(&self) -> Vec<&str> {
+        let unconditional: Vec<&str> = self
+            .actions
+            .iter()
+            .filter(|a| !a.is_conditional())
+            .map(|a| a.action.as_ref())
+            .collect();
+        if unconditional.is_empty() {
+            self.actions.iter().map(|a| a.action.as_ref()).collect()
+        } else {
+            unconditional
+        }
+    }
+
+    /// Every text of the operation with the field it is in, for checks such as control
+    /// characters. The field's path is only written out when it is shown.
+    pub fn texts(&self) -> impl Iterator<Item = (TextField, &str)> {
+        fn field(list: &'static str, index: Option<usize>, key: &'static str) -> TextField {
+            TextField { list, index, key }
+        }
+        fn local<'a>(
+            list: &'static str,
+            index: Option<usize>,
+            keys: [&'static str; 2],
+            t: &'a LocalText,
+        ) -> impl Iterator<Item = (TextField, &'a str)> {
+            [(keys[0], t.zh.as_deref()), (keys[1], t.en.as_deref())]
+                .into_iter()
+                .filter_map(move |(k, v)| v.map(|v| (field(list, index, k), v)))
+        }
+        let fixed = [
+            (field("id", None, ""), self.id.as_str()),
+            (field("method", None, ""), self.method.as_ref()),
+            (field("path", None, ""), self.path.as_str()),
+        ];
+        let actions = self.actions.iter().enumerate().flat_map(|(i, a)| {
+            std::iter::once((field("actions", Some(i), "action"), a.action.as_ref())).chain(
+                a.condition.iter().flat_map(move |c| {
+                    local("actions", Some(i), ["condition.zh", "condition.en"], c)
+                }),
+            )
+        });
+        let dependencies = self.dependencies.iter().enumerate().flat_map(|(i, a)| {
+            std::iter::once((field("dependencies", Some(i), "action"), a.action.as_ref())).chain(
+                a.condition.iter().flat_map(move |c| {
+                    local("dependencies", Some(i), ["condition.zh", "condition.en"], c)
+                }),
+            )
+        });
+        let section = self
+            .section
+            .iter()
+            .flat_map(|t| local("section", None, ["zh", "en"], t));
+        let prerequisites = self.prerequisites.iter().enumerate().flat_map(|(i, p)| {
+            [("zh", p.zh.as_deref()), ("en", p.en.as_deref())]
+                .into_iter()
+                .filter_map(move |(k, v)| v.map(|v| (field("prerequisites", Some(i), k), v)))
+                .chain(p.permission.iter().flat_map(move |t| {
+                    local(
+                        "prerequisites",
+                        Some(i),
+                        ["permission.zh", "permission.en"],
+                        t,
+                    )
+                }))
+                .chain(p.condition.iter().flat_map(move |t| {
+                    local(
+                        "prerequisites",
+                        Some(i),
+                        ["condition.zh", "condition.en"],
+                        t,
+                    )
+                }))
+        });
+        fixed
+            .into_iter()
+            .chain(local("name", None, ["zh", "en"], &self.name))
+            .chain(local("description", None, ["zh", "en"], &self.description))
+            .chain(section)
+            .chain(actions)
+            .chain(dependencies)
+            .chain(prerequisites)
+    }
+
+    /// True when the operation has actions and every one is conditional.
+    pub fn all_conditional(&self) -> bool {
+        !self.actions.is_empty() && self.actions.iter().all(|a| a.is_conditional())
+    }
+}
+
+/// Where in an operation a text is: `name.en`, `actions[1].condition.zh`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextField {
+    list: &'static str,
+    index: Option<usize>,
+    key: &'static str,
+}
+
+impl fmt::Display for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.list)?;
+        if let Some(i) = self.index {
+            write!(f, "[{i}]")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ".{}", self.key)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a catalog's data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub retrieved: Option<String>,
+}
+
+/// One loaded catalog file (or the built-in one).
+#[derive(Debug, Clone)]
+pub struct CatalogInfo {
+    /// The file name, or [`BUILTIN_ORIGIN`].
+    pub origin: String,
+    pub service: String,
+    /// Whether the file says it holds every permission of its service.
+    pub complete: bool,
+    pub source: Source,
+    /// How many operations it added.
+    pub operations: usize,
+}
+
+/// A validated catalog file, not yet merged. Read-only outside the crate: the hashes go with
+/// the operations as they were checked.
+#[derive(Debug, Clone)]
+pub struct ParsedCatalog {
+    pub(crate) info: CatalogInfo,
+    pub(crate) operations: Vec<Operation>,
+    /// Each operation's id and route hashes, worked out by the checks (on the thread that read
+    /// the file), so adding the catalog does not hash 100,000 routes again on one thread.
+    pub(super) hashes: Vec<(u64, u64)>,
+}
+
+impl ParsedCatalog {
+    pub fn info(&self) -> &CatalogInfo {
+        &self.info
+    }
+
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    pub fn into_operations(self) -> Vec<Operation> {
+        self.operations
+    }
+
+    /// Marks the catalog as holding every permission of its service (`import --complete`:
+    /// the user vouches that all of the service's tables were read).
+    pub fn mark_complete(&mut self) {
+        self.info.complete = true;
+    }
+}
+
+/// Why a catalog was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogError {
+    /// The file, or [`BUILTIN_ORIGIN`].
+    pub origin: String,
+    /// Line and column, for JSON syntax errors.
+    pub position: Option<(usize, usize)>,
+    /// `operations[3] (id `list-images`)`, when the error is in one operation.
+    pub operation: Option<String>,
+    /// The field, as a path inside the operation (or the file): `actions[1].action`.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", escape_controls(&self.origin))?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(op) = &self.operation {
+            write!(f, "{op}: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{}`: ", escape_controls(&shorten(field, 120)))?;
+        }
+        // A message may quote a value from the file, which can be megabytes long, and must
+        // never carry a control character to the terminal.
+        write!(f, "{}", escape_controls(&shorten(&self.message, 300)))
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+pub(super) fn describe_operation(index: usize, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!(
+            "operations[{index}] (id `{}`)",
+            escape_controls(&shorten(id, 60))
+        ),
+        None => format!("operations[{index}]"),
+    }
+}
+
+/// A whole catalog file: read in one pass when it is well formed (the fast path), and written
+/// by the importer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogDoc {
+    pub service: String,
+    /// The catalog holds every permission of its service (all of its reference's tables), so
+    /// a wildcard over the service grants nothing it does not list (`--compact` relies on it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complete: bool,
+    pub source: Source,
+    pub operations: Vec<Operation>,
+}
