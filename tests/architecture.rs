@@ -76,6 +76,10 @@ fn named(code: &str, module: &str, known: &BTreeSet<String>) -> BTreeSet<String>
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
                 .unwrap_or(rest.len());
             let path = rest[..end].trim_end_matches(':');
+            // `super::*` (or `super::{…}`) names the parent module itself.
+            if path.is_empty() && known.contains(&root) {
+                out.insert(root.clone());
+            }
             let mut prefix = root.clone();
             let mut longest = None;
             for seg in path.split("::") {
@@ -106,6 +110,26 @@ fn named(code: &str, module: &str, known: &BTreeSet<String>) -> BTreeSet<String>
                         out.insert(m);
                     }
                 }
+            }
+        }
+    }
+    // `use child::…` (and `pub use child::*` re-exports) name a child module by its bare name.
+    for line in code.lines() {
+        let line = line.trim_start();
+        let rest = line
+            .strip_prefix("pub use ")
+            .or_else(|| line.strip_prefix("pub(crate) use "))
+            .or_else(|| line.strip_prefix("use "));
+        if let Some(rest) = rest {
+            let rest = rest.strip_prefix("self::").unwrap_or(rest);
+            let first = rest.split([':', ';', ' ']).next().unwrap_or("");
+            let child = if module.is_empty() {
+                first.to_string()
+            } else {
+                format!("{module}::{first}")
+            };
+            if known.contains(&child) {
+                out.insert(child);
             }
         }
     }
@@ -180,5 +204,13 @@ fn the_checker_sees_a_cycle() {
     assert_eq!(
         named("use super::c::D;", "a::x", &known),
         ["a::c"].iter().map(|s| s.to_string()).collect()
+    );
+    assert_eq!(
+        named("pub use c::*;", "a", &known),
+        ["a::c"].iter().map(|s| s.to_string()).collect()
+    );
+    assert_eq!(
+        named("use super::*;", "a::x", &known),
+        ["a"].iter().map(|s| s.to_string()).collect()
     );
 }

@@ -717,7 +717,7 @@ fn typed_file_names_start_at_home() {
     if home.is_empty() {
         return;
     }
-    use ims_perms::tui::expand_home;
+    use ims_perms::tui::field::expand_home;
     assert_eq!(
         expand_home("~/p.json"),
         std::path::Path::new(&home).join("p.json")

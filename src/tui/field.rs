@@ -150,7 +150,7 @@ impl TextField {
 /// with it, a `/` after a single directory. Returns the completed text and how many entries
 /// matched (0: nothing to complete).
 pub fn complete_path(typed: &str) -> (String, usize) {
-    let expanded = crate::tui::expand_home(typed);
+    let expanded = expand_home(typed);
     let as_typed = expanded.to_string_lossy().to_string();
     let (dir, prefix) = match as_typed.rfind('/') {
         Some(i) => (as_typed[..=i].to_string(), as_typed[i + 1..].to_string()),
@@ -186,6 +186,16 @@ pub fn complete_path(typed: &str) -> (String, usize) {
         out.push('/');
     }
     (out, names.len())
+}
+
+/// `~` and `~/…` in a typed file name mean the home folder, as in a shell.
+pub fn expand_home(typed: &str) -> std::path::PathBuf {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (typed, home) {
+        ("~", Some(home)) => std::path::PathBuf::from(home),
+        (t, Some(home)) if t.starts_with("~/") => std::path::PathBuf::from(home).join(&t[2..]),
+        (t, _) => std::path::PathBuf::from(t),
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ pub mod ui;
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -231,7 +230,7 @@ fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> O
             bytes: text.len(),
         }),
         Effect::OpenPolicy { path } => {
-            let source = Source::File(expand_home(&path));
+            let source = Source::File(field::expand_home(&path));
             let strict = ReadOptions {
                 regular_only: true,
                 ..ReadOptions::default()
@@ -249,7 +248,7 @@ fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> O
             text,
             overwrite,
         } => {
-            let target = expand_home(&path);
+            let target = field::expand_home(&path);
             let shown = crate::io::input::shown_path(&target);
             Some(
                 match crate::io::output::write_file(&target, &text, overwrite) {
@@ -290,14 +289,4 @@ fn suspend(tty: &mut File, terminal: &mut Screen) -> io::Result<()> {
 fn redraw_all(terminal: &mut Screen) -> io::Result<()> {
     let size = terminal.size()?;
     terminal.resize(Rect::new(0, 0, size.width, size.height))
-}
-
-/// `~` and `~/…` in a typed file name mean the home folder, as in a shell.
-pub fn expand_home(typed: &str) -> PathBuf {
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
-    match (typed, home) {
-        ("~", Some(home)) => PathBuf::from(home),
-        (t, Some(home)) if t.starts_with("~/") => PathBuf::from(home).join(&t[2..]),
-        (t, _) => PathBuf::from(t),
-    }
 }
