@@ -1,0 +1,274 @@
+//! A table's row into an operation, and ids for the operations read.
+
+use std::sync::Arc;
+
+use crate::catalog::{
+    ActionRequirement, Operation, Prerequisite, Scopes, is_action_name, is_action_pattern,
+};
+use crate::lang::{Lang, LocalText};
+use crate::text::fold;
+
+use super::cells::*;
+use super::html::strip_note_title;
+use super::tables::*;
+
+/// One table's columns: where each is, and its header as written (for messages).
+pub(super) struct Layout {
+    pub(super) columns: Vec<Option<Column>>,
+    pub(super) header: Vec<String>,
+}
+
+impl Layout {
+    pub(super) fn find(&self, c: Column) -> Option<usize> {
+        self.columns.iter().position(|x| *x == Some(c))
+    }
+}
+
+/// Ids from routes; where several permissions share a route, each id also names its first action.
+/// Linear in rows: route keys counted once in a hash map, ids taken from a hash set, and each
+/// repeated id's next number remembered rather than searched for from 2 again.
+pub(super) fn assign_ids(operations: &mut [Operation]) {
+    use std::collections::{HashMap, HashSet};
+    let keys: Vec<(Arc<str>, String)> = operations
+        .iter()
+        .map(|o| (o.method.clone(), slug(&o.method, &o.path)))
+        .collect();
+    let mut routes: HashMap<&(Arc<str>, String), usize> = HashMap::with_capacity(keys.len());
+    for key in &keys {
+        *routes.entry(key).or_default() += 1;
+    }
+    let mut taken: HashSet<String> = HashSet::with_capacity(keys.len());
+    let mut next: HashMap<String, usize> = HashMap::new();
+    for (op, key) in operations.iter_mut().zip(&keys) {
+        let shared = routes[key] > 1;
+        let mut id = key.1.clone();
+        if shared && let Some(a) = op.actions.first() {
+            id = format!("{id}-{}", action_slug(&a.action));
+        }
+        if taken.contains(&id) {
+            let n = next.entry(id.clone()).or_insert(2);
+            let mut numbered = format!("{id}-{n}");
+            while taken.contains(&numbered) {
+                *n += 1;
+                numbered = format!("{id}-{n}");
+            }
+            *n += 1;
+            id = numbered;
+        }
+        taken.insert(id.clone());
+        op.id = id;
+    }
+}
+
+/// One data row into an operation (its id is given later). An error names the cell's header.
+pub(super) fn read_row(
+    row: &[Cell],
+    layout: &Layout,
+    chinese: bool,
+    section: Option<&str>,
+    services: &[String],
+) -> Result<Operation, (Option<String>, String)> {
+    if row.len() != layout.columns.len() {
+        return Err((
+            None,
+            format!(
+                "{} cells, expected {} as in the header ({})",
+                row.len(),
+                layout.columns.len(),
+                layout.header.join(" | ")
+            ),
+        ));
+    }
+    let at = |c: Column| layout.find(c).expect("checked by the caller");
+    let head = |c: Column| Some(layout.header[at(c)].clone());
+    let table_lang = if chinese { Lang::Zh } else { Lang::En };
+    let local = |text: &str| LocalText::only(table_lang, text);
+
+    let name = row[at(Column::Name)].joined.trim().to_string();
+    if name.is_empty() {
+        return Err((head(Column::Name), "empty name".into()));
+    }
+
+    let route_cell = &row[at(Column::Route)];
+    let (method, path, glued_note) = split_route(&route_cell.main).ok_or_else(|| {
+        (
+            head(Column::Route),
+            format!("\"{}\" is not \"METHOD /path\"", route_cell.main),
+        )
+    })?;
+    if let Some(rest) = &glued_note
+        && split_route(rest).is_some()
+    {
+        return Err((
+            head(Column::Route),
+            format!(
+                "\"{}\" holds two API routes; a permission table has one row per API",
+                route_cell.main
+            ),
+        ));
+    }
+    let note = route_cell
+        .note
+        .clone()
+        .or(glued_note)
+        .map(|n| strip_note_title(&n));
+
+    if row[at(Column::Actions)].text.trim().is_empty() {
+        return Err((
+            head(Column::Actions),
+            "the cell is empty: write 无, N/A or - for an API that needs no action".into(),
+        ));
+    }
+    let mut actions: Vec<ActionRequirement> = Vec::new();
+    for item in &row[at(Column::Actions)].items {
+        let found = split_actions(item, services).map_err(|m| (head(Column::Actions), m))?;
+        for (action, condition) in found {
+            if !is_action_name(&action) {
+                return Err((
+                    head(Column::Actions),
+                    format!(
+                        "\"{action}\" is not an action of the form service:resourceType:action"
+                    ),
+                ));
+            }
+            if actions
+                .iter()
+                .any(|a| a.action.eq_ignore_ascii_case(&action))
+            {
+                continue;
+            }
+            actions.push(ActionRequirement {
+                action: action.into(),
+                condition: condition.map(|c| Arc::new(local(&c))),
+            });
+        }
+    }
+
+    let mut dependencies: Vec<ActionRequirement> = Vec::new();
+    if let Some(d) = layout.find(Column::Dependencies) {
+        let cell = &row[d];
+        let own = |a: &str| {
+            actions
+                .iter()
+                .find(|x| x.action.eq_ignore_ascii_case(a))
+                .cloned()
+        };
+        // Nested: each list item starts with one of the row's actions, then what it depends on
+        // (those of a conditional action carry its condition).
+        let nested = !cell.nested.is_empty()
+            && cell.nested.iter().all(|group| {
+                group.len() > 1
+                    && split_actions(&group[0], services)
+                        .ok()
+                        .and_then(|v| v.first().map(|(a, _)| own(a).is_some()))
+                        .unwrap_or(false)
+            });
+        let groups: Vec<(Option<Arc<LocalText>>, Vec<String>)> = if nested {
+            cell.nested
+                .iter()
+                .map(|g| {
+                    let first = split_actions(&g[0], services).unwrap_or_default();
+                    let condition = first
+                        .first()
+                        .and_then(|(a, _)| own(a))
+                        .and_then(|a| a.condition);
+                    (condition, g[1..].to_vec())
+                })
+                .collect()
+        } else {
+            vec![(None, cell.items.clone())]
+        };
+        for (condition, items) in groups {
+            for item in items {
+                let found =
+                    split_actions(&item, services).map_err(|m| (head(Column::Dependencies), m))?;
+                for (action, cond) in found {
+                    if !is_action_pattern(&action) {
+                        return Err((
+                            head(Column::Dependencies),
+                            format!(
+                                "\"{action}\" is not an action of the form service:resourceType:action"
+                            ),
+                        ));
+                    }
+                    if own(&action).is_some()
+                        || dependencies
+                            .iter()
+                            .any(|x| x.action.eq_ignore_ascii_case(&action))
+                    {
+                        continue;
+                    }
+                    dependencies.push(ActionRequirement {
+                        action: action.into(),
+                        condition: cond
+                            .map(|c| Arc::new(local(&c)))
+                            .or_else(|| condition.clone()),
+                    });
+                }
+            }
+        }
+    }
+
+    let scopes = if let Some(s) = layout.find(Column::Scopes) {
+        let (project, enterprise_project) =
+            parse_scopes(&row[s].text).map_err(|m| (head(Column::Scopes), m))?;
+        Some(Scopes {
+            project,
+            enterprise_project,
+        })
+    } else if let (Some(p), Some(e)) = (
+        layout.find(Column::Project),
+        layout.find(Column::EnterpriseProject),
+    ) {
+        let read = |i: usize, c: Column| {
+            yes_no(&row[i].text).ok_or_else(|| {
+                (
+                    head(c),
+                    format!(
+                        "\"{}\": expected √ / x, ✓ / ×, Y / N, 支持 / 不支持",
+                        row[i].text
+                    ),
+                )
+            })
+        };
+        Some(Scopes {
+            project: read(p, Column::Project)?,
+            enterprise_project: read(e, Column::EnterpriseProject)?,
+        })
+    } else {
+        // No scope column: not documented, never assumed.
+        None
+    };
+
+    let lower = name.to_lowercase();
+    let prerequisites = note
+        .iter()
+        .map(|n| Prerequisite {
+            zh: chinese.then(|| n.clone()),
+            en: (!chinese).then(|| n.clone()),
+            permission: None,
+            condition: None,
+        })
+        .collect();
+    Ok(Operation {
+        service: Arc::from(""),
+        id: String::new(),
+        name: local(&name),
+        method: method.into(),
+        path,
+        section: section.map(|s| {
+            Arc::new(LocalText::only(
+                if is_chinese(s) { Lang::Zh } else { Lang::En },
+                s,
+            ))
+        }),
+        description: LocalText::default(),
+        actions,
+        dependencies,
+        scopes,
+        prerequisites,
+        deprecated: name.contains("已废弃") || lower.contains("deprecated"),
+        openstack_native: fold(&name).contains("OpenStack原生")
+            || lower.contains("native openstack"),
+    })
+}

@@ -1,0 +1,70 @@
+//! A permission table as read, before its rows are understood: cells and the columns their
+//! headers name.
+
+use crate::text::fold;
+
+/// The columns of a permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Column {
+    Name,
+    Route,
+    Actions,
+    Dependencies,
+    /// One column saying which scopes are supported (支持：… 不支持：…).
+    Scopes,
+    Project,
+    EnterpriseProject,
+}
+
+/// A header's column, from its words in either language (full-width forms folded).
+pub(super) fn column_of(header: &str) -> Option<Column> {
+    let h = fold(header).to_lowercase();
+    let h: String = h.split_whitespace().collect::<Vec<_>>().join(" ");
+    let has = |w: &str| h.contains(w);
+    Some(if has("依赖") || has("dependenc") {
+        Column::Dependencies
+    } else if has("企业项目") || has("enterprise project") {
+        Column::EnterpriseProject
+    } else if has("iam项目") || has("iam project") || h == "项目" || h == "project" {
+        Column::Project
+    } else if has("授权范围") || has("授权作用域") || has("scope") {
+        Column::Scopes
+    } else if has("功能") || h == "权限" || has("permission") || h == "操作" {
+        Column::Name
+    } else if has("授权项") || h == "action" || h == "actions" || has("action (") {
+        Column::Actions
+    } else if has("api") || h == "uri" {
+        Column::Route
+    } else {
+        return None;
+    })
+}
+
+/// One cell as read: its text and its list items.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Cell {
+    /// All text, white space folded.
+    pub(super) text: String,
+    /// `<p>` texts joined with nothing (a long name wrapped over paragraphs is one name).
+    pub(super) joined: String,
+    /// One entry per `<li>`, else per `<p>`, else per `<br>`-separated line, else the text.
+    pub(super) items: Vec<String>,
+    /// Per `<li>`, its `<p>` texts (the nested dependency form).
+    pub(super) nested: Vec<Vec<String>>,
+    /// Text of a note inside the cell (说明 / Note), if any.
+    pub(super) note: Option<String>,
+    /// The text without the note.
+    pub(super) main: String,
+}
+
+/// One table as read from a page.
+#[derive(Debug, Clone)]
+pub(super) struct RawTable {
+    pub(super) section: Option<String>,
+    pub(super) header: Vec<String>,
+    pub(super) rows: Vec<Vec<Cell>>,
+}
+
+pub(super) fn fold_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
