@@ -230,18 +230,48 @@ pub fn compose(
     operations: &[usize],
     options: &ComposeOptions,
 ) -> Result<Composition, ComposeError> {
-    let ops = catalog.operations();
     let mut chosen: Vec<usize> = Vec::new();
     for &i in operations {
         if !chosen.contains(&i) {
             chosen.push(i);
         }
     }
+    check_with(catalog, &chosen, options)?;
     let with: Vec<String> = options.with.iter().map(|a| action_key(a)).collect();
+    let (mut report, mut granted) = gather(catalog, &chosen, options, &with);
+    say_why_conditionals_are_in(catalog, &chosen, options, &with, &granted, &mut report);
+    what_else_is_granted(catalog, &chosen, &granted, &mut report);
+    if granted.is_empty() {
+        return Ok(Composition {
+            policy: None,
+            report,
+        });
+    }
+    drop_covered_actions(&mut granted);
+    let policy = statements_by_service(granted, options.effect)?;
+    report.largest_statement = policy
+        .statements
+        .iter()
+        .map(|s| s.actions.len())
+        .max()
+        .unwrap_or(0);
+    report.statements = policy.statements.len();
+    report.characters = policy.compact_chars();
+    Ok(Composition {
+        policy: Some(policy),
+        report,
+    })
+}
 
-    // Every --with must be one of the chosen operations' conditional actions.
+/// Every `--with` must be one of the chosen operations' conditional actions.
+fn check_with(
+    catalog: &Catalog,
+    chosen: &[usize],
+    options: &ComposeOptions,
+) -> Result<(), ComposeError> {
+    let ops = catalog.operations();
     let mut available: Vec<String> = Vec::new();
-    for &i in &chosen {
+    for &i in chosen {
         for a in ops[i].actions.iter().filter(|a| a.is_conditional()) {
             if !available
                 .iter()
@@ -259,14 +289,24 @@ pub fn compose(
             });
         }
     }
+    Ok(())
+}
 
+/// The actions granted (lower-case key → spelling, first seen wins) and what the report says of
+/// each chosen operation: no action, scopes, dependencies, conditional actions, prerequisites.
+fn gather(
+    catalog: &Catalog,
+    chosen: &[usize],
+    options: &ComposeOptions,
+    with: &[String],
+) -> (Report, BTreeMap<String, String>) {
+    let ops = catalog.operations();
     let mut report = Report {
-        operations: chosen.clone(),
+        operations: chosen.to_vec(),
         ..Report::default()
     };
-    // key → spelling, first seen wins.
     let mut granted: BTreeMap<String, String> = BTreeMap::new();
-    for &i in &chosen {
+    for &i in chosen {
         let op = &ops[i];
         if op.actions.is_empty() {
             report.no_action.push(i);
@@ -298,7 +338,7 @@ pub fn compose(
                 report.dependencies_left_out.push(need);
             }
         }
-        let included = actions_for(op, &with, options.all_conditional);
+        let included = actions_for(op, with, options.all_conditional);
         for a in &op.actions {
             let Some(condition) = &a.condition else {
                 continue;
@@ -318,30 +358,47 @@ pub fn compose(
         for a in included {
             granted.entry(action_key(&a)).or_insert(a);
         }
-        for p in &op.prerequisites {
-            let permission = p.permission.clone().unwrap_or_else(|| p.note());
-            let need = (i, p.condition.clone());
-            match report
-                .prerequisites
-                .iter_mut()
-                .find(|n| n.permission == permission)
-            {
-                Some(existing) => existing.operations.push(need),
-                None => report.prerequisites.push(PrerequisiteNeed {
-                    permission,
-                    operations: vec![need],
-                }),
-            }
+        add_prerequisites(&mut report, i, op);
+    }
+    (report, granted)
+}
+
+/// The permissions on other services `op` needs first, merged by permission.
+fn add_prerequisites(report: &mut Report, i: usize, op: &Operation) {
+    for p in &op.prerequisites {
+        let permission = p.permission.clone().unwrap_or_else(|| p.note());
+        let need = (i, p.condition.clone());
+        match report
+            .prerequisites
+            .iter_mut()
+            .find(|n| n.permission == permission)
+        {
+            Some(existing) => existing.operations.push(need),
+            None => report.prerequisites.push(PrerequisiteNeed {
+                permission,
+                operations: vec![need],
+            }),
         }
     }
-    // A conditional action left out for one operation but needed by another is in the policy
-    // all the same: say so, and why, never "left out".
+}
+
+/// A conditional action left out for one operation but needed by another is in the policy all
+/// the same: say so, and why, never "left out".
+fn say_why_conditionals_are_in(
+    catalog: &Catalog,
+    chosen: &[usize],
+    options: &ComposeOptions,
+    with: &[String],
+    granted: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let ops = catalog.operations();
     let left_out = std::mem::take(&mut report.conditional_left_out);
     for mut c in left_out {
         if granted.contains_key(&action_key(&c.action)) {
             c.needed_by = chosen.iter().copied().find(|&o| {
                 o != c.operation
-                    && actions_for(&ops[o], &with, options.all_conditional)
+                    && actions_for(&ops[o], with, options.all_conditional)
                         .iter()
                         .any(|a| action_key(a) == action_key(&c.action))
             });
@@ -350,8 +407,17 @@ pub fn compose(
             report.conditional_left_out.push(c);
         }
     }
+}
 
-    // What else the same actions grant: only operations listing one of them can be granted.
+/// What else the same actions grant, fully or (where each action serves one case) partly: only
+/// operations listing one of them can be granted.
+fn what_else_is_granted(
+    catalog: &Catalog,
+    chosen: &[usize],
+    granted: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let ops = catalog.operations();
     let mut others: Vec<usize> = granted
         .keys()
         .flat_map(|key| catalog.with_action(key).iter().copied())
@@ -384,17 +450,12 @@ pub fn compose(
             }
         }
     }
+}
 
-    if granted.is_empty() {
-        return Ok(Composition {
-            policy: None,
-            report,
-        });
-    }
-
-    // An action a wildcard of the same policy already grants (`evs:volumes:get` beside the
-    // documented `evs:volumes:*`) is left out: it adds nothing, and `explain` would call it
-    // covered.
+/// An action a wildcard of the same policy already grants (`evs:volumes:get` beside the
+/// documented `evs:volumes:*`) is left out: it adds nothing, and `explain` would call it
+/// covered.
+fn drop_covered_actions(granted: &mut BTreeMap<String, String>) {
     let wildcards: Vec<ActionPattern> = granted
         .values()
         .filter(|a| a.contains('*'))
@@ -407,9 +468,14 @@ pub fn compose(
                 .any(|w| w.raw.to_ascii_lowercase() != *key && w.covers(spelling))
         });
     }
+}
 
-    // One statement per service, each cut at the per-statement limit. Sorted by the
-    // case-insensitive key, so the order never depends on the choice order.
+/// One statement per service, each cut at the per-statement limit. Sorted by the
+/// case-insensitive key, so the order never depends on the choice order.
+fn statements_by_service(
+    granted: BTreeMap<String, String>,
+    effect: Effect,
+) -> Result<Policy, ComposeError> {
     let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (key, spelling) in granted {
         let service = key.split(':').next().unwrap_or("").to_string();
@@ -419,7 +485,7 @@ pub fn compose(
     for actions in by_service.into_values() {
         for chunk in actions.chunks(MAX_ACTIONS_PER_STATEMENT) {
             statements.push(Statement {
-                effect: options.effect,
+                effect,
                 actions: chunk.to_vec(),
             });
         }
@@ -429,21 +495,9 @@ pub fn compose(
             statements: statements.len(),
         });
     }
-    let policy = Policy {
+    Ok(Policy {
         version: "1.1".into(),
         statements,
-    };
-    report.largest_statement = policy
-        .statements
-        .iter()
-        .map(|s| s.actions.len())
-        .max()
-        .unwrap_or(0);
-    report.statements = policy.statements.len();
-    report.characters = policy.compact_chars();
-    Ok(Composition {
-        policy: Some(policy),
-        report,
     })
 }
 

@@ -479,46 +479,7 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
     }
     unknown_keys(doc, "", TOP_KEYS, &mut findings);
 
-    let format = match doc.get("Version") {
-        Some(Value::String(v)) if v == "1.1" => Format::FineGrained,
-        Some(Value::String(v)) if v == "1.0" => {
-            findings.push(finding(Severity::Info, "Version", FindingKind::Role));
-            Format::Role
-        }
-        Some(Value::String(v)) if v == "5.0" => {
-            findings.push(finding(
-                Severity::Info,
-                "Version",
-                FindingKind::IdentityPolicy,
-            ));
-            Format::Identity
-        }
-        Some(other) => {
-            findings.push(finding(
-                Severity::Error,
-                "Version",
-                FindingKind::BadVersion {
-                    found: shown_value(other),
-                },
-            ));
-            Format::Unknown
-        }
-        None => {
-            findings.push(finding(
-                Severity::Error,
-                "Version",
-                FindingKind::MissingVersion,
-            ));
-            Format::Unknown
-        }
-    };
-    if format == Format::Role && doc.contains_key("Depends") {
-        findings.push(finding(
-            Severity::Info,
-            "Depends",
-            FindingKind::DependsNotEvaluated,
-        ));
-    }
+    let format = read_format(doc, &mut findings);
 
     let compact_chars = serde_json::to_string(&root)
         .map(|s| s.chars().count())
@@ -564,139 +525,195 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         ));
     }
 
-    let question_mark = format == Format::Identity;
     let mut linter = Linter::new(catalog);
-    let mut statements = Vec::new();
-    for (si, st) in statements_value.iter().enumerate() {
-        let at = format!("Statement[{si}]");
-        let Value::Object(st) = st else {
+    let statements: Vec<ReadStatement> = statements_value
+        .iter()
+        .enumerate()
+        .filter_map(|(si, st)| read_statement(&mut linter, si, st, format, &mut findings))
+        .collect();
+    wildcard_findings(catalog, &statements, &mut findings);
+    evaluate(catalog, format, statements, findings)
+}
+
+/// The document's format from its `Version` (and, for a role, whether `Depends` is there).
+fn read_format(doc: &serde_json::Map<String, Value>, findings: &mut Vec<Finding>) -> Format {
+    let format = match doc.get("Version") {
+        Some(Value::String(v)) if v == "1.1" => Format::FineGrained,
+        Some(Value::String(v)) if v == "1.0" => {
+            findings.push(finding(Severity::Info, "Version", FindingKind::Role));
+            Format::Role
+        }
+        Some(Value::String(v)) if v == "5.0" => {
+            findings.push(finding(
+                Severity::Info,
+                "Version",
+                FindingKind::IdentityPolicy,
+            ));
+            Format::Identity
+        }
+        Some(other) => {
             findings.push(finding(
                 Severity::Error,
-                at,
-                FindingKind::StatementNotObject,
+                "Version",
+                FindingKind::BadVersion {
+                    found: shown_value(other),
+                },
             ));
+            Format::Unknown
+        }
+        None => {
+            findings.push(finding(
+                Severity::Error,
+                "Version",
+                FindingKind::MissingVersion,
+            ));
+            Format::Unknown
+        }
+    };
+    if format == Format::Role && doc.contains_key("Depends") {
+        findings.push(finding(
+            Severity::Info,
+            "Depends",
+            FindingKind::DependsNotEvaluated,
+        ));
+    }
+    format
+}
+
+/// One statement read: its effect and action patterns, each pattern linted; `None` when the
+/// statement cannot be evaluated (its findings say why).
+fn read_statement(
+    linter: &mut Linter,
+    si: usize,
+    st: &Value,
+    format: Format,
+    findings: &mut Vec<Finding>,
+) -> Option<ReadStatement> {
+    let question_mark = format == Format::Identity;
+    let at = format!("Statement[{si}]");
+    let Value::Object(st) = st else {
+        findings.push(finding(
+            Severity::Error,
+            at,
+            FindingKind::StatementNotObject,
+        ));
+        return None;
+    };
+    unknown_keys(st, &at, STATEMENT_KEYS, findings);
+    let allow = match st.get("Effect") {
+        Some(Value::String(e)) if e == "Allow" => true,
+        Some(Value::String(e)) if e == "Deny" => false,
+        Some(other) => {
+            findings.push(finding(
+                Severity::Error,
+                format!("{at}.Effect"),
+                FindingKind::BadEffect {
+                    found: shown_value(other),
+                },
+            ));
+            return None;
+        }
+        None => {
+            findings.push(finding(
+                Severity::Error,
+                format!("{at}.Effect"),
+                FindingKind::MissingEffect,
+            ));
+            return None;
+        }
+    };
+    for key in ["Condition", "Resource", "NotResource"] {
+        if st.contains_key(key) {
+            findings.push(finding(
+                Severity::Info,
+                format!("{at}.{key}"),
+                FindingKind::NotEvaluated { key },
+            ));
+        }
+    }
+    if st.contains_key("NotAction") {
+        findings.push(finding(
+            Severity::Warning,
+            format!("{at}.NotAction"),
+            FindingKind::NotActionNotEvaluated,
+        ));
+    }
+    let actions_value = match st.get("Action") {
+        Some(Value::Array(a)) => a.as_slice(),
+        Some(Value::String(_)) if format == Format::Identity => std::slice::from_ref(&st["Action"]),
+        Some(_) => {
+            findings.push(finding(
+                Severity::Error,
+                format!("{at}.Action"),
+                FindingKind::ActionNotArray,
+            ));
+            return None;
+        }
+        None if st.contains_key("NotAction") => &[],
+        None => {
+            findings.push(finding(
+                Severity::Error,
+                format!("{at}.Action"),
+                FindingKind::MissingAction,
+            ));
+            return None;
+        }
+    };
+    if actions_value.is_empty() && st.contains_key("Action") {
+        findings.push(finding(
+            Severity::Warning,
+            format!("{at}.Action"),
+            FindingKind::EmptyAction { allow },
+        ));
+    }
+    if actions_value.len() > MAX_ACTIONS_PER_STATEMENT {
+        findings.push(finding(
+            Severity::Error,
+            format!("{at}.Action"),
+            FindingKind::TooManyActions {
+                count: actions_value.len(),
+            },
+        ));
+    }
+    let mut patterns: Vec<ActionPattern> = Vec::new();
+    let mut seen = SeenActions::default();
+    for (ai, a) in actions_value.iter().enumerate() {
+        let path = format!("{at}.Action[{ai}]");
+        let Value::String(raw) = a else {
+            findings.push(finding(Severity::Error, path, FindingKind::ActionNotString));
             continue;
         };
-        unknown_keys(st, &at, STATEMENT_KEYS, &mut findings);
-        let allow = match st.get("Effect") {
-            Some(Value::String(e)) if e == "Allow" => true,
-            Some(Value::String(e)) if e == "Deny" => false,
-            Some(other) => {
+        let pattern = match ActionPattern::parse(raw, question_mark) {
+            Ok(p) => p,
+            Err(why) => {
                 findings.push(finding(
                     Severity::Error,
-                    format!("{at}.Effect"),
-                    FindingKind::BadEffect {
-                        found: shown_value(other),
+                    path,
+                    FindingKind::MalformedAction {
+                        action: escape_controls(&crate::text::shorten(raw, 80)),
+                        why,
                     },
                 ));
                 continue;
             }
-            None => {
-                findings.push(finding(
-                    Severity::Error,
-                    format!("{at}.Effect"),
-                    FindingKind::MissingEffect,
-                ));
-                continue;
-            }
         };
-        for key in ["Condition", "Resource", "NotResource"] {
-            if st.contains_key(key) {
-                findings.push(finding(
-                    Severity::Info,
-                    format!("{at}.{key}"),
-                    FindingKind::NotEvaluated { key },
-                ));
-            }
-        }
-        if st.contains_key("NotAction") {
-            findings.push(finding(
-                Severity::Warning,
-                format!("{at}.NotAction"),
-                FindingKind::NotActionNotEvaluated,
-            ));
-        }
-        let actions_value = match st.get("Action") {
-            Some(Value::Array(a)) => a.as_slice(),
-            Some(Value::String(_)) if format == Format::Identity => {
-                std::slice::from_ref(&st["Action"])
-            }
-            Some(_) => {
-                findings.push(finding(
-                    Severity::Error,
-                    format!("{at}.Action"),
-                    FindingKind::ActionNotArray,
-                ));
-                continue;
-            }
-            None if st.contains_key("NotAction") => &[],
-            None => {
-                findings.push(finding(
-                    Severity::Error,
-                    format!("{at}.Action"),
-                    FindingKind::MissingAction,
-                ));
-                continue;
-            }
-        };
-        if actions_value.is_empty() && st.contains_key("Action") {
-            findings.push(finding(
-                Severity::Warning,
-                format!("{at}.Action"),
-                FindingKind::EmptyAction { allow },
-            ));
-        }
-        if actions_value.len() > MAX_ACTIONS_PER_STATEMENT {
-            findings.push(finding(
-                Severity::Error,
-                format!("{at}.Action"),
-                FindingKind::TooManyActions {
-                    count: actions_value.len(),
-                },
-            ));
-        }
-        let mut patterns: Vec<ActionPattern> = Vec::new();
-        let mut seen = SeenActions::default();
-        for (ai, a) in actions_value.iter().enumerate() {
-            let path = format!("{at}.Action[{ai}]");
-            let Value::String(raw) = a else {
-                findings.push(finding(Severity::Error, path, FindingKind::ActionNotString));
-                continue;
-            };
-            let pattern = match ActionPattern::parse(raw, question_mark) {
-                Ok(p) => p,
-                Err(why) => {
-                    findings.push(finding(
-                        Severity::Error,
-                        path,
-                        FindingKind::MalformedAction {
-                            action: escape_controls(&crate::text::shorten(raw, 80)),
-                            why,
-                        },
-                    ));
-                    continue;
-                }
-            };
-            check_action(&mut linter, &pattern, &mut seen, &path, &mut findings);
-            patterns.push(pattern);
-        }
-        if seen.wildcards_skipped {
-            findings.push(finding(
-                Severity::Info,
-                format!("{at}.Action"),
-                FindingKind::WildcardsNotAllChecked {
-                    checked: WILDCARDS_CHECKED,
-                },
-            ));
-        }
-        statements.push(ReadStatement {
-            index: si,
-            allow,
-            actions: patterns,
-        });
+        check_action(linter, &pattern, &mut seen, &path, findings);
+        patterns.push(pattern);
     }
-    wildcard_findings(catalog, &statements, &mut findings);
-    evaluate(catalog, format, statements, findings)
+    if seen.wildcards_skipped {
+        findings.push(finding(
+            Severity::Info,
+            format!("{at}.Action"),
+            FindingKind::WildcardsNotAllChecked {
+                checked: WILDCARDS_CHECKED,
+            },
+        ));
+    }
+    Some(ReadStatement {
+        index: si,
+        allow,
+        actions: patterns,
+    })
 }
 
 /// The keys a policy document and a statement may have (1.0, 1.1 and 5.0 together).
