@@ -96,23 +96,52 @@ pub fn import(
     inputs: &[ImportInput],
     service: Option<&str>,
 ) -> Result<(ParsedCatalog, ImportReport), ImportError> {
-    let mut report = ImportReport {
-        files: inputs.len(),
-        ..ImportReport::default()
+    let mut reading = Reading {
+        report: ImportReport {
+            files: inputs.len(),
+            ..ImportReport::default()
+        },
+        ..Reading::default()
     };
-    let mut operations: Vec<Operation> = Vec::new();
-    // Where each operation was read: (file, table, row), to name both rows of a duplicate.
-    let mut origins: Vec<(String, usize, usize)> = Vec::new();
-    let mut title: Option<String> = None;
-    let mut first_services: Vec<String> = Vec::new();
     for input in inputs {
-        let err = |message: String| ImportError {
-            file: input.name.clone(),
-            table: None,
-            row: None,
-            cell: None,
-            message,
-        };
+        reading.read_input(input)?;
+    }
+    reading.into_catalog(inputs, service)
+}
+
+/// What the tables read so far make.
+#[derive(Default)]
+struct Reading {
+    report: ImportReport,
+    operations: Vec<Operation>,
+    /// Where each operation was read: (file, table, row), to name both rows of a duplicate.
+    origins: Vec<(String, usize, usize)>,
+    title: Option<String>,
+    /// The services the rows' first actions name, in order.
+    first_services: Vec<String>,
+}
+
+/// An error in `file`, at a table (1-based) and perhaps a row and a cell.
+fn at(
+    file: &str,
+    table: Option<usize>,
+    row: Option<usize>,
+    cell: Option<&str>,
+    message: String,
+) -> ImportError {
+    ImportError {
+        file: file.to_string(),
+        table,
+        row,
+        cell: cell.map(str::to_string),
+        message,
+    }
+}
+
+impl Reading {
+    /// Every table of one input: HTML tables (when it has any), then Markdown ones.
+    fn read_input(&mut self, input: &ImportInput) -> Result<(), ImportError> {
+        let err = |message: String| at(&input.name, None, None, None, message);
         let mut tables = Vec::new();
         if input.text.to_ascii_lowercase().contains("<table") {
             if nesting_exceeds(&input.text, MAX_NESTING) {
@@ -128,112 +157,9 @@ pub fn import(
         }
         let mut read_here = 0;
         for (t, table) in tables.iter().enumerate() {
-            let at_table = |row: Option<usize>, cell: Option<&str>, message: String| ImportError {
-                file: input.name.clone(),
-                table: Some(t + 1),
-                row,
-                cell: cell.map(str::to_string),
-                message,
-            };
-            let layout = Layout {
-                columns: table.header.iter().map(|h| column_of(h)).collect(),
-                header: table.header.clone(),
-            };
-            let has = |c: Column| layout.find(c).is_some();
-            if !has(Column::Actions) && !has(Column::Route) {
-                report.skipped_tables += 1;
-                continue;
+            if self.read_table(&input.name, t + 1, table)? {
+                read_here += 1;
             }
-            for needed in [Column::Name, Column::Route, Column::Actions] {
-                if !has(needed) {
-                    return Err(at_table(
-                        None,
-                        None,
-                        format!(
-                            "the header ({}) has no {} column; {FORMS}",
-                            table.header.join(" | "),
-                            match needed {
-                                Column::Name => "permission (权限 / API功能 / Permission)",
-                                Column::Route => "API (对应API接口 / API)",
-                                _ => "action (授权项 / Action)",
-                            }
-                        ),
-                    ));
-                }
-            }
-            if has(Column::Project) != has(Column::EnterpriseProject) {
-                return Err(at_table(
-                    None,
-                    None,
-                    format!(
-                        "the header ({}) has one of the IAM Project and Enterprise Project columns but not the other",
-                        table.header.join(" | ")
-                    ),
-                ));
-            }
-            if table.rows.is_empty() {
-                return Err(at_table(None, None, "the table has no rows".into()));
-            }
-            for (h, c) in table.header.iter().zip(&layout.columns) {
-                if c.is_none() && !h.trim().is_empty() && !report.ignored_columns.contains(h) {
-                    report.ignored_columns.push(h.clone());
-                }
-            }
-            let chinese = table.header.iter().any(|h| is_chinese(h));
-            if let Some(section) = &table.section
-                && !report.sections.contains(section)
-            {
-                report.sections.push(section.clone());
-            }
-            if title.is_none() {
-                title = table.section.clone();
-            }
-            // Services the cells start with, to split run-together actions.
-            let mut services: Vec<String> = Vec::new();
-            if let Some(c) = layout.find(Column::Actions) {
-                for row in &table.rows {
-                    for item in row.get(c).map(|c| c.items.as_slice()).unwrap_or(&[]) {
-                        if let Some((s, _)) = item.trim().split_once(':')
-                            && crate::catalog::is_kebab_id(s)
-                            && !services.iter().any(|x| x == s)
-                        {
-                            services.push(s.to_string());
-                        }
-                    }
-                }
-            }
-            for (r, row) in table.rows.iter().enumerate() {
-                // A control character in a cell that is read: named by its cell, before the
-                // row becomes an operation whose checks would name only a field.
-                for (ci, cell) in row.iter().enumerate() {
-                    if layout.columns.get(ci).is_some_and(Option::is_some)
-                        && let Some(c) = crate::text::find_control(&cell.text)
-                    {
-                        return Err(at_table(
-                            Some(r + 1),
-                            layout.header.get(ci).map(String::as_str),
-                            format!(
-                                "control character {} in \"{}\"",
-                                c.escape_unicode(),
-                                escape_controls(&shorten(&cell.text, 120))
-                            ),
-                        ));
-                    }
-                }
-                let op = read_row(row, &layout, chinese, table.section.as_deref(), &services)
-                    .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
-                if let Some(first) = op.actions.first() {
-                    let s = first.action.split(':').next().unwrap_or("").to_string();
-                    if !first_services.contains(&s) {
-                        first_services.push(s);
-                    }
-                }
-                operations.push(op);
-                origins.push((input.name.clone(), t + 1, r + 1));
-                report.rows += 1;
-            }
-            report.tables += 1;
-            read_here += 1;
         }
         if read_here == 0 {
             return Err(err(format!(
@@ -242,83 +168,205 @@ pub fn import(
                 if tables.len() == 1 { "" } else { "s" }
             )));
         }
+        Ok(())
     }
-    let origin = inputs
-        .iter()
-        .map(|i| i.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let whole = |message: String| ImportError {
-        file: origin.clone(),
-        table: None,
-        row: None,
-        cell: None,
-        message,
-    };
-    let service = match service {
-        Some(s) => s.to_string(),
-        None => match first_services.as_slice() {
-            [one] => one.clone(),
-            [] => {
-                return Err(whole(
-                    "no action names a service: give --service NAME".into(),
+
+    /// One table (`t`, 1-based, of `file`): false when it is not a permission table.
+    fn read_table(&mut self, file: &str, t: usize, table: &RawTable) -> Result<bool, ImportError> {
+        let at_table = |row: Option<usize>, cell: Option<&str>, message: String| {
+            at(file, Some(t), row, cell, message)
+        };
+        let layout = Layout {
+            columns: table.header.iter().map(|h| column_of(h)).collect(),
+            header: table.header.clone(),
+        };
+        if layout.find(Column::Actions).is_none() && layout.find(Column::Route).is_none() {
+            self.report.skipped_tables += 1;
+            return Ok(false);
+        }
+        check_layout(table, &layout).map_err(|m| at_table(None, None, m))?;
+        for (h, c) in table.header.iter().zip(&layout.columns) {
+            if c.is_none() && !h.trim().is_empty() && !self.report.ignored_columns.contains(h) {
+                self.report.ignored_columns.push(h.clone());
+            }
+        }
+        let chinese = table.header.iter().any(|h| is_chinese(h));
+        if let Some(section) = &table.section
+            && !self.report.sections.contains(section)
+        {
+            self.report.sections.push(section.clone());
+        }
+        if self.title.is_none() {
+            self.title = table.section.clone();
+        }
+        let services = services_in(table, &layout);
+        for (r, row) in table.rows.iter().enumerate() {
+            refuse_controls(row, &layout).map_err(|(cell, m)| at_table(Some(r + 1), cell, m))?;
+            let op = read_row(row, &layout, chinese, table.section.as_deref(), &services)
+                .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
+            if let Some(first) = op.actions.first() {
+                let s = first.action.split(':').next().unwrap_or("").to_string();
+                if !self.first_services.contains(&s) {
+                    self.first_services.push(s);
+                }
+            }
+            self.operations.push(op);
+            self.origins.push((file.to_string(), t, r + 1));
+            self.report.rows += 1;
+        }
+        self.report.tables += 1;
+        Ok(true)
+    }
+
+    /// The operations read as one checked catalog, with ids.
+    fn into_catalog(
+        mut self,
+        inputs: &[ImportInput],
+        service: Option<&str>,
+    ) -> Result<(ParsedCatalog, ImportReport), ImportError> {
+        let origin = inputs
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let whole = |message: String| at(&origin, None, None, None, message);
+        let service = match service {
+            Some(s) => s.to_string(),
+            None => match self.first_services.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(whole(
+                        "no action names a service: give --service NAME".into(),
+                    ));
+                }
+                many => {
+                    return Err(whole(format!(
+                        "actions of several services ({}): give --service NAME",
+                        many.join(", ")
+                    )));
+                }
+            },
+        };
+        self.refuse_repeats()?;
+        assign_ids(&mut self.operations);
+        let doc = CatalogDoc {
+            service,
+            complete: false,
+            source: Source {
+                title: if self.report.sections.len() > 1 {
+                    self.report.sections.join(", ")
+                } else {
+                    self.title.unwrap_or_else(|| origin.clone())
+                },
+                url: None,
+                retrieved: None,
+            },
+            operations: self.operations,
+        };
+        let parsed = check_document(&origin, doc).map_err(|e| {
+            whole(format!(
+                "the tables read, but not as a valid catalog: {}",
+                e.to_string()
+                    .strip_prefix(&format!("{}: ", escape_controls(&origin)))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| e.to_string())
+            ))
+        })?;
+        Ok((parsed, self.report))
+    }
+
+    /// The same API with the same actions twice (two editions of one table, one page saved
+    /// twice): named by both rows, not just an index.
+    fn refuse_repeats(&self) -> Result<(), ImportError> {
+        let mut seen: std::collections::HashMap<(String, Vec<String>), usize> =
+            std::collections::HashMap::new();
+        for (i, op) in self.operations.iter().enumerate() {
+            let key = (slug(&op.method, &op.path), op.action_set());
+            if let Some(&first) = seen.get(&key) {
+                let (f, t, r) = &self.origins[first];
+                let (file, table, row) = &self.origins[i];
+                return Err(at(
+                    file,
+                    Some(*table),
+                    Some(*row),
+                    None,
+                    format!(
+                        "{} is also {f}, table {t}, row {r}, with the same actions: the same permission twice (two editions of one table?)",
+                        op.route()
+                    ),
                 ));
             }
-            many => {
-                return Err(whole(format!(
-                    "actions of several services ({}): give --service NAME",
-                    many.join(", ")
-                )));
-            }
-        },
-    };
-    // The same API with the same actions twice (two editions of one table, one page saved
-    // twice): name both rows, not just an index.
-    let mut seen: std::collections::HashMap<(String, Vec<String>), usize> =
-        std::collections::HashMap::new();
-    for (i, op) in operations.iter().enumerate() {
-        let key = (slug(&op.method, &op.path), op.action_set());
-        if let Some(&first) = seen.get(&key) {
-            let (f, t, r) = &origins[first];
-            let (file, table, row) = origins[i].clone();
-            return Err(ImportError {
-                file,
-                table: Some(table),
-                row: Some(row),
-                cell: None,
-                message: format!(
-                    "{} is also {f}, table {t}, row {r}, with the same actions: the same permission twice (two editions of one table?)",
-                    op.route()
-                ),
-            });
+            seen.insert(key, i);
         }
-        seen.insert(key, i);
+        Ok(())
     }
-    assign_ids(&mut operations);
-    let doc = CatalogDoc {
-        service,
-        complete: false,
-        source: Source {
-            title: if report.sections.len() > 1 {
-                report.sections.join(", ")
-            } else {
-                title.unwrap_or_else(|| origin.clone())
-            },
-            url: None,
-            retrieved: None,
-        },
-        operations,
-    };
-    let parsed = check_document(&origin, doc).map_err(|e| {
-        whole(format!(
-            "the tables read, but not as a valid catalog: {}",
-            e.to_string()
-                .strip_prefix(&format!("{}: ", escape_controls(&origin)))
-                .map(str::to_string)
-                .unwrap_or_else(|| e.to_string())
-        ))
-    })?;
-    Ok((parsed, report))
+}
+
+/// A permission table has a name, a route and an action column, both scope columns or
+/// neither, and rows.
+fn check_layout(table: &RawTable, layout: &Layout) -> Result<(), String> {
+    let has = |c: Column| layout.find(c).is_some();
+    for needed in [Column::Name, Column::Route, Column::Actions] {
+        if !has(needed) {
+            return Err(format!(
+                "the header ({}) has no {} column; {FORMS}",
+                table.header.join(" | "),
+                match needed {
+                    Column::Name => "permission (权限 / API功能 / Permission)",
+                    Column::Route => "API (对应API接口 / API)",
+                    _ => "action (授权项 / Action)",
+                }
+            ));
+        }
+    }
+    if has(Column::Project) != has(Column::EnterpriseProject) {
+        return Err(format!(
+            "the header ({}) has one of the IAM Project and Enterprise Project columns but not the other",
+            table.header.join(" | ")
+        ));
+    }
+    if table.rows.is_empty() {
+        return Err("the table has no rows".into());
+    }
+    Ok(())
+}
+
+/// The services the action cells start with, to split run-together actions.
+fn services_in(table: &RawTable, layout: &Layout) -> Vec<String> {
+    let mut services: Vec<String> = Vec::new();
+    if let Some(c) = layout.find(Column::Actions) {
+        for row in &table.rows {
+            for item in row.get(c).map(|c| c.items.as_slice()).unwrap_or(&[]) {
+                if let Some((s, _)) = item.trim().split_once(':')
+                    && crate::catalog::is_kebab_id(s)
+                    && !services.iter().any(|x| x == s)
+                {
+                    services.push(s.to_string());
+                }
+            }
+        }
+    }
+    services
+}
+
+/// A control character in a cell that is read: named by its cell, before the row becomes an
+/// operation whose checks would name only a field.
+fn refuse_controls<'a>(row: &[Cell], layout: &'a Layout) -> Result<(), (Option<&'a str>, String)> {
+    for (ci, cell) in row.iter().enumerate() {
+        if layout.columns.get(ci).is_some_and(Option::is_some)
+            && let Some(c) = crate::text::find_control(&cell.text)
+        {
+            return Err((
+                layout.header.get(ci).map(String::as_str),
+                format!(
+                    "control character {} in \"{}\"",
+                    c.escape_unicode(),
+                    escape_controls(&shorten(&cell.text, 120))
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A catalog as the import prints it: pretty JSON in the catalog format.
