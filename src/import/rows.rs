@@ -89,10 +89,69 @@ pub(super) fn read_row(
         return Err((head(Column::Name), "empty name".into()));
     }
 
-    let route_cell = &row[at(Column::Route)];
+    let (method, path, note) = read_route(&row[at(Column::Route)], head(Column::Route))?;
+    let actions = read_actions(
+        &row[at(Column::Actions)],
+        services,
+        &local,
+        head(Column::Actions),
+    )?;
+    let dependencies = match layout.find(Column::Dependencies) {
+        Some(d) => read_dependencies(
+            &row[d],
+            &actions,
+            services,
+            &local,
+            head(Column::Dependencies),
+        )?,
+        None => Vec::new(),
+    };
+    let scopes = read_scopes(row, layout)?;
+
+    let lower = name.to_lowercase();
+    let prerequisites = note
+        .iter()
+        .map(|n| Prerequisite {
+            zh: chinese.then(|| n.clone()),
+            en: (!chinese).then(|| n.clone()),
+            permission: None,
+            condition: None,
+        })
+        .collect();
+    Ok(Operation {
+        service: Arc::from(""),
+        id: String::new(),
+        name: local(&name),
+        method: method.into(),
+        path,
+        section: section.map(|s| {
+            Arc::new(LocalText::only(
+                if is_chinese(s) { Lang::Zh } else { Lang::En },
+                s,
+            ))
+        }),
+        description: LocalText::default(),
+        actions,
+        dependencies,
+        scopes,
+        prerequisites,
+        deprecated: name.contains("已废弃") || lower.contains("deprecated"),
+        openstack_native: fold(&name).contains("OpenStack原生")
+            || lower.contains("native openstack"),
+    })
+}
+
+/// Why a cell cannot be read: its header, and the reason.
+type CellError = (Option<String>, String);
+
+/// The route cell: method, path, and a note glued on (kept as a prerequisite).
+fn read_route(
+    route_cell: &Cell,
+    head: Option<String>,
+) -> Result<(String, String, Option<String>), CellError> {
     let (method, path, glued_note) = split_route(&route_cell.main).ok_or_else(|| {
         (
-            head(Column::Route),
+            head.clone(),
             format!("\"{}\" is not \"METHOD /path\"", route_cell.main),
         )
     })?;
@@ -100,7 +159,7 @@ pub(super) fn read_row(
         && split_route(rest).is_some()
     {
         return Err((
-            head(Column::Route),
+            head.clone(),
             format!(
                 "\"{}\" holds two API routes; a permission table has one row per API",
                 route_cell.main
@@ -113,19 +172,29 @@ pub(super) fn read_row(
         .or(glued_note)
         .map(|n| strip_note_title(&n));
 
-    if row[at(Column::Actions)].text.trim().is_empty() {
+    Ok((method, path, note))
+}
+
+/// The action cell: each action once, with its condition.
+fn read_actions(
+    cell: &Cell,
+    services: &[String],
+    local: &dyn Fn(&str) -> LocalText,
+    head: Option<String>,
+) -> Result<Vec<ActionRequirement>, CellError> {
+    if cell.text.trim().is_empty() {
         return Err((
-            head(Column::Actions),
+            head.clone(),
             "the cell is empty: write 无, N/A or - for an API that needs no action".into(),
         ));
     }
     let mut actions: Vec<ActionRequirement> = Vec::new();
-    for item in &row[at(Column::Actions)].items {
-        let found = split_actions(item, services).map_err(|m| (head(Column::Actions), m))?;
+    for item in &cell.items {
+        let found = split_actions(item, services).map_err(|m| (head.clone(), m))?;
         for (action, condition) in found {
             if !is_action_name(&action) {
                 return Err((
-                    head(Column::Actions),
+                    head.clone(),
                     format!(
                         "\"{action}\" is not an action of the form service:resourceType:action"
                     ),
@@ -144,9 +213,20 @@ pub(super) fn read_row(
         }
     }
 
+    Ok(actions)
+}
+
+/// The dependency cell: flat, or nested under the row's own actions (a conditional action's
+/// dependencies carry its condition).
+fn read_dependencies(
+    cell: &Cell,
+    actions: &[ActionRequirement],
+    services: &[String],
+    local: &dyn Fn(&str) -> LocalText,
+    head: Option<String>,
+) -> Result<Vec<ActionRequirement>, CellError> {
     let mut dependencies: Vec<ActionRequirement> = Vec::new();
-    if let Some(d) = layout.find(Column::Dependencies) {
-        let cell = &row[d];
+    {
         let own = |a: &str| {
             actions
                 .iter()
@@ -180,12 +260,11 @@ pub(super) fn read_row(
         };
         for (condition, items) in groups {
             for item in items {
-                let found =
-                    split_actions(&item, services).map_err(|m| (head(Column::Dependencies), m))?;
+                let found = split_actions(&item, services).map_err(|m| (head.clone(), m))?;
                 for (action, cond) in found {
                     if !is_action_pattern(&action) {
                         return Err((
-                            head(Column::Dependencies),
+                            head.clone(),
                             format!(
                                 "\"{action}\" is not an action of the form service:resourceType:action"
                             ),
@@ -209,6 +288,14 @@ pub(super) fn read_row(
         }
     }
 
+    Ok(dependencies)
+}
+
+/// The scopes: one cell of 支持/不支持 lists, two yes/no columns, or none (not documented,
+/// never assumed).
+fn read_scopes(row: &[Cell], layout: &Layout) -> Result<Option<Scopes>, CellError> {
+    let at = |c: Column| layout.find(c);
+    let head = |c: Column| at(c).map(|i| layout.header[i].clone());
     let scopes = if let Some(s) = layout.find(Column::Scopes) {
         let (project, enterprise_project) =
             parse_scopes(&row[s].text).map_err(|m| (head(Column::Scopes), m))?;
@@ -240,35 +327,5 @@ pub(super) fn read_row(
         None
     };
 
-    let lower = name.to_lowercase();
-    let prerequisites = note
-        .iter()
-        .map(|n| Prerequisite {
-            zh: chinese.then(|| n.clone()),
-            en: (!chinese).then(|| n.clone()),
-            permission: None,
-            condition: None,
-        })
-        .collect();
-    Ok(Operation {
-        service: Arc::from(""),
-        id: String::new(),
-        name: local(&name),
-        method: method.into(),
-        path,
-        section: section.map(|s| {
-            Arc::new(LocalText::only(
-                if is_chinese(s) { Lang::Zh } else { Lang::En },
-                s,
-            ))
-        }),
-        description: LocalText::default(),
-        actions,
-        dependencies,
-        scopes,
-        prerequisites,
-        deprecated: name.contains("已废弃") || lower.contains("deprecated"),
-        openstack_native: fold(&name).contains("OpenStack原生")
-            || lower.contains("native openstack"),
-    })
+    Ok(scopes)
 }
