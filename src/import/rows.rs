@@ -226,68 +226,65 @@ fn read_dependencies(
     head: Option<String>,
 ) -> Result<Vec<ActionRequirement>, CellError> {
     let mut dependencies: Vec<ActionRequirement> = Vec::new();
-    {
-        let own = |a: &str| {
-            actions
-                .iter()
-                .find(|x| x.action.eq_ignore_ascii_case(a))
-                .cloned()
-        };
-        // Nested: each list item starts with one of the row's actions, then what it depends on
-        // (those of a conditional action carry its condition).
-        let nested = !cell.nested.is_empty()
-            && cell.nested.iter().all(|group| {
-                group.len() > 1
-                    && split_actions(&group[0], services)
-                        .ok()
-                        .and_then(|v| v.first().map(|(a, _)| own(a).is_some()))
-                        .unwrap_or(false)
-            });
-        let groups: Vec<(Option<Arc<LocalText>>, Vec<String>)> = if nested {
-            cell.nested
-                .iter()
-                .map(|g| {
-                    let first = split_actions(&g[0], services).unwrap_or_default();
-                    let condition = first
-                        .first()
-                        .and_then(|(a, _)| own(a))
-                        .and_then(|a| a.condition);
-                    (condition, g[1..].to_vec())
-                })
-                .collect()
-        } else {
-            vec![(None, cell.items.clone())]
-        };
-        for (condition, items) in groups {
-            for item in items {
-                let found = split_actions(&item, services).map_err(|m| (head.clone(), m))?;
-                for (action, cond) in found {
-                    if !is_action_pattern(&action) {
-                        return Err((
-                            head.clone(),
-                            format!(
-                                "\"{action}\" is not an action of the form service:resourceType:action"
-                            ),
-                        ));
-                    }
-                    if own(&action).is_some()
-                        || dependencies
-                            .iter()
-                            .any(|x| x.action.eq_ignore_ascii_case(&action))
-                    {
-                        continue;
-                    }
-                    dependencies.push(ActionRequirement {
-                        action: action.into(),
-                        condition: cond
-                            .map(|c| Arc::new(local(&c)))
-                            .or_else(|| condition.clone()),
-                    });
+    let own = |a: &str| {
+        actions
+            .iter()
+            .find(|x| x.action.eq_ignore_ascii_case(a))
+            .cloned()
+    };
+    // Nested: each list item starts with one of the row's actions, then what it depends on
+    // (those of a conditional action carry its condition).
+    let nested = !cell.nested.is_empty()
+        && cell.nested.iter().all(|group| {
+            group.len() > 1
+                && split_actions(&group[0], services)
+                    .ok()
+                    .and_then(|v| v.first().map(|(a, _)| own(a).is_some()))
+                    .unwrap_or(false)
+        });
+    let groups: Vec<(Option<Arc<LocalText>>, Vec<String>)> = if nested {
+        cell.nested
+            .iter()
+            .map(|g| {
+                let first = split_actions(&g[0], services).unwrap_or_default();
+                let condition = first
+                    .first()
+                    .and_then(|(a, _)| own(a))
+                    .and_then(|a| a.condition);
+                (condition, g[1..].to_vec())
+            })
+            .collect()
+    } else {
+        vec![(None, cell.items.clone())]
+    };
+    for (condition, items) in groups {
+        for item in items {
+            let found = split_actions(&item, services).map_err(|m| (head.clone(), m))?;
+            for (action, cond) in found {
+                if !is_action_pattern(&action) {
+                    return Err((
+                        head.clone(),
+                        format!(
+                            "\"{action}\" is not an action of the form service:resourceType:action"
+                        ),
+                    ));
                 }
+                if own(&action).is_some()
+                    || dependencies
+                        .iter()
+                        .any(|x| x.action.eq_ignore_ascii_case(&action))
+                {
+                    continue;
+                }
+                dependencies.push(ActionRequirement {
+                    action: action.into(),
+                    condition: cond
+                        .map(|c| Arc::new(local(&c)))
+                        .or_else(|| condition.clone()),
+                });
             }
         }
     }
-
     Ok(dependencies)
 }
 
