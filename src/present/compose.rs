@@ -25,14 +25,48 @@ pub fn compose_report(
     lang: Lang,
     advice: Advice,
 ) -> Vec<String> {
-    let ops = catalog.operations();
-    let zh = lang == Lang::Zh;
-    let p = punct(lang);
+    let c = Context {
+        ops: catalog.operations(),
+        composition,
+        effect,
+        lang,
+        advice,
+    };
+    [
+        summary,
+        scopes,
+        prerequisites,
+        conditionals,
+        dependencies,
+        also_granted,
+        limits,
+    ]
+    .iter()
+    .flat_map(|section| section(&c))
+    .collect()
+}
+
+/// What every section of the report reads.
+struct Context<'a> {
+    ops: &'a [Operation],
+    composition: &'a Composition,
+    effect: Effect,
+    lang: Lang,
+    advice: Advice,
+}
+
+/// What the policy is, and what needs no action.
+fn summary(c: &Context) -> Vec<String> {
+    let ops = c.ops;
+    let zh = c.lang == Lang::Zh;
+    let p = punct(c.lang);
     let name = |i: usize| format!("{}{}{}{}", ops[i].id, p.open, ops[i].route(), p.close);
     let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(p.sep);
-    let r = &composition.report;
+    let r = &c.composition.report;
+    let lang = c.lang;
+    let effect = c.effect;
+    let composition = c.composition;
     let mut out = Vec::new();
-
     let n = r.operations.len();
     match &composition.policy {
         Some(p) => {
@@ -64,7 +98,19 @@ pub fn compose_report(
             list(&r.no_action)
         ));
     }
+    out
+}
 
+/// The scopes the policy fully works in, and why not.
+fn scopes(c: &Context) -> Vec<String> {
+    let ops = c.ops;
+    let zh = c.lang == Lang::Zh;
+    let p = punct(c.lang);
+    let name = |i: usize| format!("{}{}{}{}", ops[i].id, p.open, ops[i].route(), p.close);
+    let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(p.sep);
+    let r = &c.composition.report;
+    let lang = c.lang;
+    let mut out = Vec::new();
     // Scopes: one line each, the same shape.
     // A scope is "yes" only when every operation is documented to support it.
     let unknown = &r.scopes_unknown;
@@ -89,7 +135,16 @@ pub fn compose_report(
         pick(lang, "Enterprise Project", "企业项目（Enterprise Project）"),
         &r.enterprise_project_blockers,
     ));
+    out
+}
 
+/// Permissions on other services the operations need first.
+fn prerequisites(c: &Context) -> Vec<String> {
+    let ops = c.ops;
+    let p = punct(c.lang);
+    let r = &c.composition.report;
+    let lang = c.lang;
+    let mut out = Vec::new();
     if !r.prerequisites.is_empty() {
         out.push(
             pick(
@@ -117,6 +172,18 @@ pub fn compose_report(
             ));
         }
     }
+    out
+}
+
+/// Conditional actions included and left out, and how to add them.
+fn conditionals(c: &Context) -> Vec<String> {
+    let ops = c.ops;
+    let zh = c.lang == Lang::Zh;
+    let p = punct(c.lang);
+    let r = &c.composition.report;
+    let lang = c.lang;
+    let advice = c.advice;
+    let mut out = Vec::new();
     let conditional = |c: &crate::policy::compose::ConditionalAction| {
         let why = match (c.needed_by, zh) {
             (Some(o), false) => format!(" — in the policy because {} needs it", ops[o].id),
@@ -170,6 +237,17 @@ pub fn compose_report(
             .into(),
         );
     }
+    out
+}
+
+/// Dependent actions left out (and how to add them) or included.
+fn dependencies(c: &Context) -> Vec<String> {
+    let ops = c.ops;
+    let zh = c.lang == Lang::Zh;
+    let r = &c.composition.report;
+    let lang = c.lang;
+    let advice = c.advice;
+    let mut out = Vec::new();
     for need in &r.dependencies_left_out {
         let id = &ops[need.operation].id;
         let actions = dependency_list(&need.actions, lang);
@@ -211,6 +289,19 @@ pub fn compose_report(
             });
         }
     }
+    out
+}
+
+/// What the same actions also allow (or deny), fully or partly.
+fn also_granted(c: &Context) -> Vec<String> {
+    let ops = c.ops;
+    let zh = c.lang == Lang::Zh;
+    let p = punct(c.lang);
+    let name = |i: usize| format!("{}{}{}{}", ops[i].id, p.open, ops[i].route(), p.close);
+    let r = &c.composition.report;
+    let lang = c.lang;
+    let effect = c.effect;
+    let mut out = Vec::new();
     let verb = match (effect, zh) {
         (Effect::Allow, false) => "allow",
         (Effect::Deny, false) => "deny",
@@ -244,6 +335,15 @@ pub fn compose_report(
             ));
         }
     }
+    out
+}
+
+/// IAM's limits, as this policy uses them.
+fn limits(c: &Context) -> Vec<String> {
+    let zh = c.lang == Lang::Zh;
+    let r = &c.composition.report;
+    let composition = c.composition;
+    let mut out = Vec::new();
     if composition.policy.is_some() {
         let (largest, statements, characters) = (r.largest_statement, r.statements, r.characters);
         out.push(match zh {
