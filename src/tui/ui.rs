@@ -319,10 +319,45 @@ fn highlighted(
     Line::from(spans)
 }
 
+/// The table's columns at this width: fixed ones (mark 1, policy status 6 when reviewing, scope
+/// 5, method 6, the gaps) and the rest shared.
+#[derive(Debug, Clone, Copy)]
+struct TableColumns {
+    reviewing: bool,
+    status_w: u16,
+    service_w: u16,
+    section_w: u16,
+    name_w: u16,
+    actions_w: u16,
+    route_w: u16,
+}
+
 fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Table && app.overlay.is_none();
+    let cols = table_columns(app, area);
+    let rows_shown = area.height.saturating_sub(3) as usize;
+    let rows: Vec<Row> = app
+        .hits()
+        .iter()
+        .enumerate()
+        .skip(app.scroll)
+        .take(rows_shown)
+        .map(|(n, hit)| table_row(app, theme, &cols, n, hit.index))
+        .collect();
+    let table = Table::new(rows, table_widths(&cols))
+        .header(table_header(&cols, app.lang))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(table_title(app), theme.title(focused))),
+        );
+    frame.render_widget(table, area);
+    render_no_match(app, theme, frame, area);
+}
+
+/// The columns' widths for the rows shown in `area`.
+fn table_columns(app: &App, area: Rect) -> TableColumns {
     let ops = app.catalog.operations();
-    let lang = app.lang;
     let reviewing = app.loaded.is_some();
     let inner = area.width.saturating_sub(2);
     // Fixed columns: mark 1, policy status 6 (when reviewing), scope 5, method 6, and the gaps;
@@ -365,14 +400,26 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let actions_w = actions_need.clamp(8, (flexible * 34 / 100).max(8));
     let route_w = route_need.clamp(8, (flexible * 22 / 100).max(8));
     let name_w = flexible.saturating_sub(actions_w + route_w);
+    TableColumns {
+        reviewing,
+        status_w,
+        service_w,
+        section_w,
+        name_w,
+        actions_w,
+        route_w,
+    }
+}
+
+fn table_header(cols: &TableColumns, lang: Lang) -> Row<'static> {
     let mut header = vec![Cell::from(" ")];
-    if reviewing {
+    if cols.reviewing {
         header.push(Cell::from(label(Label::ColumnPolicy, lang)));
     }
-    if service_w > 0 {
+    if cols.service_w > 0 {
         header.push(Cell::from(label(Label::ColumnService, lang)));
     }
-    if section_w > 0 {
+    if cols.section_w > 0 {
         header.push(Cell::from(label(Label::ColumnSection, lang)));
     }
     header.extend([
@@ -382,125 +429,141 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Cell::from(label(Label::ColumnMethod, lang)),
         Cell::from(label(Label::ColumnRoute, lang)),
     ]);
-    let header = Row::new(header).style(Style::new().add_modifier(Modifier::BOLD));
-    let rows_shown = area.height.saturating_sub(3) as usize;
+    Row::new(header).style(Style::new().add_modifier(Modifier::BOLD))
+}
+
+/// One operation's row: mark, policy status, service, section, name, actions, scope, method,
+/// route, with the query's matches highlighted.
+fn table_row(app: &App, theme: Theme, cols: &TableColumns, n: usize, index: usize) -> Row<'static> {
+    let ops = app.catalog.operations();
+    let lang = app.lang;
     let hl = theme.highlight();
-    let rows: Vec<Row> = app
-        .hits()
-        .iter()
-        .enumerate()
-        .skip(app.scroll)
-        .take(rows_shown)
-        .map(|(n, hit)| {
-            let op = &ops[hit.index];
-            let highlights = app.highlights(hit.index);
-            let mut base = if op.deprecated {
-                theme.dim()
-            } else {
-                Style::new()
-            };
-            if n == app.cursor {
-                base = base.patch(theme.cursor());
-            }
-            let mark = if app.selected.contains(&hit.index) {
-                "✓"
-            } else {
-                " "
-            };
-            let (name, name_hl) = match lang {
-                Lang::Zh if op.name.exactly(Lang::Zh).is_some() => {
-                    (op.name.get(Lang::Zh), &highlights.name_zh)
-                }
-                Lang::En if op.name.exactly(Lang::En).is_some() => {
-                    (op.name.get(Lang::En), &highlights.name_en)
-                }
-                Lang::Zh => (op.name.get(Lang::En), &highlights.name_en),
-                Lang::En => (op.name.get(Lang::Zh), &highlights.name_zh),
-            };
-            // Actions joined, with the highlight positions shifted to match; `*` marks conditional.
-            let mut actions_text = String::new();
-            let mut actions_hl = Vec::new();
-            for (k, a) in op.actions.iter().enumerate() {
-                if k > 0 {
-                    actions_text.push_str(", ");
-                }
-                let offset = actions_text.chars().count();
-                actions_hl.extend(
-                    highlights
-                        .actions
-                        .get(k)
-                        .into_iter()
-                        .flatten()
-                        .map(|p| p + offset),
-                );
-                actions_text.push_str(&a.action);
-                if a.is_conditional() {
-                    actions_text.push('*');
-                }
-            }
-            if op.actions.is_empty() {
-                actions_text.push('-');
-            }
-            let mut cells = vec![Cell::from(Span::styled(
-                mark,
-                base.add_modifier(Modifier::BOLD),
-            ))];
-            if let Some(loaded) = &app.loaded {
-                // An unreadable policy has no per-operation status: `?`, not a guess.
-                let status = loaded.review.operations.get(hit.index).map(|o| o.status);
-                let style = match status {
-                    Some(Status::Allowed) => base.patch(theme.fg(Color::Green)),
-                    Some(Status::Denied) => base
-                        .patch(theme.fg(Color::Red))
-                        .add_modifier(Modifier::BOLD),
-                    Some(Status::Partial) => base.patch(theme.fg(Color::Yellow)),
-                    Some(Status::NotGranted | Status::NoActionNeeded) | None => {
-                        base.patch(theme.dim())
-                    }
-                };
-                // Words, not colour alone.
-                let label = crate::present::review_status_short(status, lang);
-                cells.push(Cell::from(Span::styled(label, style)));
-            }
-            if service_w > 0 {
-                cells.push(Cell::from(Span::styled(
-                    crate::text::truncate(&op.service, service_w as usize),
-                    base,
-                )));
-            }
-            if section_w > 0 {
-                let section = op.section.as_ref().map_or("", |s| s.get(lang));
-                cells.push(Cell::from(Span::styled(
-                    crate::text::truncate(section, section_w as usize),
-                    base,
-                )));
-            }
-            cells.extend([
-                {
-                    let (short, positions) = short_name(name, name_hl);
-                    Cell::from(highlighted(&short, &positions, name_w as usize, base, hl))
-                },
-                Cell::from(highlighted(
-                    &actions_text,
-                    &actions_hl,
-                    actions_w as usize,
-                    base,
-                    hl,
-                )),
-                Cell::from(Span::styled(Scopes::symbol(op.scopes), base)),
-                Cell::from(highlighted(&op.method, &highlights.method, 6, base, hl)),
-                Cell::from(highlighted(
-                    &op.path,
-                    &highlights.path,
-                    route_w as usize,
-                    base,
-                    hl,
-                )),
-            ]);
-            Row::new(cells).style(base)
-        })
-        .collect();
-    let title = match lang {
+    let TableColumns {
+        service_w,
+        section_w,
+        name_w,
+        actions_w,
+        route_w,
+        ..
+    } = *cols;
+    let op = &ops[index];
+    let highlights = app.highlights(index);
+    let mut base = if op.deprecated {
+        theme.dim()
+    } else {
+        Style::new()
+    };
+    if n == app.cursor {
+        base = base.patch(theme.cursor());
+    }
+    let mark = if app.selected.contains(&index) {
+        "✓"
+    } else {
+        " "
+    };
+    let (name, name_hl) = match lang {
+        Lang::Zh if op.name.exactly(Lang::Zh).is_some() => {
+            (op.name.get(Lang::Zh), &highlights.name_zh)
+        }
+        Lang::En if op.name.exactly(Lang::En).is_some() => {
+            (op.name.get(Lang::En), &highlights.name_en)
+        }
+        Lang::Zh => (op.name.get(Lang::En), &highlights.name_en),
+        Lang::En => (op.name.get(Lang::Zh), &highlights.name_zh),
+    };
+    let (actions_text, actions_hl) = actions_text(op, &highlights);
+    let mut cells = vec![Cell::from(Span::styled(
+        mark,
+        base.add_modifier(Modifier::BOLD),
+    ))];
+    if let Some(loaded) = &app.loaded {
+        // An unreadable policy has no per-operation status: `?`, not a guess.
+        let status = loaded.review.operations.get(index).map(|o| o.status);
+        let style = match status {
+            Some(Status::Allowed) => base.patch(theme.fg(Color::Green)),
+            Some(Status::Denied) => base
+                .patch(theme.fg(Color::Red))
+                .add_modifier(Modifier::BOLD),
+            Some(Status::Partial) => base.patch(theme.fg(Color::Yellow)),
+            Some(Status::NotGranted | Status::NoActionNeeded) | None => base.patch(theme.dim()),
+        };
+        // Words, not colour alone.
+        let label = crate::present::review_status_short(status, lang);
+        cells.push(Cell::from(Span::styled(label, style)));
+    }
+    if service_w > 0 {
+        cells.push(Cell::from(Span::styled(
+            crate::text::truncate(&op.service, service_w as usize),
+            base,
+        )));
+    }
+    if section_w > 0 {
+        let section = op.section.as_ref().map_or("", |s| s.get(lang));
+        cells.push(Cell::from(Span::styled(
+            crate::text::truncate(section, section_w as usize),
+            base,
+        )));
+    }
+    cells.extend([
+        {
+            let (short, positions) = short_name(name, name_hl);
+            Cell::from(highlighted(&short, &positions, name_w as usize, base, hl))
+        },
+        Cell::from(highlighted(
+            &actions_text,
+            &actions_hl,
+            actions_w as usize,
+            base,
+            hl,
+        )),
+        Cell::from(Span::styled(Scopes::symbol(op.scopes), base)),
+        Cell::from(highlighted(&op.method, &highlights.method, 6, base, hl)),
+        Cell::from(highlighted(
+            &op.path,
+            &highlights.path,
+            route_w as usize,
+            base,
+            hl,
+        )),
+    ]);
+    Row::new(cells).style(base)
+}
+
+/// An operation's actions joined, with the highlight positions shifted to match; `*` marks a
+/// conditional action, `-` none.
+fn actions_text(
+    op: &crate::catalog::Operation,
+    highlights: &crate::search::query::Highlights,
+) -> (String, Vec<usize>) {
+    let mut actions_text = String::new();
+    let mut actions_hl = Vec::new();
+    for (k, a) in op.actions.iter().enumerate() {
+        if k > 0 {
+            actions_text.push_str(", ");
+        }
+        let offset = actions_text.chars().count();
+        actions_hl.extend(
+            highlights
+                .actions
+                .get(k)
+                .into_iter()
+                .flatten()
+                .map(|p| p + offset),
+        );
+        actions_text.push_str(&a.action);
+        if a.is_conditional() {
+            actions_text.push('*');
+        }
+    }
+    if op.actions.is_empty() {
+        actions_text.push('-');
+    }
+    (actions_text, actions_hl)
+}
+
+fn table_title(app: &App) -> String {
+    let lang = app.lang;
+    match lang {
         Lang::En => format!(
             " {} · {} {} ",
             label(Label::Operations, lang),
@@ -513,31 +576,33 @@ fn render_table(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             label(Label::Selected, lang),
             app.selected.len()
         ),
-    };
+    }
+}
+
+fn table_widths(cols: &TableColumns) -> Vec<Constraint> {
     let mut widths = vec![Constraint::Length(1)];
-    if reviewing {
-        widths.push(Constraint::Length(status_w));
+    if cols.reviewing {
+        widths.push(Constraint::Length(cols.status_w));
     }
-    if service_w > 0 {
-        widths.push(Constraint::Length(service_w));
+    if cols.service_w > 0 {
+        widths.push(Constraint::Length(cols.service_w));
     }
-    if section_w > 0 {
-        widths.push(Constraint::Length(section_w));
+    if cols.section_w > 0 {
+        widths.push(Constraint::Length(cols.section_w));
     }
     widths.extend([
-        Constraint::Length(name_w),
-        Constraint::Length(actions_w),
+        Constraint::Length(cols.name_w),
+        Constraint::Length(cols.actions_w),
         Constraint::Length(5),
         Constraint::Length(6),
-        Constraint::Length(route_w),
+        Constraint::Length(cols.route_w),
     ]);
-    let table = Table::new(rows, widths).header(header).block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(Span::styled(title, theme.title(focused))),
-    );
-    frame.render_widget(table, area);
-    // Zero results say so, with the query and a hint, instead of an empty table.
+    widths
+}
+
+/// Zero results say so, with the query and a hint, instead of an empty table.
+fn render_no_match(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
     if app.results.is_empty() && !app.query.text().trim().is_empty() {
         let inner = Rect {
             x: area.x + 1,
