@@ -14,7 +14,6 @@ use ims_perms::catalog::route::Request;
 use ims_perms::catalog::{Catalog, Operation};
 use ims_perms::io::input::{ReadOptions, Source, read_text};
 use ims_perms::lang::Lang;
-use ims_perms::load::searchable::{Searchable, SearchableFiles};
 use ims_perms::policy::compose::{ComposeOptions, Effect, compose};
 use ims_perms::policy::export::ExportFormat;
 use ims_perms::present::{self, Advice, Said};
@@ -548,82 +547,25 @@ fn list(catalog: &Catalog, args: &ListArgs, lang: Lang) -> Result<Exit, Failure>
 }
 
 fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<Exit, Failure> {
+    use ims_perms::load::searchable::{SearchError, search_files};
     let input = args.query.join(" ");
-    let cache = cache_dir(global);
-    // An API call as the query finds its operation(s) among every route, as `lookup` does: the
-    // whole catalog. Otherwise, over files of distinct services, only what is found is built.
-    if resolve::as_request(&input).is_some() {
-        return search_catalog(&load_catalogs(global)?, args, &input, lang);
-    }
-    let files = match SearchableFiles::open(!global.no_builtin, &global.catalog, cache.as_deref())
-        .or_else(|e| fail(Exit::BadInput, e.to_string()))?
-    {
-        Searchable::Whole(catalog) => {
-            return search_catalog(&non_empty(*catalog, global)?, args, &input, lang);
-        }
-        Searchable::Apart(files) if files.is_empty() => {
-            return fail(Exit::BadInput, no_operations(global));
-        }
-        Searchable::Apart(files) => files,
-    };
-    let hits = query_hits(&files.services(), files.index(), &input)?;
-    let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
-    if found.is_empty() {
+    let found = search_files(
+        !global.no_builtin,
+        &global.catalog,
+        cache_dir(global).as_deref(),
+        &input,
+    )
+    .or_else(|e| match e {
+        SearchError::Catalog(e) => fail(Exit::BadInput, e.to_string()),
+        SearchError::Query(e) => fail(Exit::BadInput, format!("query {e}")),
+        SearchError::NoOperations => fail(Exit::BadInput, no_operations(global)),
+    })?;
+    if found.operations.is_empty() {
         return nothing_matches(&input);
     }
-    match files.operations(&found) {
-        Some(ops) => {
-            let ops: Vec<&Operation> = ops.iter().collect();
-            print_found(&ops, files.services().len() > 1, args.json, lang)?;
-            Ok(Exit::Success)
-        }
-        // A cache file damaged since it was opened: the catalog whole, that file from its JSON.
-        None => {
-            let catalog = non_empty(
-                files
-                    .into_catalog(cache.as_deref())
-                    .or_else(|e| fail(Exit::BadInput, e.to_string()))?,
-                global,
-            )?;
-            search_catalog(&catalog, args, &input, lang)
-        }
-    }
-}
-
-/// `search` over a catalog loaded whole.
-fn search_catalog(
-    catalog: &Catalog,
-    args: &SearchArgs,
-    input: &str,
-    lang: Lang,
-) -> Result<Exit, Failure> {
-    // An API call as the query finds its operation(s), as `lookup` does.
-    let hits: Vec<ims_perms::search::query::Hit> = match resolve::as_request(input) {
-        Some(request) => resolve::lookup(catalog, &request)
-            .into_iter()
-            .map(|index| ims_perms::search::query::Hit { index, score: 0 })
-            .collect(),
-        None => {
-            let index = ims_perms::search::query::SearchIndex::new(catalog);
-            query_hits(&catalog.services(), &index, input)?
-        }
-    };
-    if hits.is_empty() {
-        return nothing_matches(input);
-    }
-    let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
-    print_operations(catalog, &found, args.json, lang)?;
+    let ops: Vec<&Operation> = found.operations.iter().collect();
+    print_found(&ops, found.several_services, args.json, lang)?;
     Ok(Exit::Success)
-}
-
-/// The query's matches, best first; a query that does not parse is bad input.
-fn query_hits(
-    services: &[&str],
-    index: &ims_perms::search::query::SearchIndex,
-    input: &str,
-) -> Result<Vec<ims_perms::search::query::Hit>, Failure> {
-    ims_perms::search::query::search(services, index, input)
-        .or_else(|e| fail(Exit::BadInput, format!("query {e}")))
 }
 
 fn nothing_matches(input: &str) -> Result<Exit, Failure> {

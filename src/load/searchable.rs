@@ -57,6 +57,84 @@ impl File {
     }
 }
 
+/// Why [`search_files`] found nothing to answer from.
+#[derive(Debug)]
+pub enum SearchError {
+    Catalog(CatalogError),
+    Query(crate::search::query::QueryError),
+    /// No operation at all: `--no-builtin` with no catalog, or only empty ones.
+    NoOperations,
+}
+
+/// What a search found: the operations, best first, and whether they come from several
+/// services (the table then shows a service column).
+#[derive(Debug)]
+pub struct Found {
+    pub operations: Vec<Operation>,
+    pub several_services: bool,
+}
+
+/// `search`: the strategy for answering a query over the built-in catalog (unless
+/// `include_builtin` is false) and catalog files. An API call is looked up among every route
+/// (the whole catalog); otherwise files of distinct services are searched apart and only what
+/// is found is built; files of one service, and a cache file damaged since it was opened, are
+/// loaded whole.
+pub fn search_files(
+    include_builtin: bool,
+    paths: &[PathBuf],
+    cache: Option<&Path>,
+    input: &str,
+) -> Result<Found, SearchError> {
+    let whole = |catalog: Catalog| -> Result<Found, SearchError> {
+        if catalog.is_empty() {
+            return Err(SearchError::NoOperations);
+        }
+        let hits = match crate::search::resolve::call_hits(&catalog, input) {
+            Some(hits) => hits,
+            None => crate::search::query::search(
+                &catalog.services(),
+                &SearchIndex::new(&catalog),
+                input,
+            )
+            .map_err(SearchError::Query)?,
+        };
+        Ok(Found {
+            operations: hits
+                .iter()
+                .map(|h| catalog.operations()[h.index].clone())
+                .collect(),
+            several_services: catalog.services().len() > 1,
+        })
+    };
+    if crate::search::resolve::as_request(input).is_some() {
+        let mut catalog = if include_builtin {
+            Catalog::builtin().map_err(SearchError::Catalog)?
+        } else {
+            Catalog::new()
+        };
+        crate::load::load_files(&mut catalog, paths, cache).map_err(SearchError::Catalog)?;
+        return whole(catalog);
+    }
+    let files =
+        match SearchableFiles::open(include_builtin, paths, cache).map_err(SearchError::Catalog)? {
+            Searchable::Whole(catalog) => return whole(*catalog),
+            Searchable::Apart(files) if files.is_empty() => return Err(SearchError::NoOperations),
+            Searchable::Apart(files) => files,
+        };
+    let hits = crate::search::query::search(&files.services(), files.index(), input)
+        .map_err(SearchError::Query)?;
+    let found: Vec<usize> = hits.iter().map(|h| h.index).collect();
+    let several_services = files.services().len() > 1;
+    match files.operations(&found) {
+        Some(operations) => Ok(Found {
+            operations,
+            several_services,
+        }),
+        // A cache file damaged since it was opened: the catalog whole, that file from its JSON.
+        None => whole(files.into_catalog(cache).map_err(SearchError::Catalog)?),
+    }
+}
+
 /// What [`SearchableFiles::open`] makes of the files.
 pub enum Searchable {
     /// Of distinct services: searched apart.

@@ -228,6 +228,19 @@ pub fn lookup_best(catalog: &Catalog, request: &Request) -> Vec<usize> {
 
 /// A query that is an API call (`METHOD /path` or `METHOD URL`), as a request; `None` for
 /// anything else, so a search box can look calls up where they are pasted.
+/// An API call typed as a query (`POST https://…/v1/cloudimages/members`) as search hits: the
+/// operations `lookup` finds, best first; `None` when the input is not an API call. The
+/// command line's `search` and the explorer's search line both answer calls through this.
+pub fn call_hits(catalog: &Catalog, input: &str) -> Option<Vec<crate::search::query::Hit>> {
+    let request = as_request(input)?;
+    Some(
+        lookup(catalog, &request)
+            .into_iter()
+            .map(|index| crate::search::query::Hit { index, score: 0 })
+            .collect(),
+    )
+}
+
 pub fn as_request(query: &str) -> Option<Request> {
     let mut words = query.split_whitespace();
     let (Some(method), Some(target), None) = (words.next(), words.next(), words.next()) else {

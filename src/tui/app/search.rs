@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
-use crate::search::query::{Highlights, Hit, Query, Results};
+use crate::search::query::{Highlights, Query, Results};
 
 use super::*;
 
@@ -13,15 +13,10 @@ impl App {
     pub(super) fn refilter(&mut self) {
         // A pasted API call (`POST https://…/v1/cloudimages/members`) finds its operation(s), as
         // `lookup` does.
-        if let Some(request) = crate::search::resolve::as_request(self.query.text()) {
+        if let Some(hits) = crate::search::resolve::call_hits(&self.catalog, self.query.text()) {
             self.cancel_search();
             self.query_error = None;
-            self.results = Arc::new(Results::from_hits(
-                crate::search::resolve::lookup(&self.catalog, &request)
-                    .into_iter()
-                    .map(|index| Hit { index, score: 0 })
-                    .collect(),
-            ));
+            self.results = Arc::new(Results::from_hits(hits));
             // No parsed query stands for these results: the next one is searched afresh.
             self.parsed = None;
             self.cursor = 0;
