@@ -19,7 +19,8 @@ pub mod par;
 pub mod policy;
 pub mod present;
 pub mod search;
-#[doc(hidden)]
+/// Fixtures for tests and benchmarks (feature `testing`, on for the crate's own tests).
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
 /// The interactive explorer (feature `app`, on by default): not part of the core.

@@ -64,6 +64,77 @@ impl Policy {
     }
 }
 
+/// The operations chosen, in the order chosen, each once: what the composer composes and the
+/// explorer's `Space` builds. Membership is a hash lookup, so selecting every row of 100,000
+/// (`a`) or composing them stays linear.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    order: Vec<usize>,
+    members: std::collections::HashSet<usize>,
+}
+
+impl Selection {
+    pub fn new() -> Selection {
+        Selection::default()
+    }
+
+    /// Whether operation `i` is chosen.
+    pub fn contains(&self, i: usize) -> bool {
+        self.members.contains(&i)
+    }
+
+    /// Chooses `i` (at the end) unless it is chosen already; whether it was added.
+    pub fn insert(&mut self, i: usize) -> bool {
+        let added = self.members.insert(i);
+        if added {
+            self.order.push(i);
+        }
+        added
+    }
+
+    /// Chooses `i`, or unchooses it when it was chosen.
+    pub fn toggle(&mut self, i: usize) {
+        if self.members.remove(&i) {
+            self.order.retain(|&o| o != i);
+        } else {
+            self.insert(i);
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.order.clear();
+        self.members.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The chosen operations in the order chosen.
+    pub fn as_slice(&self) -> &[usize] {
+        &self.order
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.order.iter().copied()
+    }
+}
+
+impl FromIterator<usize> for Selection {
+    /// Each index once, in the order first given.
+    fn from_iter<I: IntoIterator<Item = usize>>(indices: I) -> Selection {
+        let mut selection = Selection::new();
+        for i in indices {
+            selection.insert(i);
+        }
+        selection
+    }
+}
+
 /// What the user asked for besides the operations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComposeOptions {
@@ -230,17 +301,13 @@ pub fn compose(
     operations: &[usize],
     options: &ComposeOptions,
 ) -> Result<Composition, ComposeError> {
-    let mut chosen: Vec<usize> = Vec::new();
-    for &i in operations {
-        if !chosen.contains(&i) {
-            chosen.push(i);
-        }
-    }
-    check_with(catalog, &chosen, options)?;
+    let selection: Selection = operations.iter().copied().collect();
+    let chosen = selection.as_slice();
+    check_with(catalog, chosen, options)?;
     let with: Vec<String> = options.with.iter().map(|a| action_key(a)).collect();
-    let (mut report, mut granted) = gather(catalog, &chosen, options, &with);
-    say_why_conditionals_are_in(catalog, &chosen, options, &with, &granted, &mut report);
-    what_else_is_granted(catalog, &chosen, &granted, &mut report);
+    let (mut report, mut granted) = gather(catalog, chosen, options, &with);
+    say_why_conditionals_are_in(catalog, chosen, options, &with, &granted, &mut report);
+    what_else_is_granted(catalog, &selection, &granted, &mut report);
     if granted.is_empty() {
         return Ok(Composition {
             policy: None,
@@ -413,7 +480,7 @@ fn say_why_conditionals_are_in(
 /// operations listing one of them can be granted.
 fn what_else_is_granted(
     catalog: &Catalog,
-    chosen: &[usize],
+    chosen: &Selection,
     granted: &BTreeMap<String, String>,
     report: &mut Report,
 ) {
@@ -421,7 +488,7 @@ fn what_else_is_granted(
     let mut others: Vec<usize> = granted
         .keys()
         .flat_map(|key| catalog.with_action(key).iter().copied())
-        .filter(|i| !chosen.contains(i))
+        .filter(|&i| !chosen.contains(i))
         .collect();
     others.sort_unstable();
     others.dedup();
@@ -504,6 +571,20 @@ fn statements_by_service(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_selection_keeps_order_and_each_operation_once() {
+        let mut s: Selection = [3, 1, 3, 2, 1].into_iter().collect();
+        assert_eq!(s.as_slice(), [3, 1, 2]);
+        s.toggle(1);
+        assert_eq!(s.as_slice(), [3, 2]);
+        assert!(!s.contains(1) && s.contains(2));
+        s.toggle(1);
+        assert!(!s.insert(3));
+        assert_eq!(s.as_slice(), [3, 2, 1]);
+        s.clear();
+        assert!(s.is_empty());
+    }
     use crate::lang::Lang;
 
     fn idx(c: &Catalog, id: &str) -> usize {

@@ -456,7 +456,7 @@ fn table_row(app: &App, theme: Theme, cols: &TableColumns, n: usize, index: usiz
     if n == app.cursor {
         base = base.patch(theme.cursor());
     }
-    let mark = if app.selected.contains(&index) {
+    let mark = if app.selected.contains(index) {
         "✓"
     } else {
         " "
@@ -765,7 +765,7 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     if app.selected.is_empty() {
         lines.push(Line::styled(label(Label::SelectHint, lang), theme.dim()));
     }
-    for &i in &app.selected {
+    for i in app.selected.iter() {
         lines.push(Line::raw(format!(
             "✓ {}  {}",
             ops[i].route(),

@@ -15,7 +15,7 @@ use std::sync::{Arc, mpsc};
 
 use crate::catalog::Catalog;
 use crate::lang::Lang;
-use crate::policy::compose::{ComposeOptions, Composition, compose};
+use crate::policy::compose::{ComposeOptions, Composition, Selection, compose};
 use crate::policy::export::{self, ExportFormat};
 use crate::policy::review::{Review, Status, explain};
 use crate::present::{CopyOutcome, Notice};
@@ -207,7 +207,7 @@ pub struct App {
     /// First visible row of the table.
     pub(super) scroll: usize,
     /// Chosen operations, in the order chosen.
-    pub(super) selected: Vec<usize>,
+    pub(super) selected: Selection,
     /// Conditional actions switched on (`--with`).
     with: Vec<String>,
     /// Selected operations whose dependent actions are switched on.
@@ -263,7 +263,7 @@ impl App {
             results: Arc::default(),
             cursor: 0,
             scroll: 0,
-            selected: Vec::new(),
+            selected: Selection::new(),
             with: Vec::new(),
             dependencies_of: Vec::new(),
             composer_cursor: 0,
@@ -349,7 +349,7 @@ impl App {
         self.scroll
     }
     pub fn selected(&self) -> &[usize] {
-        &self.selected
+        self.selected.as_slice()
     }
     pub fn focus(&self) -> Focus {
         self.focus
@@ -553,7 +553,7 @@ impl App {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for &i in &self.selected {
+        for i in self.selected.iter() {
             for a in self.catalog.operations()[i]
                 .actions
                 .iter()
@@ -800,12 +800,7 @@ impl App {
                 Focus::Composer => self.toggle_conditional(),
                 _ => {
                     if let Some(i) = self.current() {
-                        match self.selected.iter().position(|&s| s == i) {
-                            Some(p) => {
-                                self.selected.remove(p);
-                            }
-                            None => self.selected.push(i),
-                        }
+                        self.selected.toggle(i);
                         self.recompose();
                     }
                 }
@@ -813,9 +808,7 @@ impl App {
             Command::SelectAllShown => {
                 self.rank_to(usize::MAX);
                 for h in self.results.ranked() {
-                    if !self.selected.contains(&h.index) {
-                        self.selected.push(h.index);
-                    }
+                    self.selected.insert(h.index);
                 }
                 self.recompose();
             }
@@ -1083,18 +1076,18 @@ impl App {
         let ops = self.catalog.operations();
         let selected = &self.selected;
         self.with.retain(|w| {
-            selected.iter().any(|&i| {
+            selected.iter().any(|i| {
                 ops[i]
                     .actions
                     .iter()
                     .any(|a| a.is_conditional() && a.action.to_ascii_lowercase() == *w)
             })
         });
-        self.dependencies_of.retain(|o| selected.contains(o));
+        self.dependencies_of.retain(|&o| selected.contains(o));
         self.composition = if self.selected.is_empty() {
             None
         } else {
-            compose(&self.catalog, &self.selected, &self.options()).ok()
+            compose(&self.catalog, self.selected.as_slice(), &self.options()).ok()
         };
         let n = self.toggles().len();
         self.composer_cursor = self.composer_cursor.min(n.saturating_sub(1));
