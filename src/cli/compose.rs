@@ -1,0 +1,76 @@
+//! `compose`: the smallest policy for operations.
+
+use ims_perms::catalog::Catalog;
+use ims_perms::lang::Lang;
+use ims_perms::policy::compose::{ComposeOptions, Effect, compose};
+use ims_perms::policy::export::ExportFormat;
+use ims_perms::present::{self, Advice, Said};
+use ims_perms::search::resolve::resolve_operation;
+
+use super::*;
+
+pub(super) fn compose_policy(
+    catalog: &Catalog,
+    args: &ComposeArgs,
+    lang: Lang,
+) -> Result<Exit, Failure> {
+    let mut chosen = Vec::new();
+    for spec in &args.operations {
+        let i =
+            resolve_operation(catalog, spec).or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+        chosen.push(i);
+    }
+    let effect = Effect::from(args.effect);
+    let options = ComposeOptions {
+        with: args.with.clone(),
+        all_conditional: args.all_conditional,
+        with_dependencies: args.with_dependencies,
+        dependencies_of: Vec::new(),
+        effect,
+    };
+    let composition =
+        compose(catalog, &chosen, &options).or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+    let mut report = present::compose_report(catalog, &composition, effect, lang, Advice::Cli);
+    let Some(policy) = &composition.policy else {
+        note(&report.join("\n"));
+        return fail(
+            Exit::NothingFound,
+            "no policy: the chosen operations need no IAM action",
+        );
+    };
+    let mut policy = policy.clone();
+    if args.compact {
+        let (compacted, changes, declined) = ims_perms::policy::export::compact(catalog, &policy);
+        report.extend(present::compact_report(&changes, &declined, lang));
+        policy = compacted;
+    }
+    let text = match ExportFormat::from(args.format) {
+        ExportFormat::Json => policy.to_json(),
+        ExportFormat::Terraform => ims_perms::policy::export::terraform(
+            catalog,
+            &composition.report.operations,
+            &policy,
+            &args.name,
+        ),
+    };
+    // The policy first: the report is commentary, and a stderr that cannot be written must not
+    // cost the policy.
+    match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
+        Some(path) => {
+            write_new_file(path, &text, args.force, lang)?;
+            note(&report.join("\n"));
+            note(&present::said(
+                &Said::Wrote {
+                    bytes: text.len(),
+                    path: ims_perms::io::input::shown_path(path),
+                },
+                lang,
+            ));
+        }
+        None => {
+            emit(&text)?;
+            note(&report.join("\n"));
+        }
+    }
+    Ok(Exit::Success)
+}

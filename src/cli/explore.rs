@@ -1,0 +1,70 @@
+//! No subcommand: the interactive explorer.
+
+use clap::ValueEnum;
+
+use ims_perms::io::input::Source;
+use ims_perms::tui::clipboard::ClipboardMode;
+
+use super::*;
+
+/// No subcommand: the explorer.
+pub(super) fn explore(global: &Global, args: &ExplorerArgs) -> Result<Exit, Failure> {
+    let catalog = load_catalogs(global)?;
+    let clipboard = clipboard_mode(args.clipboard)?;
+    let policy = match &args.policy {
+        Some(path) => {
+            let source = Source::from_arg(path.as_os_str());
+            Some((source.shown(), read_input(&source)?))
+        }
+        None => None,
+    };
+    let options = ims_perms::tui::Options {
+        exit_after_first_frame: std::env::var(AFTER_FIRST_FRAME_VAR).as_deref() == Ok("exit"),
+        panic_after_first_frame: std::env::var(AFTER_FIRST_FRAME_VAR).as_deref() == Ok("panic"),
+        policy,
+        lang: lang_of(global),
+        clipboard,
+        show_keys: args.show_keys,
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let policy = ims_perms::tui::run(catalog, options)
+        .or_else(|e| fail(Exit::BadInput, format!("cannot run the explorer: {e}")))?;
+    if args.print {
+        match policy {
+            Some(json) => emit(&json)?,
+            None => {
+                return fail(
+                    Exit::NothingFound,
+                    "no policy: nothing selected that needs an IAM action",
+                );
+            }
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// The explorer's clipboard mode: `--clipboard`, else `$IMS_PERMS_CLIPBOARD`, else auto. The
+/// variable is read only when the explorer starts, so a bad value never breaks `list`.
+pub(super) fn clipboard_mode(flag: Option<ClipboardArg>) -> Result<ClipboardMode, Failure> {
+    if let Some(mode) = flag {
+        return Ok(mode.into());
+    }
+    match std::env::var_os("IMS_PERMS_CLIPBOARD") {
+        None => Ok(ClipboardMode::Auto),
+        Some(v) if v.is_empty() => Ok(ClipboardMode::Auto),
+        Some(v) => {
+            let text = v.to_string_lossy();
+            ClipboardArg::from_str(text.trim(), true)
+                .map(ClipboardMode::from)
+                .or_else(|_| {
+                    fail(
+                        Exit::BadInput,
+                        format!(
+                            "IMS_PERMS_CLIPBOARD=\"{}\": expected auto, system, osc52 or none",
+                            ims_perms::text::quoted_input(&text)
+                        ),
+                    )
+                })
+        }
+    }
+}
