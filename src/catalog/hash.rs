@@ -67,7 +67,10 @@ pub(super) fn id_hash(service: &str, id: &str) -> u64 {
     h.finish()
 }
 
-/// Hash of (service, method, normalised path), without building the normalised string.
+/// Hash of (service, method, normalised path, action set), without building the normalised
+/// string: what [`same_route`] compares. The actions are in it because several permissions may
+/// share a route (8,000 rows of one `POST …/action` route made every check compare each with
+/// all before it); the set's hash is a sum, so their order does not count.
 pub(super) fn route_hash(op: &Operation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -76,6 +79,12 @@ pub(super) fn route_hash(op: &Operation) -> u64 {
     for seg in normalised_segments(&op.path) {
         seg.hash(&mut h);
     }
+    let actions = op.actions.iter().fold(0u64, |sum, a| {
+        sum.wrapping_add(xxhash_rust::xxh3::xxh3_64(
+            a.action.to_ascii_lowercase().as_bytes(),
+        ))
+    });
+    actions.hash(&mut h);
     h.finish()
 }
 

@@ -431,6 +431,23 @@ pub fn is_action_pattern(s: &str) -> bool {
     is_service_name(service) && word(resource) && word(action)
 }
 
+/// Whether `list[i]`'s action (any case) is one of those before it. A short list is scanned
+/// (most operations have one or two actions); a long one is kept in `seen` as it is walked, so
+/// a cell of 60,000 actions is not compared with itself 60,000 times.
+fn repeats(
+    list: &[ActionRequirement],
+    i: usize,
+    seen: &mut std::collections::HashSet<String>,
+) -> bool {
+    const SCANNED: usize = 16;
+    if list.len() <= SCANNED {
+        return list[..i]
+            .iter()
+            .any(|b| b.action.eq_ignore_ascii_case(&list[i].action));
+    }
+    !seen.insert(list[i].action.to_ascii_lowercase())
+}
+
 fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
     let bad = |field: &str, msg: String| Err((field.to_string(), msg));
     if !is_kebab_id(&op.id) {
@@ -458,6 +475,7 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
     if let Err(msg) = RoutePattern::check(&op.path) {
         return bad("path", format!("invalid path \"{}\": {msg}", op.path));
     }
+    let mut seen = std::collections::HashSet::new();
     for (i, a) in op.actions.iter().enumerate() {
         let field = || format!("actions[{i}].action");
         if !is_action_name(&a.action) {
@@ -469,10 +487,7 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
                 ),
             );
         }
-        if op.actions[..i]
-            .iter()
-            .any(|b| b.action.eq_ignore_ascii_case(&a.action))
-        {
+        if repeats(&op.actions, i, &mut seen) {
             return bad(&field(), format!("action \"{}\" is listed twice", a.action));
         }
         if let Some(c) = &a.condition
@@ -484,6 +499,7 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
             );
         }
     }
+    seen.clear();
     for (i, d) in op.dependencies.iter().enumerate() {
         let field = || format!("dependencies[{i}].action");
         if !is_action_pattern(&d.action) {
@@ -495,10 +511,7 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
                 ),
             );
         }
-        if op.dependencies[..i]
-            .iter()
-            .any(|b| b.action.eq_ignore_ascii_case(&d.action))
-        {
+        if repeats(&op.dependencies, i, &mut seen) {
             return bad(
                 &field(),
                 format!("dependency \"{}\" is listed twice", d.action),

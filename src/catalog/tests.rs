@@ -292,3 +292,22 @@ fn repeated_texts_are_one_shared_value_however_read() {
         }
     }
 }
+
+#[test]
+fn a_long_list_of_actions_still_refuses_a_repeat() {
+    let actions: Vec<String> = (0..40)
+        .map(|i| format!(r#"{{"action": "svc:things:a{i}", "condition": null}}"#))
+        .chain(std::iter::once(
+            r#"{"action": "svc:things:A7", "condition": null}"#.to_string(),
+        ))
+        .collect();
+    let op = MINIMAL_OP.replace(
+        r#"[{"action": "svc:things:list", "condition": null}]"#,
+        &format!("[{}]", actions.join(",")),
+    );
+    let err = parse("t.json", &doc(&[&op])).unwrap_err().to_string();
+    assert!(
+        err.contains("action \"svc:things:A7\" is listed twice"),
+        "{err}"
+    );
+}

@@ -56,15 +56,28 @@ pub(super) fn catalog_for_completion() -> Catalog {
     let mut words = args.iter();
     while let Some(word) = words.next() {
         if word == "--catalog" {
-            files.extend(words.next().map(PathBuf::from));
+            files.extend(words.next().map(|w| PathBuf::from(unquoted(w))));
         } else if let Some(file) = word.strip_prefix("--catalog=") {
-            files.push(PathBuf::from(file));
+            files.push(PathBuf::from(unquoted(file)));
         }
     }
     for file in files {
-        let _ = ims_perms::load::load_files(&mut catalog, &[file], None);
+        // Only a regular file: a Tab must never wait on a FIFO or a device.
+        if std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
+            let cache = ims_perms::io::cache::default_dir();
+            let _ = ims_perms::load::load_files(&mut catalog, &[file], cache.as_deref());
+        }
     }
     catalog
+}
+
+/// A word as bash and zsh hand it over, quotes and backslashes still in it (`'my ecs.json'`,
+/// `my\ ecs.json`): read as the shell would, when it reads as one word.
+fn unquoted(word: &str) -> String {
+    match shlex::split(word).as_deref() {
+        Some([one]) => one.clone(),
+        _ => word.to_string(),
+    }
 }
 
 /// Operation ids, each with its English name.

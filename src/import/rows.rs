@@ -189,6 +189,9 @@ fn read_actions(
         ));
     }
     let mut actions: Vec<ActionRequirement> = Vec::new();
+    // Each action once (any case), looked up by hash: a cell of 60,000 run-together actions
+    // compared each with all before it.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for item in &cell.items {
         let found = split_actions(item, services).map_err(|m| (head.clone(), m))?;
         for (action, condition) in found {
@@ -200,10 +203,7 @@ fn read_actions(
                     ),
                 ));
             }
-            if actions
-                .iter()
-                .any(|a| a.action.eq_ignore_ascii_case(&action))
-            {
+            if !seen.insert(action.to_ascii_lowercase()) {
                 continue;
             }
             actions.push(ActionRequirement {
@@ -226,12 +226,14 @@ fn read_dependencies(
     head: Option<String>,
 ) -> Result<Vec<ActionRequirement>, CellError> {
     let mut dependencies: Vec<ActionRequirement> = Vec::new();
-    let own = |a: &str| {
-        actions
-            .iter()
-            .find(|x| x.action.eq_ignore_ascii_case(a))
-            .cloned()
-    };
+    // The row's own actions and the dependencies so far, by lower-case action (hash lookups:
+    // long cells must stay linear).
+    let by_key: std::collections::HashMap<String, &ActionRequirement> = actions
+        .iter()
+        .map(|x| (x.action.to_ascii_lowercase(), x))
+        .collect();
+    let own = |a: &str| by_key.get(&a.to_ascii_lowercase()).map(|x| (*x).clone());
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     // Nested: each list item starts with one of the row's actions, then what it depends on
     // (those of a conditional action carry its condition).
     let nested = !cell.nested.is_empty()
@@ -269,11 +271,7 @@ fn read_dependencies(
                         ),
                     ));
                 }
-                if own(&action).is_some()
-                    || dependencies
-                        .iter()
-                        .any(|x| x.action.eq_ignore_ascii_case(&action))
-                {
+                if own(&action).is_some() || !seen.insert(action.to_ascii_lowercase()) {
                     continue;
                 }
                 dependencies.push(ActionRequirement {
