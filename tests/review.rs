@@ -240,11 +240,15 @@ fn compact_replaces_only_what_changes_nothing() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, out, err) = run(&args, None);
     assert_eq!(code, 0);
-    assert!(out.contains("\"ims:*:*\""), "{out}");
+    // The narrowest wildcards that grant the same: ims:*:* would also match IMS actions added
+    // later.
     assert!(
-        err.contains(
-            "Compact: ims:*:* replaces ims:dataImages:create, ims:images:copy, ims:images:create"
-        ),
+        out.contains("\"ims:*:create\"") && out.contains("\"ims:images:*\""),
+        "{out}"
+    );
+    assert!(!out.contains("\"ims:*:*\""), "{out}");
+    assert!(
+        err.contains("Compact: ims:images:* replaces ims:images:copy, ims:images:delete"),
         "{err}"
     );
     assert!(
@@ -485,6 +489,102 @@ fn small_untruths_of_explain() {
         out.contains(
             "warning  Statement[1].Action: Action is empty: this statement denies nothing"
         ),
+        "{out}"
+    );
+}
+
+#[test]
+fn dependency_wildcards_say_what_they_grant_and_compact_reports_the_printed_policy() {
+    use ims_perms::testing::{catalog_json, test_op};
+    let dir = tempfile::tempdir().unwrap();
+    let evs = dir.path().join("evs.json");
+    std::fs::write(
+        &evs,
+        catalog_json(
+            "evs",
+            &[test_op(
+                "list-volumes",
+                "GET",
+                "/v2/volumes",
+                &["evs:volumes:list"],
+            )],
+        ),
+    )
+    .unwrap();
+    let evs = evs.to_str().unwrap();
+    // create-image depends on evs:volumes:*: with EVS loaded, listing volumes is granted too.
+    let (code, _, err) = run(
+        &[
+            "--catalog",
+            evs,
+            "compose",
+            "create-image",
+            "--with-dependencies",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("The same actions also allow:\n  list-volumes (GET /v2/volumes)"),
+        "{err}"
+    );
+    // --compact: the counts and limits are the printed policy's.
+    let ids = [
+        "create-image",
+        "create-data-image",
+        "create-whole-image",
+        "create-image-metadata-native",
+    ];
+    let mut args = vec!["compose"];
+    args.extend(ids);
+    args.push("--compact");
+    let (_, out, err) = run(&args, None);
+    assert!(out.contains("\"ims:*:create\""), "{out}");
+    assert!(
+        err.contains("Policy: 4 operations, 1 action, 1 statement"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Limits: 1 of 100 actions in the largest statement"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wildcard_notes_count_the_actions_dependencies_name() {
+    use ims_perms::testing::{catalog_json, test_op};
+    let dir = tempfile::tempdir().unwrap();
+    let ecs = dir.path().join("ecs.json");
+    let mut op = test_op(
+        "get-server",
+        "GET",
+        "/v1/servers/{id}",
+        &["ecs:cloudServers:get"],
+    );
+    op["dependencies"] =
+        serde_json::json!([{"action": "ecs:cloudServers:reboot", "condition": null}]);
+    std::fs::write(&ecs, catalog_json("ecs", &[op])).unwrap();
+    let (_, out, _) = run(
+        &["--catalog", ecs.to_str().unwrap(), "explain", "-"],
+        Some(
+            r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ecs:cloudServers:*"]}]}"#,
+        ),
+    );
+    assert!(
+        // get (the ECS row's own), list (a dependency of IMS's create-image), reboot (of this row).
+        out.contains(
+            "matches 3 (ecs:cloudServers:get, ecs:cloudServers:list, ecs:cloudServers:reboot)"
+        ),
+        "{out}"
+    );
+    let (_, out, _) = run(
+        &["--catalog", ecs.to_str().unwrap(), "explain", "-"],
+        Some(
+            r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ecs:cloudServers:rebot"]}]}"#,
+        ),
+    );
+    assert!(
+        out.contains("did you mean \"ecs:cloudServers:reboot\""),
         "{out}"
     );
 }

@@ -21,7 +21,7 @@ pub struct Catalog {
     by_action: HashMap<String, Vec<usize>, xxhash_rust::xxh3::Xxh3Builder>,
     /// Lower-case dependent actions the operations name (`ecs:cloudServers:get`): documented
     /// actions too, though no loaded operation needs them as its own.
-    dependency_actions: std::collections::HashSet<String, xxhash_rust::xxh3::Xxh3Builder>,
+    dependency_actions: HashMap<String, Arc<str>, xxhash_rust::xxh3::Xxh3Builder>,
     /// Whether the operations are filed in more than one section (kept as they are added, so
     /// drawing a frame never scans them), and the first section named.
     several_sections: bool,
@@ -117,7 +117,8 @@ impl Catalog {
             }
             for d in &op.dependencies {
                 self.dependency_actions
-                    .insert(d.action.to_ascii_lowercase());
+                    .entry(d.action.to_ascii_lowercase())
+                    .or_insert_with(|| Arc::clone(&d.action));
             }
             self.operations.push(op);
         }
@@ -139,7 +140,34 @@ impl Catalog {
     /// Whether a loaded operation names `action` (any case) among its dependent actions.
     pub fn names_dependency(&self, action: &str) -> bool {
         self.dependency_actions
-            .contains(action.to_ascii_lowercase().as_str())
+            .contains_key(action.to_ascii_lowercase().as_str())
+    }
+
+    /// Every action the loaded catalogs name, as operations' actions or as dependencies (a
+    /// wildcard may match any of them), each once in its first spelling, sorted.
+    pub fn known_actions(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .by_action
+            .iter()
+            .filter_map(|(key, ops)| {
+                let op = &self.operations[*ops.first()?];
+                op.actions
+                    .iter()
+                    .find(|a| a.action.eq_ignore_ascii_case(key))
+                    .map(|a| a.action.as_ref())
+            })
+            .chain(
+                self.dependency_actions
+                    .iter()
+                    // A dependency wildcard (`obs:bucket:*`) is a pattern, not an action.
+                    .filter(|(key, _)| {
+                        !key.contains('*') && !self.by_action.contains_key(key.as_str())
+                    })
+                    .map(|(_, a)| a.as_ref()),
+            )
+            .collect();
+        out.sort_unstable_by_key(|a| a.to_ascii_lowercase());
+        out
     }
 
     pub fn len(&self) -> usize {

@@ -28,22 +28,26 @@ pub(super) fn compose_policy(
         dependencies_of: Vec::new(),
         effect,
     };
-    let composition =
+    let mut composition =
         compose(catalog, &chosen, &options).or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+    // --compact before the report, so its counts and limits are the printed policy's.
+    let mut compacted = Vec::new();
+    if args.compact
+        && let Some(policy) = &composition.policy
+    {
+        let (smaller, changes, declined) = ims_perms::policy::export::compact(catalog, policy);
+        composition.set_policy(smaller);
+        compacted = present::compact_report(&changes, &declined, lang);
+    }
     let mut report = present::compose_report(catalog, &composition, effect, lang, Advice::Cli);
-    let Some(policy) = &composition.policy else {
+    report.extend(compacted);
+    let Some(policy) = composition.policy.clone() else {
         note(&report.join("\n"));
         return fail(
             Exit::NothingFound,
             "no policy: the chosen operations need no IAM action",
         );
     };
-    let mut policy = policy.clone();
-    if args.compact {
-        let (compacted, changes, declined) = ims_perms::policy::export::compact(catalog, &policy);
-        report.extend(present::compact_report(&changes, &declined, lang));
-        policy = compacted;
-    }
     let text = match ExportFormat::from(args.format) {
         ExportFormat::Json => policy.to_json(),
         ExportFormat::Terraform => ims_perms::policy::export::terraform(

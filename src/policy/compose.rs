@@ -232,6 +232,22 @@ pub struct Composition {
     pub report: Report,
 }
 
+impl Composition {
+    /// Puts `policy` in place of the one composed (`--compact`'s), with the report's counts of
+    /// statements, actions and characters made its.
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.report.largest_statement = policy
+            .statements
+            .iter()
+            .map(|s| s.actions.len())
+            .max()
+            .unwrap_or(0);
+        self.report.statements = policy.statements.len();
+        self.report.characters = policy.compact_chars();
+        self.policy = Some(policy);
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComposeError {
     /// `--with` named an action that is not a conditional action of any chosen operation.
@@ -316,18 +332,12 @@ pub fn compose(
     }
     drop_covered_actions(&mut granted);
     let policy = statements_by_service(granted, options.effect)?;
-    report.largest_statement = policy
-        .statements
-        .iter()
-        .map(|s| s.actions.len())
-        .max()
-        .unwrap_or(0);
-    report.statements = policy.statements.len();
-    report.characters = policy.compact_chars();
-    Ok(Composition {
-        policy: Some(policy),
+    let mut composition = Composition {
+        policy: None,
         report,
-    })
+    };
+    composition.set_policy(policy);
+    Ok(composition)
 }
 
 /// Every `--with` must be one of the chosen operations' conditional actions.
@@ -485,8 +495,24 @@ fn what_else_is_granted(
     report: &mut Report,
 ) {
     let ops = catalog.operations();
+    // A documented dependency wildcard (`kms:*:*`) grants every loaded action it matches.
+    let wildcards: Vec<ActionPattern> = granted
+        .values()
+        .filter(|a| a.contains('*'))
+        .filter_map(|a| ActionPattern::parse(a, false).ok())
+        .collect();
+    let grants = |action: &str| {
+        granted.contains_key(&action_key(action)) || wildcards.iter().any(|w| w.matches(action))
+    };
+    let through_wildcards = catalog
+        .known_actions()
+        .into_iter()
+        .filter(|a| wildcards.iter().any(|w| w.matches(a)))
+        .map(action_key)
+        .collect::<Vec<_>>();
     let mut others: Vec<usize> = granted
         .keys()
+        .chain(through_wildcards.iter())
         .flat_map(|key| catalog.with_action(key).iter().copied())
         .filter(|&i| !chosen.contains(i))
         .collect();
@@ -495,13 +521,13 @@ fn what_else_is_granted(
     for i in others {
         let op = &ops[i];
         let needed = op.needed_actions();
-        if needed.iter().all(|a| granted.contains_key(&action_key(a))) {
+        if needed.iter().all(|a| grants(a)) {
             report.also_covers.push(i);
         } else if op.all_conditional() {
             let partial: Vec<ConditionalAction> = op
                 .actions
                 .iter()
-                .filter(|a| granted.contains_key(&action_key(&a.action)))
+                .filter(|a| grants(&a.action))
                 .map(|a| ConditionalAction {
                     operation: i,
                     action: a.action.to_string(),

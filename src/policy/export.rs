@@ -1,8 +1,6 @@
 //! Other shapes of a composed policy: Terraform for admins who apply policies as code, and a
 //! compacted policy with wildcards where they change nothing.
 
-use std::collections::BTreeMap;
-
 use crate::catalog::Catalog;
 use crate::policy::compose::{Effect, Policy, Statement};
 use crate::policy::review::{self, ActionPattern};
@@ -213,11 +211,37 @@ fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<S
         .collect()
 }
 
-/// Replaces actions with wildcards (`svc:*:*`, `svc:resource:*`, `svc:*:action`) only where,
-/// over the loaded catalogs, the result grants exactly the same operations, and no wildcard
-/// stands for fewer than two actions. Only within a service whose loaded catalog is complete:
-/// over any other, "the same operations" would be vacuous (a wildcard over a service with no
-/// catalog, or with one table of it, proves nothing). The services left alone are returned.
+/// Which of the catalogs' known actions (operations' actions and dependencies: see
+/// [`Catalog::known_actions`]) the policy grants: a wildcard must not reach one the actions it
+/// replaces did not.
+fn known_granted(known: &[&str], policy: &Policy) -> Vec<bool> {
+    let patterns: Vec<(bool, ActionPattern)> = policy
+        .statements
+        .iter()
+        .flat_map(|s| {
+            s.actions.iter().filter_map(move |a| {
+                ActionPattern::parse(a, false)
+                    .ok()
+                    .map(|p| (s.effect == Effect::Allow, p))
+            })
+        })
+        .collect();
+    known
+        .iter()
+        .map(|a| {
+            patterns.iter().any(|(allow, p)| *allow && p.matches(a))
+                && !patterns.iter().any(|(allow, p)| !*allow && p.matches(a))
+        })
+        .collect()
+}
+
+/// Replaces actions with wildcards (`svc:resource:*`, `svc:*:action`, `svc:*:*`, narrowest
+/// first) only where, over the loaded catalogs, the result grants exactly the same operations
+/// and the same known actions, and no wildcard stands for fewer than two actions. Only within a
+/// service whose loaded catalog is complete: over any other, "the same operations" would be
+/// vacuous (a wildcard over a service with no catalog, or with one table of it, proves
+/// nothing). A pattern a chosen wildcard covers (a documented `obs:bucket:*` under `obs:*:*`)
+/// goes with the actions it replaces. The services left alone are returned.
 pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>, Vec<Declined>) {
     let mut declined: Vec<Declined> = Vec::new();
     for a in policy.statements.iter().flat_map(|s| &s.actions) {
@@ -232,72 +256,95 @@ pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>,
             });
         }
     }
-    let before = fingerprint(catalog, policy);
+    let known = catalog.known_actions();
+    let before = (fingerprint(catalog, policy), known_granted(&known, policy));
     let mut current = policy.clone();
-    let mut replacements = Vec::new();
+    let mut replacements: Vec<Replacement> = Vec::new();
     for si in 0..current.statements.len() {
-        loop {
-            let actions = current.statements[si].actions.clone();
-            let concrete: Vec<&String> = actions.iter().filter(|a| !a.contains('*')).collect();
-            let mut candidates: Vec<String> = Vec::new();
-            let mut services: BTreeMap<String, ()> = BTreeMap::new();
-            for a in &concrete {
-                let parts: Vec<&str> = a.split(':').collect();
-                if let [svc, res, act] = parts.as_slice()
-                    && catalog.is_complete(svc)
-                {
-                    services.insert(svc.to_string(), ());
-                    candidates.push(format!("{svc}:{}:*", res));
-                    candidates.push(format!("{svc}:*:{}", act));
-                }
-            }
-            let mut ordered: Vec<String> = services.keys().map(|s| format!("{s}:*:*")).collect();
-            for c in candidates {
-                if !ordered.iter().any(|o| o.eq_ignore_ascii_case(&c)) {
-                    ordered.push(c);
-                }
-            }
-            let mut applied = false;
-            for candidate in ordered {
-                let Ok(pattern) = ActionPattern::parse(&candidate, false) else {
-                    continue;
-                };
-                let covered: Vec<String> = concrete
-                    .iter()
-                    .filter(|a| pattern.matches(a))
-                    .map(|a| a.to_string())
-                    .collect();
-                if covered.len() < 2 {
-                    continue;
-                }
-                let mut trial = current.clone();
-                let mut kept: Vec<String> = actions
-                    .iter()
-                    .filter(|a| !covered.contains(a))
-                    .cloned()
-                    .collect();
-                kept.push(candidate.clone());
-                kept.sort_by_key(|a| a.to_ascii_lowercase());
-                trial.statements[si] = Statement {
-                    effect: current.statements[si].effect,
-                    actions: kept,
-                };
-                if fingerprint(catalog, &trial) == before {
-                    replacements.push(Replacement {
-                        wildcard: candidate,
-                        replaced: covered,
-                    });
-                    current = trial;
-                    applied = true;
-                    break;
-                }
-            }
-            if !applied {
-                break;
-            }
+        while let Some((next, replacement)) =
+            narrowest_replacement(catalog, &current, si, &known, &before)
+        {
+            current = next;
+            replacements.push(replacement);
         }
     }
     (current, replacements, declined)
+}
+
+/// The narrowest wildcard that can stand for two or more of statement `si`'s actions and
+/// leaves what the policy grants as in `before`: the policy with it, and the replacement.
+fn narrowest_replacement(
+    catalog: &Catalog,
+    current: &Policy,
+    si: usize,
+    known: &[&str],
+    before: &(Vec<(review::Status, Vec<String>)>, Vec<bool>),
+) -> Option<(Policy, Replacement)> {
+    let actions = current.statements[si].actions.clone();
+    let concrete: Vec<&String> = actions.iter().filter(|a| !a.contains('*')).collect();
+    let mut narrow: Vec<String> = Vec::new();
+    let mut whole: Vec<String> = Vec::new();
+    for a in &concrete {
+        let parts: Vec<&str> = a.split(':').collect();
+        if let [svc, res, act] = parts.as_slice()
+            && catalog.is_complete(svc)
+        {
+            narrow.push(format!("{svc}:{res}:*"));
+            narrow.push(format!("{svc}:*:{act}"));
+            whole.push(format!("{svc}:*:*"));
+        }
+    }
+    let mut ordered: Vec<String> = Vec::new();
+    for c in narrow.into_iter().chain(whole) {
+        if !ordered.iter().any(|o| o.eq_ignore_ascii_case(&c)) {
+            ordered.push(c);
+        }
+    }
+    for candidate in ordered {
+        let Ok(pattern) = ActionPattern::parse(&candidate, false) else {
+            continue;
+        };
+        let covered: Vec<String> = concrete
+            .iter()
+            .filter(|a| pattern.matches(a))
+            .map(|a| a.to_string())
+            .collect();
+        if covered.len() < 2 {
+            continue;
+        }
+        // What the wildcard also covers among the statement's other patterns goes too.
+        let mut replaced = covered;
+        replaced.extend(
+            actions
+                .iter()
+                .filter(|a| {
+                    a.contains('*') && pattern.covers(a) && !a.eq_ignore_ascii_case(&candidate)
+                })
+                .cloned(),
+        );
+        let mut kept: Vec<String> = actions
+            .iter()
+            .filter(|a| !replaced.contains(a))
+            .cloned()
+            .collect();
+        kept.push(candidate.clone());
+        kept.sort_by_key(|a| a.to_ascii_lowercase());
+        let mut trial = current.clone();
+        trial.statements[si] = Statement {
+            effect: current.statements[si].effect,
+            actions: kept,
+        };
+        if (fingerprint(catalog, &trial), known_granted(known, &trial)) == *before {
+            return Some((
+                trial,
+                Replacement {
+                    wildcard: candidate,
+                    replaced,
+                },
+            ));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -334,12 +381,16 @@ mod tests {
     #[test]
     fn compact_only_where_nothing_changes() {
         let c = Catalog::builtin().unwrap();
-        // Every IMS action: ims:*:* grants exactly the same.
+        // Every IMS action: the narrowest wildcards that grant exactly the same (ims:*:* would
+        // too, but it also matches every IMS action added later).
         let all: Vec<&str> = c.operations().iter().map(|o| o.id.as_str()).collect();
         let (_, p) = policy_for(&c, &all);
         let (compacted, changes, _) = compact(&c, &p);
-        assert_eq!(compacted.statements[0].actions, ["ims:*:*"]);
-        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            compacted.statements[0].actions,
+            ["ims:*:create", "ims:images:*", "ims:quotas:get"]
+        );
+        assert_eq!(changes.len(), 2);
         // Two of the image actions: no wildcard fits without granting more.
         let (_, p) = policy_for(&c, &["list-images", "delete-image-native"]);
         let (compacted, changes, _) = compact(&c, &p);
@@ -357,5 +408,102 @@ mod tests {
         );
         let (compacted, _, _) = compact(&c, &p);
         assert_eq!(compacted.statements[0].actions, ["ims:*:create"]);
+    }
+
+    /// A complete catalog of `svc` whose operations need `acl` get and put and one object
+    /// action, and name a dependency `svc:acl:delete` no operation needs itself.
+    fn acl_catalog() -> Catalog {
+        use crate::testing::{catalog_json, test_op};
+        let mut op = test_op("get-object", "GET", "/o", &["svc:object:get"]);
+        op["dependencies"] = serde_json::json!([{"action": "svc:acl:delete", "condition": null}]);
+        let mut doc: serde_json::Value = serde_json::from_str(&catalog_json(
+            "svc",
+            &[
+                op,
+                test_op("get-acl", "GET", "/acl", &["svc:acl:get"]),
+                test_op("put-acl", "PUT", "/acl", &["svc:acl:put"]),
+            ],
+        ))
+        .unwrap();
+        doc["complete"] = true.into();
+        let mut c = Catalog::new();
+        c.add(crate::catalog::parse("svc.json", &doc.to_string()).unwrap())
+            .unwrap();
+        c
+    }
+
+    #[test]
+    fn compact_never_reaches_a_known_action_the_policy_did_not_grant() {
+        let c = acl_catalog();
+        let (_, p) = policy_for(&c, &["get-acl", "put-acl"]);
+        let (compacted, _, _) = compact(&c, &p);
+        // svc:acl:* would also grant svc:acl:delete, which a loaded catalog names.
+        assert_eq!(compacted, p);
+        // Not svc:*:* (it reaches svc:acl:delete too); svc:*:get does not.
+        let (_, p) = policy_for(&c, &["get-acl", "put-acl", "get-object"]);
+        let (compacted, _, _) = compact(&c, &p);
+        assert_eq!(
+            compacted.statements[0].actions,
+            ["svc:*:get", "svc:acl:put"]
+        );
+    }
+
+    #[test]
+    fn compact_takes_the_narrowest_wildcard_and_what_it_covers() {
+        use crate::testing::{catalog_json, test_op};
+        let mut doc: serde_json::Value = serde_json::from_str(&catalog_json(
+            "svc",
+            &[
+                test_op("get-acl", "GET", "/acl", &["svc:acl:get"]),
+                test_op("put-acl", "PUT", "/acl", &["svc:acl:put"]),
+                test_op("get-object", "GET", "/o", &["svc:object:get"]),
+                test_op("put-object", "PUT", "/o", &["svc:object:put"]),
+            ],
+        ))
+        .unwrap();
+        doc["complete"] = true.into();
+        let mut c = Catalog::new();
+        c.add(crate::catalog::parse("svc.json", &doc.to_string()).unwrap())
+            .unwrap();
+        let p = Policy {
+            version: "1.1".into(),
+            statements: vec![Statement {
+                effect: Effect::Allow,
+                actions: vec![
+                    "svc:acl:get".into(),
+                    "svc:acl:put".into(),
+                    "svc:object:*".into(),
+                ],
+            }],
+        };
+        let (compacted, changes, _) = compact(&c, &p);
+        assert_eq!(
+            compacted.statements[0].actions,
+            ["svc:acl:*", "svc:object:*"]
+        );
+        assert_eq!(changes[0].wildcard, "svc:acl:*");
+        // When only the service wildcard fits, what it covers goes with it.
+        let mut doc: serde_json::Value = serde_json::from_str(&catalog_json(
+            "two",
+            &[
+                test_op("get-a", "GET", "/a", &["two:a:get"]),
+                test_op("put-b", "PUT", "/b", &["two:b:put"]),
+            ],
+        ))
+        .unwrap();
+        doc["complete"] = true.into();
+        let mut c = Catalog::new();
+        c.add(crate::catalog::parse("two.json", &doc.to_string()).unwrap())
+            .unwrap();
+        let p = Policy {
+            version: "1.1".into(),
+            statements: vec![Statement {
+                effect: Effect::Allow,
+                actions: vec!["two:a:get".into(), "two:b:put".into(), "two:c:*".into()],
+            }],
+        };
+        let (compacted, changes, _) = compact(&c, &p);
+        assert_eq!(compacted.statements[0].actions, ["two:*:*"]);
+        assert_eq!(changes[0].replaced, ["two:a:get", "two:b:put", "two:c:*"]);
     }
 }

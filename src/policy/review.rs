@@ -886,14 +886,7 @@ impl<'c> Linter<'c> {
         }
         self.suggested += 1;
         let catalog = self.catalog;
-        let known = self.known.get_or_insert_with(|| {
-            let set: BTreeSet<&str> = catalog
-                .operations()
-                .iter()
-                .flat_map(|o| o.actions.iter().map(|a| a.action.as_ref()))
-                .collect();
-            set.into_iter().collect()
-        });
+        let known = self.known.get_or_insert_with(|| catalog.known_actions());
         let lower = raw.to_ascii_lowercase();
         known
             .iter()
@@ -1051,11 +1044,8 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
             extra[w].push(op.id.clone());
         }
     }
-    let actions: BTreeSet<&str> = catalog
-        .operations()
-        .iter()
-        .flat_map(|o| o.actions.iter().map(|a| a.action.as_ref()))
-        .collect();
+    // Every action the catalogs name, dependencies too: a wildcard matches those as well.
+    let actions = catalog.known_actions();
     for ((si, ai, p), operations) in wildcards.into_iter().zip(extra) {
         if operations.is_empty() {
             continue;
