@@ -248,6 +248,25 @@ fn a_given_cache_directory_is_written_only_when_it_is_the_caches_own() {
     assert_eq!(list(&catalog, &link), expected);
     assert_eq!(list(&catalog, &link.join("below")), expected);
     assert!(cache_files(&empty).is_empty(), "{:?}", cache_files(&empty));
+    // A folder or a FIFO named as the cache would name its files is not the cache's.
+    for odd in ["dir", "fifo"] {
+        let folder = dir.path().join(format!("odd-{odd}"));
+        std::fs::create_dir(&folder).unwrap();
+        let name = folder.join("0000000000000000.catalog");
+        if odd == "dir" {
+            std::fs::create_dir(&name).unwrap();
+        } else {
+            assert!(
+                std::process::Command::new("mkfifo")
+                    .arg(&name)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+        assert_eq!(list(&catalog, &folder), expected);
+        assert_eq!(cache_files(&folder), [name.clone()], "{odd}");
+    }
     // The cache's own folder (only cache files in it) and a new one are written.
     assert_eq!(cache_files(&dir.path().join("fresh")).len(), 1);
     let other = dir.path().join("ecs2.json");

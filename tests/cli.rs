@@ -680,6 +680,29 @@ fn overwriting_names_a_links_target_and_says_what_hard_links_keep() {
     let link = dir.path().join("link.json");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let err = failure(&["compose", "list-images", "-o", link.to_str().unwrap()], 2);
+    let through = ims()
+        .args([
+            "compose",
+            "list-images",
+            "--force",
+            "-o",
+            link.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let through = String::from_utf8(through).unwrap();
+    assert!(
+        through.contains(&format!(
+            "to {} (through the link {})",
+            real.display(),
+            link.display()
+        )),
+        "{through}"
+    );
+    std::fs::write(&real, "old").unwrap();
     assert!(
         err.contains(&format!(
             "link.json exists: a link to {}, which will be rewritten",

@@ -1167,3 +1167,15 @@ fn snapshot_narrow_chinese_two_actions() {
     assert!(screen.contains("授权范围："), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// A write that fails on a long path still says why within the status line.
+#[test]
+fn a_failed_write_keeps_its_reason_in_view() {
+    let mut a = app(Lang::Zh);
+    a.update(Action::WriteFailed {
+        path: format!("/proc/nonexist/{}.json", "x".repeat(300)),
+        error: "No such file or directory (os error 2)".into(),
+    });
+    let screen = draw(&mut a, 80, 24);
+    assert!(screen.contains("(os error 2)"), "{screen}");
+}

@@ -122,7 +122,8 @@ impl RoutePattern {
 /// resolves them to another path: `DELETE /v2/images/..` is not delete-image), and no encoded
 /// slash or backslash, plain or encoded dots (`%2e%2e`), which would reach another route.
 fn fills_a_parameter(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
+    // `..;x`: some servers drop a segment's `;parameters` before resolving dot segments.
+    let lower = segment.split(';').next().unwrap_or("").to_ascii_lowercase();
     let decoded_dots = lower.replace("%2e", ".");
     !(decoded_dots == "." || decoded_dots == ".." || lower.contains("%2f") || lower.contains("%5c"))
 }
@@ -253,6 +254,7 @@ mod tests {
             "/v2/images/.%2e",
             "/v2/images/a%2Fb",
             "/v2/images/a%5cb",
+            "/v2/images/..;x",
         ] {
             assert_eq!(p.specificity(&segs(bad)), None, "{bad}");
         }

@@ -63,10 +63,12 @@ pub(super) fn compose_policy(
         Some(path) => {
             write_new_file(path, &text, args.force, lang)?;
             note(&report.join("\n"));
+            let (written, link) = ims_perms::io::output::written_through(path);
             note(&present::said(
                 &Said::Wrote {
                     bytes: text.len(),
-                    path: ims_perms::io::input::shown_path(path),
+                    path: ims_perms::io::input::shown_path(&written),
+                    through: link.map(|l| ims_perms::io::input::shown_path(&l)),
                 },
                 lang,
             ));

@@ -486,6 +486,12 @@ pub fn store(
         ));
     }
     remove_stale_temporaries(dir);
+    // Only a regular file is ever replaced: a FIFO, link or folder in its place stays.
+    if std::fs::symlink_metadata(key.file_in(dir)).is_ok_and(|m| !m.is_file()) {
+        return Err(std::io::Error::other(
+            "the cache file's place holds something else",
+        ));
+    }
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     for part in encode(key, catalog, piece) {
         file.write_all(&part)?;
@@ -526,9 +532,10 @@ fn owned(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
+    // Regular files only (a link, a FIFO or a folder named like a cache file is someone else's).
     entries
         .flatten()
-        .all(|e| is_cache_file_name(&e.file_name()))
+        .all(|e| is_cache_file_name(&e.file_name()) && e.file_type().is_ok_and(|t| t.is_file()))
 }
 
 /// A cache file's name (`0123456789abcdef.catalog`) or a writer's temporary file (`.tmp…`).

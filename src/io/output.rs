@@ -133,6 +133,16 @@ pub struct Existing {
     pub hard_links: u64,
 }
 
+/// What a write to `path` writes: the file itself, or, for a symbolic link, the file it points
+/// to (as [`write_file`] does), with the link named: `(written, Some(link))`.
+pub fn written_through(path: &Path) -> (PathBuf, Option<PathBuf>) {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match is_link.then(|| std::fs::canonicalize(path).ok()).flatten() {
+        Some(target) => (target, Some(path.to_path_buf())),
+        None => (path.to_path_buf(), None),
+    }
+}
+
 /// [`Existing`] for `path`, when it exists.
 pub fn existing(path: &Path) -> Option<Existing> {
     use std::os::unix::fs::MetadataExt;

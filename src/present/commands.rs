@@ -6,10 +6,11 @@ use crate::lang::Lang;
 
 /// What `import` read, for stderr.
 pub fn import_report(r: &crate::import::ImportReport, service: &str, lang: Lang) -> String {
+    // Thousands of tables name thousands of sections: the line says a few.
     let sections = if r.sections.is_empty() {
         String::new()
     } else {
-        format!(" ({})", r.sections.join(", "))
+        format!(" ({})", crate::text::shorten(&r.sections.join(", "), 200))
     };
     let mut out = match lang {
         Lang::En => format!(
@@ -55,15 +56,25 @@ pub fn import_report(r: &crate::import::ImportReport, service: &str, lang: Lang)
 /// Lines the command line says besides results.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Said {
-    Wrote { bytes: usize, path: String },
+    /// `through`: the symbolic link written through, when `path` is the file it points to.
+    Wrote {
+        bytes: usize,
+        path: String,
+        through: Option<String>,
+    },
 }
 
 pub fn said(said: &Said, lang: Lang) -> String {
     match said {
-        Said::Wrote { bytes, path } => notice(
+        Said::Wrote {
+            bytes,
+            path,
+            through,
+        } => notice(
             &Notice::Wrote {
                 bytes: *bytes,
                 path: path.clone(),
+                through: through.clone(),
             },
             lang,
         ),

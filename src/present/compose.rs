@@ -328,11 +328,10 @@ fn also_granted(c: &Context) -> Vec<String> {
                 .iter()
                 .map(|c| format!("{}{}{}", c.action, p.colon, c.condition.get(lang)))
                 .collect();
-            out.push(format!(
-                "  {} [{}]",
-                name(partial.operation),
-                cases.join(p.semi)
-            ));
+            out.push(match lang {
+                Lang::En => format!("  {} [{}]", name(partial.operation), cases.join(p.semi)),
+                Lang::Zh => format!("  {}：{}", name(partial.operation), cases.join(p.semi)),
+            });
         }
     }
     out

@@ -73,6 +73,7 @@ mod tests {
             Notice::Wrote {
                 bytes: 3,
                 path: "p".into(),
+                through: None,
             },
         ];
         for n in &notices {

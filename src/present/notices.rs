@@ -38,6 +38,8 @@ pub enum Notice {
     Wrote {
         bytes: usize,
         path: String,
+        /// The symbolic link written through, when `path` is the file it points to.
+        through: Option<String>,
     },
     WriteFailed {
         path: String,
@@ -99,16 +101,28 @@ pub fn notice(notice: &Notice, lang: Lang) -> String {
             };
             copied(outcome, &what, lang)
         }
-        Notice::Wrote { bytes, path } => match zh {
-            false => format!("Wrote {bytes} bytes to {path}"),
-            true => format!("已写入 {bytes} 字节到 {path}"),
+        Notice::Wrote {
+            bytes,
+            path,
+            through,
+        } => match (zh, through) {
+            (false, None) => format!("Wrote {bytes} bytes to {path}"),
+            (true, None) => format!("已写入 {bytes} 字节到 {path}"),
+            (false, Some(link)) => {
+                format!("Wrote {bytes} bytes to {path} (through the link {link})")
+            }
+            (true, Some(link)) => format!("已写入 {bytes} 字节到 {path}（经由链接 {link}）"),
         },
-        Notice::WriteFailed { path, error } => match zh {
-            false => format!("cannot write {path}: {error}"),
-            true => format!("无法写入 {path}：{error}"),
-        },
+        // A long path is cut in its middle, so the reason still fits the status line.
+        Notice::WriteFailed { path, error } => {
+            let path = crate::text::shorten(path, 60);
+            match zh {
+                false => format!("cannot write {path}: {error}"),
+                true => format!("无法写入 {path}：{error}"),
+            }
+        }
         Notice::NotWritten => pick(lang, "Not written.", "未写入。").into(),
-        Notice::ReadFailed(message) => message.clone(),
+        Notice::ReadFailed(message) => crate::text::shorten(message, 160),
         Notice::Reviewed {
             source,
             allowed,

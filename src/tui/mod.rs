@@ -252,10 +252,14 @@ fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> O
             let shown = crate::io::input::shown_path(&target);
             Some(
                 match crate::io::output::write_file(&target, &text, overwrite) {
-                    Ok(()) => Action::Wrote {
-                        path: shown,
-                        bytes: text.len(),
-                    },
+                    Ok(()) => {
+                        let (written, link) = crate::io::output::written_through(&target);
+                        Action::Wrote {
+                            path: crate::io::input::shown_path(&written),
+                            bytes: text.len(),
+                            through: link.map(|_| shown),
+                        }
+                    }
                     Err(WriteError::Exists) => Action::FileExists {
                         existing: crate::io::output::existing(&target).unwrap_or_default(),
                         path,

@@ -82,6 +82,8 @@ pub enum Action {
     Wrote {
         path: String,
         bytes: usize,
+        /// The symbolic link written through, when `path` is the file it points to.
+        through: Option<String>,
     },
     WriteFailed {
         path: String,
@@ -737,7 +739,17 @@ impl App {
                     bytes,
                 })
             }
-            Action::Wrote { path, bytes } => self.notice = Some(Notice::Wrote { bytes, path }),
+            Action::Wrote {
+                path,
+                bytes,
+                through,
+            } => {
+                self.notice = Some(Notice::Wrote {
+                    bytes,
+                    path,
+                    through,
+                })
+            }
             Action::WriteFailed { path, error } => {
                 self.notice = Some(Notice::WriteFailed { path, error })
             }
