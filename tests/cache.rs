@@ -265,7 +265,7 @@ fn a_given_cache_directory_is_written_only_when_it_is_the_caches_own() {
             );
         }
         assert_eq!(list(&catalog, &folder), expected);
-        assert_eq!(cache_files(&folder), [name.clone()], "{odd}");
+        assert_eq!(cache_files(&folder), std::slice::from_ref(&name), "{odd}");
     }
     // The cache's own folder (only cache files in it) and a new one are written.
     assert_eq!(cache_files(&dir.path().join("fresh")).len(), 1);
