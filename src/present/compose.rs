@@ -55,13 +55,23 @@ struct Context<'a> {
     advice: Advice,
 }
 
+impl Context<'_> {
+    /// `list-images (GET /v2/cloudimages)`.
+    fn name(&self, i: usize) -> String {
+        let p = punct(self.lang);
+        let op = &self.ops[i];
+        format!("{}{}{}{}", op.id, p.open, op.route(), p.close)
+    }
+
+    fn list(&self, v: &[usize]) -> String {
+        let names: Vec<String> = v.iter().map(|&i| self.name(i)).collect();
+        names.join(punct(self.lang).sep)
+    }
+}
+
 /// What the policy is, and what needs no action.
 fn summary(c: &Context) -> Vec<String> {
-    let ops = c.ops;
     let zh = c.lang == Lang::Zh;
-    let p = punct(c.lang);
-    let name = |i: usize| format!("{}{}{}{}", ops[i].id, p.open, ops[i].route(), p.close);
-    let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(p.sep);
     let r = &c.composition.report;
     let lang = c.lang;
     let effect = c.effect;
@@ -95,7 +105,7 @@ fn summary(c: &Context) -> Vec<String> {
         out.push(format!(
             "{}{}",
             pick(lang, "Needs no permission: ", "无需授权："),
-            list(&r.no_action)
+            c.list(&r.no_action)
         ));
     }
     out
@@ -103,11 +113,7 @@ fn summary(c: &Context) -> Vec<String> {
 
 /// The scopes the policy fully works in, and why not.
 fn scopes(c: &Context) -> Vec<String> {
-    let ops = c.ops;
     let zh = c.lang == Lang::Zh;
-    let p = punct(c.lang);
-    let name = |i: usize| format!("{}{}{}{}", ops[i].id, p.open, ops[i].route(), p.close);
-    let list = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(p.sep);
     let r = &c.composition.report;
     let lang = c.lang;
     let mut out = Vec::new();
@@ -120,11 +126,11 @@ fn scopes(c: &Context) -> Vec<String> {
             (true, true, true) => format!("  {scope}：支持"),
             (true, false, false) => format!(
                 "  {scope}: unknown: the permission table does not say for {}",
-                list(unknown)
+                c.list(unknown)
             ),
-            (true, false, true) => format!("  {scope}：未知：权限表未说明 {}", list(unknown)),
-            (false, _, false) => format!("  {scope}: no, because of {}", list(blockers)),
-            (false, _, true) => format!("  {scope}：不支持，因为 {}", list(blockers)),
+            (true, false, true) => format!("  {scope}：未知：权限表未说明 {}", c.list(unknown)),
+            (false, _, false) => format!("  {scope}: no, because of {}", c.list(blockers)),
+            (false, _, true) => format!("  {scope}：不支持，因为 {}", c.list(blockers)),
         };
     out.push(pick(lang, "Scopes where the policy fully works:", "授权范围：").into());
     out.push(scope_line(
@@ -294,10 +300,8 @@ fn dependencies(c: &Context) -> Vec<String> {
 
 /// What the same actions also allow (or deny), fully or partly.
 fn also_granted(c: &Context) -> Vec<String> {
-    let ops = c.ops;
     let zh = c.lang == Lang::Zh;
     let p = punct(c.lang);
-    let name = |i: usize| format!("{}{}{}{}", ops[i].id, p.open, ops[i].route(), p.close);
     let r = &c.composition.report;
     let lang = c.lang;
     let effect = c.effect;
@@ -314,7 +318,7 @@ fn also_granted(c: &Context) -> Vec<String> {
             true => format!("相同授权项还会{verb}："),
         });
         for &i in &r.also_covers {
-            out.push(format!("  {}", name(i)));
+            out.push(format!("  {}", c.name(i)));
         }
     }
     if !r.partly_covers.is_empty() {
@@ -329,8 +333,8 @@ fn also_granted(c: &Context) -> Vec<String> {
                 .map(|c| format!("{}{}{}", c.action, p.colon, c.condition.get(lang)))
                 .collect();
             out.push(match lang {
-                Lang::En => format!("  {} [{}]", name(partial.operation), cases.join(p.semi)),
-                Lang::Zh => format!("  {}：{}", name(partial.operation), cases.join(p.semi)),
+                Lang::En => format!("  {} [{}]", c.name(partial.operation), cases.join(p.semi)),
+                Lang::Zh => format!("  {}：{}", c.name(partial.operation), cases.join(p.semi)),
             });
         }
     }

@@ -818,7 +818,10 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     if let Some((added, removed)) = app.policy_difference() {
         let source = app.loaded.as_ref().map(|l| l.source.as_str()).unwrap_or("");
         lines.push(Line::styled(
-            format!("{} {source}:", label(Label::ComparedWith, lang)),
+            match lang {
+                Lang::En => format!("{} {source}:", label(Label::ComparedWith, lang)),
+                Lang::Zh => format!("与 {source} {}：", label(Label::ComparedWith, lang)),
+            },
             Style::new().add_modifier(Modifier::BOLD),
         ));
         for change in app.policy_changes() {
