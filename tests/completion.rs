@@ -23,7 +23,10 @@ fn script(shell: &str, dir: &std::path::Path) -> std::path::PathBuf {
 /// Runs `code` in `shell` and returns its stdout, one candidate a line, each cut at `sep` (where
 /// the shell's description starts).
 fn run_shell(shell: &str, args: &[&str], code: &str, sep: &str) -> Vec<String> {
-    let out = Command::new(shell)
+    // Bounded: a completion that blocks (on a FIFO, say) fails the test instead of hanging it.
+    let out = Command::new("timeout")
+        .arg("30")
+        .arg(shell)
         .args(args)
         .arg(code)
         .env_remove("LC_ALL")
