@@ -588,3 +588,19 @@ fn wildcard_notes_count_the_actions_dependencies_name() {
         "{out}"
     );
 }
+
+#[test]
+fn terraform_refuses_what_it_would_lose() {
+    let (code, out, err) = run(
+        &["terraform", "-"],
+        Some(
+            r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list"],"Condition":{"StringEquals":{"g:ProjectName":["x"]}}}]}"#,
+        ),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    assert!(
+        err.contains("standard input: not converted: Statement[0].Condition has no place in the exported role and would be lost"),
+        "{err}"
+    );
+}

@@ -27,20 +27,8 @@ pub(super) fn terraform(
             format!("{}: not converted: {words}", source.shown()),
         );
     }
-    let policy = ims_perms::policy::export::policy_from_document(&text).or_else(|e| {
-        fail(
-            Exit::BadInput,
-            match e {
-                ims_perms::policy::export::ConvertError::NotAPolicy(why) => {
-                    format!("{}: not converted: {why}", source.shown())
-                }
-                ims_perms::policy::export::ConvertError::WouldLose { path } => format!(
-                    "{}: not converted: {path} has no place in the exported role and would be lost",
-                    source.shown()
-                ),
-            },
-        )
-    })?;
+    let policy = ims_perms::policy::export::policy_from_document(&text)
+        .or_else(|e| fail(Exit::BadInput, format!("{}: {e}", source.shown())))?;
     let description = format!("Converted from {} by ims-perms.", source.shown());
     emit(&ims_perms::policy::export::terraform_described(
         &policy,

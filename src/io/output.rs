@@ -40,7 +40,15 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-impl std::error::Error for WriteError {}
+impl std::error::Error for WriteError {
+    /// The system's error behind a failed write, for callers that report causes.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::Temporary(e) | WriteError::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Writes `text` to `path` so that a failure never leaves half a file behind: the text goes to a
 /// temporary file with an unpredictable name, created exclusively beside the target, which is
@@ -180,6 +188,13 @@ mod tests {
 
         fn mode(p: &Path) -> u32 {
             std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+        }
+
+        #[test]
+        fn a_failed_write_keeps_its_cause() {
+            use std::error::Error;
+            let e = write_file(Path::new("/proc/nonexistent-dir/p.json"), "x", false).unwrap_err();
+            assert!(e.source().is_some(), "{e:?}");
         }
 
         #[test]

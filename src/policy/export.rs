@@ -109,11 +109,13 @@ pub fn terraform_described(policy: &Policy, name: &str, description: &str) -> St
 }
 
 /// Why an existing policy document cannot be turned into Terraform as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConvertError {
     /// `explain` found errors: the first one's words.
+    #[error("not converted: {0}")]
     NotAPolicy(String),
     /// A key this export would lose (`Condition`, `Resource`, `NotAction`, `Depends`).
+    #[error("not converted: {path} has no place in the exported role and would be lost")]
     WouldLose { path: String },
 }
 
