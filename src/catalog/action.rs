@@ -59,6 +59,12 @@ impl ActionPattern {
         &self.service
     }
 
+    /// The service when written out (`ims` in `ims:*:get*`), `None` when it is a wildcard too:
+    /// what a pattern is filed under, so an action is compared only with its service's patterns.
+    pub fn literal_service(&self) -> Option<&str> {
+        (!self.service.contains(['*', '?'])).then_some(self.service.as_str())
+    }
+
     /// Whether the pattern covers a concrete action: the service exactly (wildcards aside),
     /// resource type and action case-insensitively.
     pub fn matches(&self, action: &str) -> bool {

@@ -181,10 +181,10 @@ pub struct Declined {
     pub loaded: bool,
 }
 
-/// What the policy grants, operation by operation, as the reviewer sees it: its statements
-/// evaluated directly (a composed policy needs no reading or linting).
-fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<String>)> {
-    let statements = policy
+/// A composed policy's statements as the reviewer reads them (a composed policy needs no
+/// reading or linting).
+fn read(policy: &Policy) -> Vec<review::ReadStatement> {
+    policy
         .statements
         .iter()
         .enumerate()
@@ -197,8 +197,19 @@ fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<S
                 .filter_map(|a| ActionPattern::parse(a, false).ok())
                 .collect(),
         })
-        .collect();
-    review::evaluate_statements(catalog, statements)
+        .collect()
+}
+
+/// What a policy grants, as `--compact` must keep it: each operation's status and conditional
+/// actions covered, and which of the catalogs' known actions (operations' actions and
+/// dependencies: see [`Catalog::known_actions`]) it grants, so a wildcard never reaches one the
+/// actions it replaces did not.
+type Grant = (Vec<(review::Status, Vec<String>)>, Vec<bool>);
+
+fn fingerprint(catalog: &Catalog, known: &[&str], policy: &Policy) -> Grant {
+    let statements = read(policy);
+    let known_granted = review::effective_for(&statements, known);
+    let operations = review::evaluate_statements(catalog, statements)
         .operations
         .into_iter()
         .map(|o| {
@@ -210,31 +221,8 @@ fn fingerprint(catalog: &Catalog, policy: &Policy) -> Vec<(review::Status, Vec<S
                     .collect(),
             )
         })
-        .collect()
-}
-
-/// Which of the catalogs' known actions (operations' actions and dependencies: see
-/// [`Catalog::known_actions`]) the policy grants: a wildcard must not reach one the actions it
-/// replaces did not.
-fn known_granted(known: &[&str], policy: &Policy) -> Vec<bool> {
-    let patterns: Vec<(bool, ActionPattern)> = policy
-        .statements
-        .iter()
-        .flat_map(|s| {
-            s.actions.iter().filter_map(move |a| {
-                ActionPattern::parse(a, false)
-                    .ok()
-                    .map(|p| (s.effect == Effect::Allow, p))
-            })
-        })
         .collect();
-    known
-        .iter()
-        .map(|a| {
-            patterns.iter().any(|(allow, p)| *allow && p.matches(a))
-                && !patterns.iter().any(|(allow, p)| !*allow && p.matches(a))
-        })
-        .collect()
+    (operations, known_granted)
 }
 
 /// Replaces actions with wildcards (`svc:resource:*`, `svc:*:action`, `svc:*:*`, narrowest
@@ -259,7 +247,7 @@ pub fn compact(catalog: &Catalog, policy: &Policy) -> (Policy, Vec<Replacement>,
         }
     }
     let known = catalog.known_actions();
-    let before = (fingerprint(catalog, policy), known_granted(&known, policy));
+    let before = fingerprint(catalog, &known, policy);
     let mut current = policy.clone();
     let mut replacements: Vec<Replacement> = Vec::new();
     for si in 0..current.statements.len() {
@@ -280,7 +268,7 @@ fn narrowest_replacement(
     current: &Policy,
     si: usize,
     known: &[&str],
-    before: &(Vec<(review::Status, Vec<String>)>, Vec<bool>),
+    before: &Grant,
 ) -> Option<(Policy, Replacement)> {
     let actions = current.statements[si].actions.clone();
     let concrete: Vec<&String> = actions.iter().filter(|a| !a.contains('*')).collect();
@@ -336,7 +324,7 @@ fn narrowest_replacement(
             effect: current.statements[si].effect,
             actions: kept,
         };
-        if (fingerprint(catalog, &trial), known_granted(known, &trial)) == *before {
+        if fingerprint(catalog, known, &trial) == *before {
             return Some((
                 trial,
                 Replacement {

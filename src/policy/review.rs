@@ -185,7 +185,7 @@ impl<'a> Grants<'a> {
         };
         for st in statements {
             for p in &st.actions {
-                let service = (!p.service.contains(['*', '?'])).then_some(p.service.as_str());
+                let service = p.literal_service();
                 match (st.allow, p.is_wildcard()) {
                     (true, true) => g.allow_wild.entry(service).or_default().push(p),
                     (true, false) => {
@@ -1008,8 +1008,7 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
     }
     let mut by_service: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
     for (w, (_, _, p)) in wildcards.iter().enumerate() {
-        let service = (!p.service.contains(['*', '?'])).then_some(p.service.as_str());
-        by_service.entry(service).or_default().push(w);
+        by_service.entry(p.literal_service()).or_default().push(w);
     }
     let decisions = Decisions::new(statements);
     let mut extra: Vec<Vec<String>> = vec![Vec::new(); wildcards.len()];
@@ -1083,6 +1082,13 @@ fn unreadable(findings: Vec<Finding>) -> Review {
         operations: Vec::new(),
         findings,
     }
+}
+
+/// For each of `actions`, whether `statements` allow it and no Deny matches it (`--compact`
+/// checks that no wildcard reaches a known action the policy did not grant).
+pub fn effective_for(statements: &[ReadStatement], actions: &[&str]) -> Vec<bool> {
+    let decisions = Decisions::new(statements);
+    actions.iter().map(|a| decisions.effective(a)).collect()
 }
 
 /// What statements already read grant, operation by operation (`--compact` compares these).
