@@ -323,14 +323,15 @@ pub fn compose(
     let with: Vec<String> = options.with.iter().map(|a| action_key(a)).collect();
     let (mut report, mut granted) = gather(catalog, chosen, options, &with);
     say_why_conditionals_are_in(catalog, chosen, options, &with, &granted, &mut report);
-    what_else_is_granted(catalog, &selection, &granted, &mut report);
+    let wildcards = wildcards_of(&granted);
+    what_else_is_granted(catalog, &selection, &granted, &wildcards, &mut report);
     if granted.is_empty() {
         return Ok(Composition {
             policy: None,
             report,
         });
     }
-    drop_covered_actions(&mut granted);
+    drop_covered_actions(&mut granted, &wildcards);
     let policy = statements_by_service(granted, options.effect)?;
     let mut composition = Composition {
         policy: None,
@@ -492,15 +493,11 @@ fn what_else_is_granted(
     catalog: &Catalog,
     chosen: &Selection,
     granted: &BTreeMap<String, String>,
+    wildcards: &[ActionPattern],
     report: &mut Report,
 ) {
     let ops = catalog.operations();
     // A documented dependency wildcard (`kms:*:*`) grants every loaded action it matches.
-    let wildcards: Vec<ActionPattern> = granted
-        .values()
-        .filter(|a| a.contains('*'))
-        .filter_map(|a| ActionPattern::parse(a, false).ok())
-        .collect();
     let grants = |action: &str| {
         granted.contains_key(&action_key(action)) || wildcards.iter().any(|w| w.matches(action))
     };
@@ -545,15 +542,19 @@ fn what_else_is_granted(
     }
 }
 
-/// An action a wildcard of the same policy already grants (`evs:volumes:get` beside the
-/// documented `evs:volumes:*`) is left out: it adds nothing, and `explain` would call it
-/// covered.
-fn drop_covered_actions(granted: &mut BTreeMap<String, String>) {
-    let wildcards: Vec<ActionPattern> = granted
+/// The wildcards among the granted actions (documented dependencies: `obs:bucket:*`).
+fn wildcards_of(granted: &BTreeMap<String, String>) -> Vec<ActionPattern> {
+    granted
         .values()
         .filter(|a| a.contains('*'))
         .filter_map(|a| ActionPattern::parse(a, false).ok())
-        .collect();
+        .collect()
+}
+
+/// An action a wildcard of the same policy already grants (`evs:volumes:get` beside the
+/// documented `evs:volumes:*`) is left out: it adds nothing, and `explain` would call it
+/// covered.
+fn drop_covered_actions(granted: &mut BTreeMap<String, String>, wildcards: &[ActionPattern]) {
     if !wildcards.is_empty() {
         granted.retain(|key, spelling| {
             !wildcards

@@ -62,15 +62,21 @@ pub fn sync_view(app: &mut App, size: Rect) {
     app.set_view(view);
 }
 
-/// The screen as the model needs to know it, at `size`.
-pub fn view_of(app: &App, size: Rect) -> View {
-    let areas = areas(
+/// Where each pane goes for this model at `size` (the model is handed these by [`sync_view`];
+/// a frame lays them out again, so it never draws with a size it was not synced to).
+fn areas_of(app: &App, size: Rect) -> crate::tui::layout::Areas {
+    areas(
         size,
         app.focus,
         app.loaded.is_some(),
         app.show_keys,
         status_lines(app, size.width),
-    );
+    )
+}
+
+/// The screen as the model needs to know it, at `size`.
+pub fn view_of(app: &App, size: Rect) -> View {
+    let areas = areas_of(app, size);
     let (lines, height) = areas.composer.map_or((0, 0), |r| composer_extent(app, r));
     View {
         areas,
@@ -98,13 +104,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), size);
         return;
     }
-    let a = areas(
-        size,
-        app.focus,
-        app.loaded.is_some(),
-        app.show_keys,
-        status_lines(app, size.width),
-    );
+    let a = areas_of(app, size);
     render_search(app, theme, frame, a.search);
     render_table(app, theme, frame, a.table);
     if let Some(r) = a.detail {
