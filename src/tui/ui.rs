@@ -826,7 +826,7 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         ));
         for change in app.policy_changes() {
             lines.push(Line::styled(
-                format!("  {}", present::pattern_change(&change, lang)),
+                format!("  {}", present::pattern_change(change, lang)),
                 theme.fg(Color::Yellow),
             ));
         }

@@ -227,6 +227,9 @@ pub struct App {
     pub(super) composition: Option<Composition>,
     /// The policy being reviewed, if any.
     pub(super) loaded: Option<LoadedPolicy>,
+    /// The reviewed file's patterns the composed policy no longer has, worked out when either
+    /// changes (not on every frame: a file of 60,000 wildcards would make each one slow).
+    changes: Vec<crate::policy::review::PatternChange>,
     /// How `y` and `w` write the policy.
     pub(super) export: ExportFormat,
     /// The Terraform role's name (`n` sets it).
@@ -278,6 +281,7 @@ impl App {
             last_keys: VecDeque::new(),
             composition: None,
             loaded: None,
+            changes: Vec::new(),
             export: ExportFormat::Json,
             role_name: export::DEFAULT_ROLE_NAME.to_string(),
             view: View::default(),
@@ -445,6 +449,7 @@ impl App {
                 review,
                 before: BTreeMap::new(),
             });
+            self.changes.clear();
             return;
         }
         let ops = self.catalog.operations();
@@ -524,7 +529,12 @@ impl App {
 
     /// The reviewed file's patterns the composed policy no longer has: dropped statements,
     /// wildcards replaced by actions, patterns removed.
-    pub fn policy_changes(&self) -> Vec<crate::policy::review::PatternChange> {
+    pub fn policy_changes(&self) -> &[crate::policy::review::PatternChange] {
+        &self.changes
+    }
+
+    /// [`App::policy_changes`] worked out anew.
+    fn changes_now(&self) -> Vec<crate::policy::review::PatternChange> {
         let Some(loaded) = self.loaded.as_ref().filter(|l| l.review.evaluated) else {
             return Vec::new();
         };
@@ -1101,6 +1111,7 @@ impl App {
         } else {
             compose(&self.catalog, self.selected.as_slice(), &self.options()).ok()
         };
+        self.changes = self.changes_now();
         let n = self.toggles().len();
         self.composer_cursor = self.composer_cursor.min(n.saturating_sub(1));
     }
