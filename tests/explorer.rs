@@ -1104,7 +1104,7 @@ fn the_comparison_names_dropped_statements_and_replaced_wildcards() {
     keys(&mut a, &["x", "/", "a:copy", "<Enter>", "a"]);
     let changes = a.policy_changes();
     assert!(
-        matches!(&changes[..], [
+        matches!(changes, [
             PatternChange::Replaced { statement: 0, allow: true, pattern, by },
             PatternChange::StatementDropped { statement: 1, allow: false, patterns },
         ] if pattern == "ims:images:*" && by == &["ims:images:copy"] && patterns == &["ims:images:copy"]),
