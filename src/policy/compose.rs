@@ -501,12 +501,18 @@ fn what_else_is_granted(
     let grants = |action: &str| {
         granted.contains_key(&action_key(action)) || wildcards.iter().any(|w| w.matches(action))
     };
-    let through_wildcards = catalog
-        .known_actions()
-        .into_iter()
-        .filter(|a| wildcards.iter().any(|w| w.matches(a)))
-        .map(action_key)
-        .collect::<Vec<_>>();
+    // Only when there are wildcards: the explorer composes on every key that changes the
+    // selection, and listing 100,000 known actions each time would be felt.
+    let through_wildcards: Vec<String> = if wildcards.is_empty() {
+        Vec::new()
+    } else {
+        catalog
+            .known_actions()
+            .into_iter()
+            .filter(|a| wildcards.iter().any(|w| w.matches(a)))
+            .map(action_key)
+            .collect()
+    };
     let mut others: Vec<usize> = granted
         .keys()
         .chain(through_wildcards.iter())
