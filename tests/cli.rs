@@ -454,7 +454,57 @@ fn broken_catalogs_stop_everything() {
 
     let absent = dir.path().join("absent.json");
     let line = failure(&["--catalog", absent.to_str().unwrap(), "list"], 2);
-    assert!(line.contains("absent.json: cannot read:"), "{line}");
+    assert!(
+        line.starts_with("ims-perms: cannot read ") && line.contains("absent.json: No such file"),
+        "{line}"
+    );
+}
+
+#[test]
+fn errors_follow_the_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, "<p>no table here</p>").unwrap();
+    let page = page.to_str().unwrap();
+    let cases: [(&[&str], i32, &str, &str); 6] = [
+        (
+            &["search", "kind:image"],
+            2,
+            "unknown prefix `kind:`",
+            "未知的前缀 `kind:`",
+        ),
+        (
+            &["compose", "nope"],
+            2,
+            "unknown operation \"nope\"",
+            "未知的操作“nope”",
+        ),
+        (&["import", page], 2, "no table found", "未找到表格"),
+        (
+            &["lookup", "GET", "/v9/x"],
+            1,
+            "no operation in the loaded catalogs matches",
+            "已加载的目录中没有",
+        ),
+        (
+            &["explain", "/nonexistent/p.json"],
+            2,
+            "cannot read /nonexistent/p.json: No such file",
+            "无法读取 /nonexistent/p.json：文件或目录不存在",
+        ),
+        (
+            &["compose", "list-images", "--with", "x:y:z"],
+            2,
+            "the chosen operations have no conditional actions",
+            "所选操作没有条件授权项",
+        ),
+    ];
+    for (args, code, en, zh) in cases {
+        let line = failure(&[&["--lang", "en"], args].concat(), code);
+        assert!(line.contains(en), "{line}");
+        let line = failure(&[&["--lang", "zh"], args].concat(), code);
+        assert!(line.contains(zh), "{line}");
+    }
 }
 
 #[test]

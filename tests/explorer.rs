@@ -136,6 +136,16 @@ fn a_bad_query_keeps_the_previous_results() {
     keys(&mut a, &["ete"]);
     assert_eq!(a.query_error(), None);
     assert_eq!(a.hits().len(), 6);
+
+    // In the explorer's language.
+    let mut a = app(Lang::Zh);
+    keys(&mut a, &["/", "m:del"]);
+    assert_eq!(
+        a.query_error(),
+        Some(
+            "`m:del`：未知的方法 `del`；应为 GET、HEAD、POST、PUT、PATCH、DELETE、OPTIONS、TRACE、CONNECT 之一"
+        )
+    );
 }
 
 #[test]

@@ -37,10 +37,10 @@ impl Catalog {
     /// Adds catalogs read apart (in parallel, by [`crate::load::load_files`]) in the order
     /// given. The first that failed, or that clashes with what is loaded, stops everything;
     /// nothing is added then.
-    pub fn add_all(
+    pub fn add_all<E: From<CatalogError>>(
         &mut self,
-        parsed: Vec<Result<ParsedCatalog, CatalogError>>,
-    ) -> Result<(), CatalogError> {
+        parsed: Vec<Result<ParsedCatalog, E>>,
+    ) -> Result<(), E> {
         let mut staged = self.clone();
         // One exact allocation for all operations: growing by doubling would leave up to half
         // of it unused at 100,000 operations.
@@ -66,28 +66,30 @@ impl Catalog {
         } = parsed;
         let ops = &self.operations;
         for (i, (op, &(id, route))) in operations.iter().zip(&hashes).enumerate() {
-            let clash = |what: &str, other: usize| CatalogError {
+            let clash = |clash: Clash, other: usize| CatalogError {
                 origin: info.origin.clone(),
                 position: None,
                 operation: Some(describe_operation(i, Some(&op.id))),
-                field: Some(what.to_string()),
-                message: format!(
-                    "duplicate {what} `{}`: already defined by {} (id `{}`)",
-                    if what == "id" {
-                        op.id.clone()
-                    } else {
-                        op.route()
+                field: Some(match clash {
+                    Clash::Id => "id".to_string(),
+                    Clash::Route => "path".to_string(),
+                }),
+                reason: Box::new(CatalogReason::DefinedElsewhere {
+                    clash,
+                    value: match clash {
+                        Clash::Id => op.id.clone(),
+                        Clash::Route => op.route(),
                     },
-                    self.origin_of(other),
-                    ops[other].id
-                ),
+                    origin: self.origin_of(other).to_string(),
+                    id: ops[other].id.clone(),
+                }),
             };
             let same_id = |k: usize| ops[k].service == op.service && ops[k].id == op.id;
             if let Some(other) = self.by_id.find(id, same_id) {
-                return Err(clash("id", other));
+                return Err(clash(Clash::Id, other));
             }
             if let Some(other) = self.by_route.find(route, |k| same_route(&ops[k], op)) {
-                return Err(clash("path", other));
+                return Err(clash(Clash::Route, other));
             }
         }
         let start = self.operations.len();

@@ -303,7 +303,8 @@ impl ParsedCatalog {
     }
 }
 
-/// Why a catalog was refused.
+/// Why a catalog was refused: where (the file, a line and column, an operation, a field) and
+/// the reason, as facts; `present` words them in each language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogError {
     /// The file, or [`BUILTIN_ORIGIN`].
@@ -314,26 +315,107 @@ pub struct CatalogError {
     pub operation: Option<String>,
     /// The field, as a path inside the operation (or the file): `actions[1].action`.
     pub field: Option<String>,
-    pub message: String,
+    pub reason: Box<CatalogReason>,
 }
 
-impl fmt::Display for CatalogError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", escape_controls(&self.origin))?;
-        if let Some((line, column)) = self.position {
-            write!(f, ":{line}:{column}")?;
-        }
-        write!(f, ": ")?;
-        if let Some(op) = &self.operation {
-            write!(f, "{op}: ")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, "field `{}`: ", escape_controls(&shorten(field, 120)))?;
-        }
-        // A message may quote a value from the file, which can be megabytes long, and must
-        // never carry a control character to the terminal.
-        write!(f, "{}", escape_controls(&shorten(&self.message, 300)))
-    }
+/// A JSON value's kind, as a reason names what was found or expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// Why a catalog was refused. Values quoted from the file are kept whole; wording shortens and
+/// escapes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogReason {
+    /// Not JSON: the parser's own words (English, from serde_json).
+    InvalidJson {
+        detail: String,
+    },
+    /// A value the typed reader refused and the tree reader could not place (a duplicate
+    /// key): the parser's words.
+    Malformed {
+        detail: String,
+    },
+    /// A value of the wrong type, in the parser's words (`invalid type: integer `3`, expected
+    /// a string`).
+    BadValue {
+        detail: String,
+    },
+    NotAnObject,
+    /// A key the format does not have; the keys it has there, when known.
+    UnknownField {
+        expected: Vec<String>,
+    },
+    WrongType {
+        expected: JsonKind,
+        found: JsonKind,
+    },
+    MissingField,
+    ControlCharacter {
+        character: char,
+        text: String,
+    },
+    InvalidService {
+        name: String,
+    },
+    InvalidId {
+        id: String,
+    },
+    NoName,
+    InvalidMethod {
+        method: String,
+    },
+    InvalidPath {
+        path: String,
+        problem: crate::catalog::route::PathProblem,
+    },
+    InvalidAction {
+        action: String,
+    },
+    RepeatedAction {
+        action: String,
+    },
+    /// A condition with no text (`dependency`: of a dependency, not an action).
+    EmptyCondition {
+        dependency: bool,
+    },
+    InvalidDependency {
+        action: String,
+    },
+    RepeatedDependency {
+        action: String,
+    },
+    EmptyPrerequisite,
+    /// The same id twice in one file; the index of the first.
+    DuplicateId {
+        id: String,
+        first: usize,
+    },
+    /// The same route with the same actions twice in one file.
+    DuplicateRoute {
+        route: String,
+        first: usize,
+    },
+    /// An id or route another loaded catalog already defines.
+    DefinedElsewhere {
+        clash: Clash,
+        value: String,
+        origin: String,
+        id: String,
+    },
+}
+
+/// What two catalogs both define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    Id,
+    Route,
 }
 
 impl std::error::Error for CatalogError {}

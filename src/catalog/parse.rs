@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::catalog::route::{HTTP_METHODS, RoutePattern};
 use crate::lang::{Lang, LocalText};
-use crate::text::{escape_controls, find_control, shorten};
+use crate::text::{escape_controls, find_control};
 
 use super::hash::{HashIndex, id_hash, route_hash, same_route};
 use super::index::Catalog;
@@ -16,38 +16,45 @@ use super::model::*;
 /// [`parse`] for a file that did not read as a well-formed catalog: read as a JSON tree to name
 /// the line, the operation and the field at fault.
 fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
-    let err = |operation: Option<String>, field: Option<String>, message: String| CatalogError {
-        origin: origin.to_string(),
-        position: None,
-        operation,
-        field,
-        message,
-    };
+    let err =
+        |operation: Option<String>, field: Option<String>, reason: CatalogReason| CatalogError {
+            origin: origin.to_string(),
+            position: None,
+            operation,
+            field,
+            reason: Box::new(reason),
+        };
 
     let root: Value = serde_json::from_str(json).map_err(|e| CatalogError {
         origin: origin.to_string(),
         position: Some((e.line(), e.column())),
         operation: None,
         field: None,
-        message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+        reason: Box::new(CatalogReason::InvalidJson {
+            detail: strip_position(&e.to_string()),
+        }),
     })?;
 
     // A key with a control character would be echoed as an unknown field: refuse it first.
     // Values are checked once the document is typed, by the checks the fast path runs too.
     if let Some((path, text, c)) = find_control_in_keys(&root, String::new()) {
         let (operation, field) = split_path(&root, &path);
-        return Err(err(operation, Some(field), control_message(&text, c)));
+        return Err(err(operation, Some(field), control_reason(&text, c)));
     }
 
     let Value::Object(top) = &root else {
-        return Err(err(None, None, "expected a JSON object at the top".into()));
+        return Err(err(None, None, CatalogReason::NotAnObject));
     };
     for key in top.keys() {
         if !["service", "complete", "source", "operations"].contains(&key.as_str()) {
             return Err(err(
                 None,
                 Some(key.clone()),
-                "unknown field (expected `service`, `complete`, `source`, `operations`)".into(),
+                CatalogReason::UnknownField {
+                    expected: ["service", "complete", "source", "operations"]
+                        .map(String::from)
+                        .to_vec(),
+                },
             ));
         }
     }
@@ -58,7 +65,10 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
             return Err(err(
                 None,
                 Some("complete".into()),
-                format!("expected true or false, found {other}"),
+                CatalogReason::WrongType {
+                    expected: JsonKind::Boolean,
+                    found: kind_of(other),
+                },
             ));
         }
     };
@@ -68,15 +78,30 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
             return Err(err(
                 None,
                 Some("service".into()),
-                format!("expected a string, found {other}"),
+                CatalogReason::WrongType {
+                    expected: JsonKind::String,
+                    found: kind_of(other),
+                },
             ));
         }
-        None => return Err(err(None, Some("service".into()), "missing field".into())),
+        None => {
+            return Err(err(
+                None,
+                Some("service".into()),
+                CatalogReason::MissingField,
+            ));
+        }
     };
     let source: Source = match top.get("source") {
         Some(v) => deserialize_field(v)
             .map_err(|(path, msg)| err(None, Some(join_path("source", &path)), msg))?,
-        None => return Err(err(None, Some("source".into()), "missing field".into())),
+        None => {
+            return Err(err(
+                None,
+                Some("source".into()),
+                CatalogReason::MissingField,
+            ));
+        }
     };
     let raw_ops = match top.get("operations") {
         Some(Value::Array(ops)) => ops,
@@ -84,10 +109,19 @@ fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError>
             return Err(err(
                 None,
                 Some("operations".into()),
-                format!("expected an array, found {}", kind_of(other)),
+                CatalogReason::WrongType {
+                    expected: JsonKind::Array,
+                    found: kind_of(other),
+                },
             ));
         }
-        None => return Err(err(None, Some("operations".into()), "missing field".into())),
+        None => {
+            return Err(err(
+                None,
+                Some("operations".into()),
+                CatalogReason::MissingField,
+            ));
+        }
     };
 
     let mut operations = Vec::with_capacity(raw_ops.len());
@@ -125,32 +159,32 @@ pub fn parse(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
                 position: Some((fast.line(), fast.column())),
                 operation: None,
                 field: None,
-                message: strip_position(&fast.to_string()),
+                reason: Box::new(CatalogReason::Malformed {
+                    detail: strip_position(&fast.to_string()),
+                }),
             });
         }
     };
     check_document(origin, doc)
 }
 
-/// "control character \u{1b} in \"…\"".
-fn control_message(text: &str, c: char) -> String {
-    format!(
-        "control character {} in \"{}\"",
-        c.escape_unicode(),
-        escape_controls(&shorten(text, 120))
-    )
+fn control_reason(text: &str, character: char) -> CatalogReason {
+    CatalogReason::ControlCharacter {
+        character,
+        text: text.to_string(),
+    }
 }
 
 /// The checks every catalog goes through once it is typed, whichever path read it: no control
 /// or bidi character in any text, a valid service name, then each operation's values and
 /// uniqueness ([`finish`]).
 pub fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, CatalogError> {
-    let err = |operation: Option<String>, field: String, message: String| CatalogError {
+    let err = |operation: Option<String>, field: String, reason: CatalogReason| CatalogError {
         origin: origin.to_string(),
         position: None,
         operation,
         field: Some(field),
-        message,
+        reason: Box::new(reason),
     };
     let top = [
         ("service", Some(doc.service.as_str())),
@@ -162,7 +196,7 @@ pub fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, Ca
         if let Some(text) = text
             && let Some(c) = find_control(text)
         {
-            return Err(err(None, field.to_string(), control_message(text, c)));
+            return Err(err(None, field.to_string(), control_reason(text, c)));
         }
     }
     for (i, op) in doc.operations.iter().enumerate() {
@@ -174,7 +208,7 @@ pub fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, Ca
             return Err(err(
                 Some(describe_operation(i, id)),
                 field.to_string(),
-                control_message(text, c),
+                control_reason(text, c),
             ));
         }
     }
@@ -182,10 +216,9 @@ pub fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, Ca
         return Err(err(
             None,
             "service".into(),
-            format!(
-                "invalid service name \"{}\": expected lower-case letters, digits and `-`, starting with a letter",
-                doc.service
-            ),
+            CatalogReason::InvalidService {
+                name: doc.service.clone(),
+            },
         ));
     }
     let mut parsed = finish(origin, doc.service, doc.source, doc.operations)?;
@@ -201,12 +234,12 @@ fn finish(
     source: Source,
     mut operations: Vec<Operation>,
 ) -> Result<ParsedCatalog, CatalogError> {
-    let err = |i: usize, id: &str, field: String, message: String| CatalogError {
+    let err = |i: usize, id: &str, field: String, reason: CatalogReason| CatalogError {
         origin: origin.to_string(),
         position: None,
         operation: Some(describe_operation(i, Some(id))),
         field: Some(field),
-        message,
+        reason: Box::new(reason),
     };
     operations.shrink_to_fit();
     let shared_service: Arc<str> = Arc::from(service.as_str());
@@ -229,7 +262,10 @@ fn finish(
                 i,
                 &op.id,
                 "id".into(),
-                format!("duplicate id `{}` (also operations[{first}])", op.id),
+                CatalogReason::DuplicateId {
+                    id: op.id.clone(),
+                    first,
+                },
             ));
         }
         ids.insert(id, i);
@@ -239,10 +275,10 @@ fn finish(
                 i,
                 &op.id,
                 "path".into(),
-                format!(
-                    "duplicate route `{}` with the same actions (also operations[{first}])",
-                    op.route()
-                ),
+                CatalogReason::DuplicateRoute {
+                    route: op.route(),
+                    first,
+                },
             ));
         }
         routes.insert(route, i);
@@ -297,14 +333,16 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn deserialize_field<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
+fn deserialize_field<T: serde::de::DeserializeOwned>(
+    value: &Value,
+) -> Result<T, (String, CatalogReason)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         // serde names a missing field in the message; make it the field.
         if let Some(rest) = inner.strip_prefix("missing field `") {
             let name = rest.trim_end_matches('`');
-            return (join_path(&path, name), "missing field".to_string());
+            return (join_path(&path, name), CatalogReason::MissingField);
         }
         if let Some(rest) = inner.strip_prefix("unknown field `") {
             let name = rest.split('`').next().unwrap_or("");
@@ -313,18 +351,23 @@ fn deserialize_field<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T,
             } else {
                 join_path(&path, name)
             };
-            return (
-                field,
-                format!(
-                    "unknown field{}",
-                    rest.split_once(',')
-                        .map(|x| x.1)
-                        .map(|x| format!(" ({})", x.trim()))
-                        .unwrap_or_default()
-                ),
-            );
+            // `…`, expected one of `a`, `b``: the names between backquotes after the first.
+            let expected = rest
+                .split_once(',')
+                .map(|(_, list)| {
+                    list.split('`')
+                        .skip(1)
+                        .step_by(2)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            return (field, CatalogReason::UnknownField { expected });
         }
-        (if path == "." { String::new() } else { path }, inner)
+        (
+            if path == "." { String::new() } else { path },
+            CatalogReason::BadValue { detail: inner },
+        )
     })
 }
 
@@ -336,14 +379,14 @@ fn join_path(base: &str, name: &str) -> String {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+fn kind_of(v: &Value) -> JsonKind {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Value::Null => JsonKind::Null,
+        Value::Bool(_) => JsonKind::Boolean,
+        Value::Number(_) => JsonKind::Number,
+        Value::String(_) => JsonKind::String,
+        Value::Array(_) => JsonKind::Array,
+        Value::Object(_) => JsonKind::Object,
     }
 }
 
@@ -448,32 +491,30 @@ fn repeats(
     !seen.insert(list[i].action.to_ascii_lowercase())
 }
 
-fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
-    let bad = |field: &str, msg: String| Err((field.to_string(), msg));
+fn validate_operation(op: &Operation) -> Result<(), (String, CatalogReason)> {
+    let bad = |field: &str, reason: CatalogReason| Err((field.to_string(), reason));
     if !is_kebab_id(&op.id) {
-        return bad(
-            "id",
-            format!(
-                "invalid id \"{}\": expected a kebab-case slug such as `list-images`",
-                op.id
-            ),
-        );
+        return bad("id", CatalogReason::InvalidId { id: op.id.clone() });
     }
     if op.name.get(Lang::En).is_empty() {
-        return bad("name", "a name needs `zh` or `en` text".into());
+        return bad("name", CatalogReason::NoName);
     }
     if !HTTP_METHODS.contains(&op.method.as_ref()) {
         return bad(
             "method",
-            format!(
-                "invalid method \"{}\": expected one of {}",
-                op.method,
-                HTTP_METHODS.join(", ")
-            ),
+            CatalogReason::InvalidMethod {
+                method: op.method.to_string(),
+            },
         );
     }
-    if let Err(msg) = RoutePattern::check(&op.path) {
-        return bad("path", format!("invalid path \"{}\": {msg}", op.path));
+    if let Err(problem) = RoutePattern::check(&op.path) {
+        return bad(
+            "path",
+            CatalogReason::InvalidPath {
+                path: op.path.clone(),
+                problem,
+            },
+        );
     }
     let mut seen = std::collections::HashSet::new();
     for (i, a) in op.actions.iter().enumerate() {
@@ -481,21 +522,25 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
         if !is_action_name(&a.action) {
             return bad(
                 &field(),
-                format!(
-                    "invalid action \"{}\": expected `service:resourceType:action` with a lower-case service, e.g. `ims:images:list`",
-                    a.action
-                ),
+                CatalogReason::InvalidAction {
+                    action: a.action.to_string(),
+                },
             );
         }
         if repeats(&op.actions, i, &mut seen) {
-            return bad(&field(), format!("action \"{}\" is listed twice", a.action));
+            return bad(
+                &field(),
+                CatalogReason::RepeatedAction {
+                    action: a.action.to_string(),
+                },
+            );
         }
         if let Some(c) = &a.condition
             && c.is_empty()
         {
             return bad(
                 &format!("actions[{i}].condition"),
-                "a condition needs `zh` or `en` text (use null for an unconditional action)".into(),
+                CatalogReason::EmptyCondition { dependency: false },
             );
         }
     }
@@ -505,16 +550,17 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
         if !is_action_pattern(&d.action) {
             return bad(
                 &field(),
-                format!(
-                    "invalid dependency \"{}\": expected `service:resourceType:action`, `*` allowed after the service (`obs:bucket:*`)",
-                    d.action
-                ),
+                CatalogReason::InvalidDependency {
+                    action: d.action.to_string(),
+                },
             );
         }
         if repeats(&op.dependencies, i, &mut seen) {
             return bad(
                 &field(),
-                format!("dependency \"{}\" is listed twice", d.action),
+                CatalogReason::RepeatedDependency {
+                    action: d.action.to_string(),
+                },
             );
         }
         if let Some(c) = &d.condition
@@ -522,8 +568,7 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
         {
             return bad(
                 &format!("dependencies[{i}].condition"),
-                "a condition needs `zh` or `en` text (use null for an unconditional dependency)"
-                    .into(),
+                CatalogReason::EmptyCondition { dependency: true },
             );
         }
     }
@@ -532,7 +577,7 @@ fn validate_operation(op: &Operation) -> Result<(), (String, String)> {
         if empty(&p.zh) && empty(&p.en) {
             return bad(
                 &format!("prerequisites[{i}]"),
-                "a prerequisite needs `zh` or `en` text".into(),
+                CatalogReason::EmptyPrerequisite,
             );
         }
     }

@@ -15,6 +15,32 @@ pub fn normalised_segments(path: &str) -> impl Iterator<Item = Option<&str>> {
         .map(|s| if s.starts_with('{') { None } else { Some(s) })
 }
 
+/// Why a catalog path is not a route template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathProblem {
+    NoLeadingSlash,
+    WhiteSpace,
+    QueryString,
+    /// `//` or a trailing `/`.
+    EmptySegment,
+    /// `{}` or `{a{b}`.
+    MalformedParameter {
+        segment: String,
+    },
+    /// `v1{project_id}`: a parameter that is not a whole segment.
+    PartialParameter {
+        segment: String,
+    },
+}
+
+/// Why an API call as typed is not `METHOD PATH-OR-URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestProblem {
+    NotMethodAndTarget { input: String },
+    UnknownMethod { method: String },
+    NotPathOrUrl { target: String },
+}
+
 /// One segment of a route template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
@@ -31,7 +57,7 @@ pub struct RoutePattern {
 impl RoutePattern {
     /// Parses a catalog path. `/` alone is the root; otherwise no empty segment, no trailing
     /// slash, no query string, and `{name}` only as a whole segment.
-    pub fn parse(path: &str) -> Result<RoutePattern, String> {
+    pub fn parse(path: &str) -> Result<RoutePattern, PathProblem> {
         Self::check(path)?;
         let segments = path
             .split('/')
@@ -49,31 +75,33 @@ impl RoutePattern {
     /// Checks a catalog path without building the pattern (loading 100,000 operations does
     /// this once each): `/` alone is the root; otherwise no empty segment, no trailing slash,
     /// no query string, and `{name}` only as a whole segment.
-    pub fn check(path: &str) -> Result<(), String> {
+    pub fn check(path: &str) -> Result<(), PathProblem> {
         let Some(rest) = path.strip_prefix('/') else {
-            return Err("must start with `/`".into());
+            return Err(PathProblem::NoLeadingSlash);
         };
         if path.chars().any(char::is_whitespace) {
-            return Err("must not contain white space".into());
+            return Err(PathProblem::WhiteSpace);
         }
         if path.contains(['?', '#']) {
-            return Err("must not contain a query string or fragment".into());
+            return Err(PathProblem::QueryString);
         }
         if rest.is_empty() {
             return Ok(());
         }
         for seg in rest.split('/') {
             if seg.is_empty() {
-                return Err("empty segment (`//` or a trailing `/`)".into());
+                return Err(PathProblem::EmptySegment);
             }
             if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                 if inner.is_empty() || inner.contains(['{', '}']) {
-                    return Err(format!("malformed parameter segment `{seg}`"));
+                    return Err(PathProblem::MalformedParameter {
+                        segment: seg.to_string(),
+                    });
                 }
             } else if seg.contains(['{', '}']) {
-                return Err(format!(
-                    "a `{{parameter}}` must be a whole segment, found `{seg}`"
-                ));
+                return Err(PathProblem::PartialParameter {
+                    segment: seg.to_string(),
+                });
             }
         }
         Ok(())
@@ -143,21 +171,16 @@ impl Request {
     /// Parses `METHOD PATH-OR-URL`: the method in any case; the target a path (`/v2/images/ab`,
     /// a template like `/v2/images/{image_id}` also works), or a URL with scheme, host and
     /// query string. A trailing slash and repeated slashes are ignored.
-    pub fn parse(input: &str) -> Result<Request, String> {
+    pub fn parse(input: &str) -> Result<Request, RequestProblem> {
         let mut words = input.split_whitespace();
         let (Some(method), Some(target), None) = (words.next(), words.next(), words.next()) else {
-            return Err(format!(
-                "expected \"METHOD PATH\" or \"METHOD URL\", e.g. \"GET /v2/images\", got \"{}\"",
-                crate::text::quoted_input(input.trim())
-            ));
+            return Err(RequestProblem::NotMethodAndTarget {
+                input: input.trim().to_string(),
+            });
         };
         let method = method.to_ascii_uppercase();
         if !HTTP_METHODS.contains(&method.as_str()) {
-            return Err(format!(
-                "unknown HTTP method \"{}\": expected one of {}",
-                crate::text::quoted_input(&method),
-                HTTP_METHODS.join(", ")
-            ));
+            return Err(RequestProblem::UnknownMethod { method });
         }
         let (host, path) = split_target(target)?;
         let path = path.split(['?', '#']).next().unwrap_or("");
@@ -189,7 +212,7 @@ impl Request {
     }
 }
 
-fn split_target(target: &str) -> Result<(Option<String>, &str), String> {
+fn split_target(target: &str) -> Result<(Option<String>, &str), RequestProblem> {
     if let Some(i) = target.find("://") {
         let after = &target[i + 3..];
         let end = after.find(['/', '?', '#']).unwrap_or(after.len());
@@ -206,10 +229,9 @@ fn split_target(target: &str) -> Result<(Option<String>, &str), String> {
         let rest = &target[first.len()..];
         return Ok((Some(first.to_string()), rest));
     }
-    Err(format!(
-        "\"{}\" is neither a path starting with `/` nor a URL",
-        crate::text::quoted_input(target)
-    ))
+    Err(RequestProblem::NotPathOrUrl {
+        target: target.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -274,13 +296,22 @@ mod tests {
         assert_eq!(r.path(), "/");
         let r = Request::parse("GET ims.cn-north-4.myhuaweicloud.com/v2/images").unwrap();
         assert_eq!(r.host.as_deref(), Some("ims.cn-north-4.myhuaweicloud.com"));
-        assert!(
-            Request::parse("FETCH /v2")
-                .unwrap_err()
-                .contains("unknown HTTP method")
+        assert_eq!(
+            Request::parse("FETCH /v2").unwrap_err(),
+            RequestProblem::UnknownMethod {
+                method: "FETCH".into()
+            }
         );
-        assert!(Request::parse("/v2/images").is_err());
-        assert!(Request::parse("GET v2/images").is_err());
+        assert!(matches!(
+            Request::parse("/v2/images"),
+            Err(RequestProblem::NotMethodAndTarget { .. })
+        ));
+        assert_eq!(
+            Request::parse("GET v2/images").unwrap_err(),
+            RequestProblem::NotPathOrUrl {
+                target: "v2/images".into()
+            }
+        );
         assert!(Request::parse("GET /a /b").is_err());
         assert!(Request::parse("").is_err());
     }

@@ -37,7 +37,7 @@ pub(super) fn completions(shell: ShellArg) -> Result<Exit, Failure> {
     let mut buf = Vec::new();
     completer
         .write_registration(COMPLETE_VAR, "ims-perms", "ims-perms", &exe, &mut buf)
-        .or_else(|e| fail(Exit::BadInput, format!("cannot write the script: {e}")))?;
+        .or_else(|e| fail(Exit::BadInput, CommandError::Script(e)))?;
     emit(&String::from_utf8_lossy(&buf))?;
     Ok(Exit::Success)
 }

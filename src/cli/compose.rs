@@ -16,8 +16,7 @@ pub(super) fn compose_policy(
 ) -> Result<Exit, Failure> {
     let mut chosen = Vec::new();
     for spec in &args.operations {
-        let i =
-            resolve_operation(catalog, spec).or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+        let i = resolve_operation(catalog, spec).or_else(|e| fail(Exit::BadInput, e))?;
         chosen.push(i);
     }
     let effect = Effect::from(args.effect);
@@ -29,7 +28,7 @@ pub(super) fn compose_policy(
         effect,
     };
     let mut composition =
-        compose(catalog, &chosen, &options).or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+        compose(catalog, &chosen, &options).or_else(|e| fail(Exit::BadInput, e))?;
     // --compact before the report, so its counts and limits are the printed policy's.
     let mut compacted = Vec::new();
     if args.compact
@@ -43,10 +42,7 @@ pub(super) fn compose_policy(
     report.extend(compacted);
     let Some(policy) = composition.policy.clone() else {
         note(&report.join("\n"));
-        return fail(
-            Exit::NothingFound,
-            "no policy: the chosen operations need no IAM action",
-        );
+        return fail(Exit::NothingFound, CommandError::NoPolicy);
     };
     let text = match ExportFormat::from(args.format) {
         ExportFormat::Json => policy.to_json(),

@@ -13,7 +13,7 @@ pub(super) fn explain(catalog: &Catalog, args: &ExplainArgs, lang: Lang) -> Resu
     if args.json {
         let doc = present::review_json(&review);
         let mut out = serde_json::to_string_pretty(&doc)
-            .or_else(|e| fail(Exit::BadInput, format!("cannot write JSON: {e}")))?;
+            .or_else(|e| fail(Exit::BadInput, CommandError::Json(e.to_string())))?;
         out.push('\n');
         emit(&out)?;
     } else {

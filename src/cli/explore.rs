@@ -27,16 +27,20 @@ pub(super) fn explore(global: &Global, args: &ExplorerArgs) -> Result<Exit, Fail
         show_keys: args.show_keys,
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
-    let policy = ims_perms::tui::run(catalog, options)
-        .or_else(|e| fail(Exit::BadInput, format!("cannot run the explorer: {e}")))?;
+    let policy = ims_perms::tui::run(catalog, options).or_else(|e| {
+        fail(
+            Exit::BadInput,
+            match e {
+                ims_perms::tui::RunError::NoTerminal(e) => CommandError::NoTerminal(e),
+                ims_perms::tui::RunError::Io(e) => CommandError::Explorer(e),
+            },
+        )
+    })?;
     if args.print {
         match policy {
             Some(json) => emit(&json)?,
             None => {
-                return fail(
-                    Exit::NothingFound,
-                    "no policy: nothing selected that needs an IAM action",
-                );
+                return fail(Exit::NothingFound, CommandError::NothingSelected);
             }
         }
     }
@@ -59,10 +63,9 @@ pub(super) fn clipboard_mode(flag: Option<ClipboardArg>) -> Result<ClipboardMode
                 .or_else(|_| {
                     fail(
                         Exit::BadInput,
-                        format!(
-                            "IMS_PERMS_CLIPBOARD=\"{}\": expected auto, system, osc52 or none",
-                            ims_perms::text::quoted_input(&text)
-                        ),
+                        CommandError::ClipboardSetting {
+                            value: text.to_string(),
+                        },
                     )
                 })
         }

@@ -18,7 +18,7 @@ pub(super) fn import(args: &ImportArgs, lang: Lang) -> Result<Exit, Failure> {
         });
     }
     let (mut catalog, report) = ims_perms::import::import(&inputs, args.service.as_deref())
-        .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+        .or_else(|e| fail(Exit::BadInput, e))?;
     if args.complete {
         catalog.mark_complete();
     }

@@ -17,24 +17,16 @@ pub(super) fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result
             .into_iter()
             .map(|i| catalog.operations()[i].route())
             .collect();
-        let host_service = request.service_from_host(&catalog.services());
-        let hint = match (host_service, closest.is_empty()) {
-            (Some(service), true) => format!("; {}", resolve::no_such_route(service)),
-            (Some(service), false) => format!(
-                "; {}; did you mean: {}",
-                resolve::no_such_route(service),
-                closest.join(", ")
-            ),
-            (None, true) => "; it may be another service's API or a newer one: import its permission table with `ims-perms import`".to_string(),
-            (None, false) => format!("; did you mean: {}", closest.join(", ")),
-        };
         return fail(
             Exit::NothingFound,
-            format!(
-                "no operation in the loaded catalogs matches {} {}{hint}",
-                request.method,
-                ims_perms::text::quoted_input(&request.path()),
-            ),
+            CommandError::NoRouteMatches {
+                method: request.method.clone(),
+                path: request.path(),
+                host_service: request
+                    .service_from_host(&catalog.services())
+                    .map(str::to_string),
+                closest,
+            },
         );
     }
     if args.json {

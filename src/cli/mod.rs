@@ -34,7 +34,7 @@ use clap::Parser;
 use ims_perms::catalog::{Catalog, Operation};
 use ims_perms::io::input::{ReadOptions, Source, read_text};
 use ims_perms::lang::Lang;
-use ims_perms::present::{self};
+use ims_perms::present::{self, CommandError, Worded};
 
 /// How the program ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,17 +46,17 @@ enum Exit {
     BadInput = 2,
 }
 
-/// A failure: its exit code and one line for stderr (none when the output pipe was closed by
-/// its reader, `| head`, which is no failure to report).
+/// A failure: its exit code and why, worded on stderr in the chosen language (none when the
+/// output pipe was closed by its reader, `| head`, which is no failure to report).
 struct Failure {
     exit: Exit,
-    message: Option<String>,
+    error: Option<CommandError>,
 }
 
-fn fail<T>(exit: Exit, message: impl Into<String>) -> Result<T, Failure> {
+fn fail<T>(exit: Exit, error: impl Into<CommandError>) -> Result<T, Failure> {
     Err(Failure {
         exit,
-        message: Some(message.into()),
+        error: Some(error.into()),
     })
 }
 
@@ -82,8 +82,11 @@ pub fn run() -> i32 {
     match result {
         Ok(exit) => exit as i32,
         Err(failure) => {
-            if let Some(message) = failure.message {
-                note(&format!("ims-perms: {message}"));
+            if let Some(error) = failure.error {
+                note(&format!(
+                    "ims-perms: {}",
+                    error.worded(lang_of(&cli.global))
+                ));
             }
             failure.exit as i32
         }
@@ -111,7 +114,7 @@ fn execute(global: &Global, command: Command) -> Result<Exit, Failure> {
 
 /// A file or standard input, bounded and checked (see [`ims_perms::io::input`]).
 fn read_input(source: &Source) -> Result<String, Failure> {
-    read_text(source, ReadOptions::default()).or_else(|e| fail(Exit::BadInput, e.to_string()))
+    read_text(source, ReadOptions::default()).or_else(|e| fail(Exit::BadInput, e))
 }
 
 /// The built-in catalog (unless `--no-builtin`) plus every `--catalog` file; the first broken
@@ -120,10 +123,10 @@ fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
     let mut catalog = if global.no_builtin {
         Catalog::new()
     } else {
-        Catalog::builtin().or_else(|e| fail(Exit::BadInput, e.to_string()))?
+        Catalog::builtin().or_else(|e| fail(Exit::BadInput, e))?
     };
     ims_perms::load::load_files(&mut catalog, &global.catalog, cache_dir(global).as_deref())
-        .or_else(|e| fail(Exit::BadInput, e.to_string()))?;
+        .or_else(|e| fail(Exit::BadInput, e))?;
     non_empty(catalog, global)
 }
 
@@ -136,21 +139,14 @@ fn non_empty(catalog: Catalog, global: &Global) -> Result<Catalog, Failure> {
 }
 
 /// Why there is nothing to answer from: no catalog given, or the ones given are empty.
-fn no_operations(global: &Global) -> String {
-    if global.catalog.is_empty() {
-        return "no operations: --no-builtin needs at least one --catalog file".into();
+fn no_operations(global: &Global) -> CommandError {
+    CommandError::NoOperations {
+        files: global
+            .catalog
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
     }
-    let files: Vec<String> = global
-        .catalog
-        .iter()
-        .map(|p| ims_perms::text::quoted_input(&p.to_string_lossy()))
-        .collect();
-    format!(
-        "no operations: the --catalog file{} {} hold{} none, and --no-builtin leaves out the built-in catalog",
-        if files.len() == 1 { "" } else { "s" },
-        files.join(", "),
-        if files.len() == 1 { "s" } else { "" }
-    )
 }
 
 /// The cache of parsed catalogs, unless `--no-cache`.
@@ -179,7 +175,7 @@ fn print_found(
 ) -> Result<(), Failure> {
     if json {
         let mut text = serde_json::to_string_pretty(&ops)
-            .or_else(|e| fail(Exit::BadInput, format!("cannot write JSON: {e}")))?;
+            .or_else(|e| fail(Exit::BadInput, CommandError::Json(e.to_string())))?;
         text.push('\n');
         emit(&text)
     } else {
@@ -220,16 +216,16 @@ fn stdout_was_closed() -> bool {
 /// any other failure (a full disk, a closed stdout) is exit 2.
 fn emit(text: &str) -> Result<(), Failure> {
     if stdout_was_closed() {
-        return fail(Exit::BadInput, "cannot write to stdout: it is closed");
+        return fail(Exit::BadInput, CommandError::StdoutClosed);
     }
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure {
             exit: Exit::Success,
-            message: None,
+            error: None,
         }),
-        Err(e) => fail(Exit::BadInput, format!("cannot write to stdout: {e}")),
+        Err(e) => fail(Exit::BadInput, CommandError::Stdout(e)),
     }
 }
 
@@ -241,12 +237,18 @@ fn write_new_file(path: &Path, text: &str, force: bool, lang: Lang) -> Result<()
     ims_perms::io::output::write_file(path, text, force).or_else(|e| match e {
         ims_perms::io::output::WriteError::Exists => fail(
             Exit::BadInput,
-            format!(
-                "{} Use --force to overwrite it.",
-                present::file_exists(&shown, &existing.clone().unwrap_or_default(), lang)
-            ),
+            CommandError::FileExists {
+                shown: shown.clone(),
+                existing: existing.clone().unwrap_or_default(),
+            },
         ),
-        e => fail(Exit::BadInput, format!("cannot write {shown}: {e}")),
+        error => fail(
+            Exit::BadInput,
+            CommandError::Write {
+                shown: shown.clone(),
+                error,
+            },
+        ),
     })?;
     // Said after the fact too: the other names of a hard-linked file still hold the old text.
     if let Some(existing) = existing.filter(|e| e.hard_links > 1) {

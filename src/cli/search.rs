@@ -15,8 +15,8 @@ pub(super) fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<E
         &input,
     )
     .or_else(|e| match e {
-        SearchError::Catalog(e) => fail(Exit::BadInput, e.to_string()),
-        SearchError::Query(e) => fail(Exit::BadInput, format!("query {e}")),
+        SearchError::Load(e) => fail(Exit::BadInput, e),
+        SearchError::Query(e) => fail(Exit::BadInput, e),
         SearchError::NoOperations => fail(Exit::BadInput, no_operations(global)),
     })?;
     if found.operations.is_empty() {
@@ -30,9 +30,8 @@ pub(super) fn search(global: &Global, args: &SearchArgs, lang: Lang) -> Result<E
 pub(super) fn nothing_matches(input: &str) -> Result<Exit, Failure> {
     fail(
         Exit::NothingFound,
-        format!(
-            "no operation matches \"{}\"",
-            ims_perms::text::quoted_input(input)
-        ),
+        CommandError::NothingMatches {
+            query: input.to_string(),
+        },
     )
 }

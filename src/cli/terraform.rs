@@ -24,11 +24,21 @@ pub(super) fn terraform(
         let (_, words) = present::finding_line(error, lang);
         return fail(
             Exit::BadInput,
-            format!("{}: not converted: {words}", source.shown()),
+            CommandError::NotConverted {
+                source: source.shown(),
+                first: words,
+            },
         );
     }
-    let policy = ims_perms::policy::export::policy_from_document(&text)
-        .or_else(|e| fail(Exit::BadInput, format!("{}: {e}", source.shown())))?;
+    let policy = ims_perms::policy::export::policy_from_document(&text).or_else(|error| {
+        fail(
+            Exit::BadInput,
+            CommandError::Convert {
+                source: source.shown(),
+                error,
+            },
+        )
+    })?;
     let description = format!("Converted from {} by ims-perms.", source.shown());
     emit(&ims_perms::policy::export::terraform_described(
         &policy,

@@ -1,6 +1,7 @@
 //! One cell's text understood: actions (one by one, run together, with conditions), routes,
 //! scopes, ids.
 
+use super::ImportReason;
 use super::tables::fold_space;
 use crate::catalog::route::HTTP_METHODS;
 use crate::text::fold;
@@ -77,7 +78,7 @@ pub(super) const KNOWN_SERVICES: &[&str] = &[
 pub(super) fn split_actions(
     item: &str,
     services: &[String],
-) -> Result<Vec<(String, Option<String>)>, String> {
+) -> Result<Vec<(String, Option<String>)>, ImportReason> {
     let item = fold_space(item);
     if is_none_word(&item) {
         return Ok(Vec::new());
@@ -87,23 +88,24 @@ pub(super) fn split_actions(
     let mut outside = String::new();
     let mut depth = 0usize;
     let mut condition = String::new();
-    let flush =
-        |outside: &mut String, out: &mut Vec<(String, Option<String>)>| -> Result<(), String> {
-            let text: String = outside.split_whitespace().collect();
-            outside.clear();
-            if text.is_empty() || is_none_word(&text) {
-                return Ok(());
-            }
-            for action in split_run_together(&text, services)? {
-                // Service names come in any case (`CSBS:backup:*`); IAM's are lower case.
-                let action = match action.split_once(':') {
-                    Some((service, rest)) => format!("{}:{rest}", service.to_ascii_lowercase()),
-                    None => action,
-                };
-                out.push((action, None));
-            }
-            Ok(())
-        };
+    let flush = |outside: &mut String,
+                 out: &mut Vec<(String, Option<String>)>|
+     -> Result<(), ImportReason> {
+        let text: String = outside.split_whitespace().collect();
+        outside.clear();
+        if text.is_empty() || is_none_word(&text) {
+            return Ok(());
+        }
+        for action in split_run_together(&text, services)? {
+            // Service names come in any case (`CSBS:backup:*`); IAM's are lower case.
+            let action = match action.split_once(':') {
+                Some((service, rest)) => format!("{}:{rest}", service.to_ascii_lowercase()),
+                None => action,
+            };
+            out.push((action, None));
+        }
+        Ok(())
+    };
     for c in item.chars() {
         match c {
             '（' | '(' => {
@@ -119,9 +121,9 @@ pub(super) fn split_actions(
                 depth -= 1;
                 if depth == 0 {
                     let Some(last) = out.last_mut() else {
-                        return Err(format!(
-                            "a condition \"{condition}\" with no action before it"
-                        ));
+                        return Err(ImportReason::ConditionWithoutAction {
+                            condition: condition.clone(),
+                        });
                     };
                     last.1 = Some(condition.trim().to_string());
                 } else {
@@ -133,7 +135,9 @@ pub(super) fn split_actions(
         }
     }
     if depth > 0 {
-        return Err(format!("an unclosed bracket in \"{item}\""));
+        return Err(ImportReason::UnclosedBracket {
+            text: item.to_string(),
+        });
     }
     flush(&mut outside, &mut out)?;
     Ok(out)
@@ -141,12 +145,15 @@ pub(super) fn split_actions(
 
 /// `ims:images:getims:images:update` → the two actions. Where two actions touch, the second's
 /// service is a known one; the action part before it keeps the rest.
-pub(super) fn split_run_together(text: &str, services: &[String]) -> Result<Vec<String>, String> {
+pub(super) fn split_run_together(
+    text: &str,
+    services: &[String],
+) -> Result<Vec<String>, ImportReason> {
     let parts: Vec<&str> = text.split(':').collect();
     if parts.len() < 3 || parts.len() % 2 == 0 {
-        return Err(format!(
-            "\"{text}\" is not an action of the form service:resourceType:action"
-        ));
+        return Err(ImportReason::NotAnAction {
+            text: text.to_string(),
+        });
     }
     let mut out = Vec::new();
     let mut service = parts[0].to_string();
@@ -165,8 +172,8 @@ pub(super) fn split_run_together(text: &str, services: &[String]) -> Result<Vec<
             .chain(KNOWN_SERVICES.iter().copied())
             .filter(|s| glued.len() > s.len() && glued.ends_with(s))
             .max_by_key(|s| s.len())
-            .ok_or_else(|| {
-                format!("\"{text}\": cannot tell where one action ends and the next begins")
+            .ok_or_else(|| ImportReason::RunTogether {
+                text: text.to_string(),
             })?;
         let action = &glued[..glued.len() - next.len()];
         out.push(format!("{service}:{resource}:{action}"));
@@ -209,7 +216,7 @@ pub(super) fn yes_no(s: &str) -> Option<bool> {
 
 /// A scope cell such as `支持：项目（Project） 企业项目（Enterprise Project） 不支持：无` or
 /// `Supported: Project Not supported: Enterprise Project`: (project, enterprise project).
-pub(super) fn parse_scopes(text: &str) -> Result<(bool, bool), String> {
+pub(super) fn parse_scopes(text: &str) -> Result<(bool, bool), ImportReason> {
     let t = fold(text).to_lowercase();
     // Markers with where they start, in order.
     let mut marks: Vec<(usize, usize, bool)> = Vec::new();
@@ -246,10 +253,9 @@ pub(super) fn parse_scopes(text: &str) -> Result<(bool, bool), String> {
     }
     match (project, enterprise) {
         (Some(p), Some(e)) => Ok((p, e)),
-        _ => Err(format!(
-            "\"{}\": both Project and Enterprise Project must be stated as supported (支持) or not (不支持)",
-            fold_space(text)
-        )),
+        _ => Err(ImportReason::ScopesNotStated {
+            text: fold_space(text),
+        }),
     }
 }
 

@@ -29,14 +29,12 @@ use markdown::*;
 use rows::*;
 use tables::*;
 
-use std::fmt;
-
 use scraper::Html;
 
-use crate::catalog::{CatalogDoc, Operation, ParsedCatalog, Source, check_document};
-use crate::text::{escape_controls, shorten};
+use crate::catalog::{CatalogDoc, CatalogError, Operation, ParsedCatalog, Source, check_document};
 
-/// Why an import failed: where (file, table, row, cell, as a reader counts them) and why.
+/// Why an import failed: where (file, table, row, cell, as a reader counts them) and why, as
+/// facts; `present` words them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub file: String,
@@ -46,26 +44,98 @@ pub struct ImportError {
     pub row: Option<usize>,
     /// The header of the cell's column.
     pub cell: Option<String>,
-    pub message: String,
+    pub reason: Box<ImportReason>,
 }
 
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(t) = self.table {
-            write!(f, ", table {t}")?;
+/// A column every permission table has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeededColumn {
+    Name,
+    Route,
+    Actions,
+}
+
+/// Why a file, table, row or cell cannot be read. Texts quoted from the page are kept whole;
+/// wording shortens and escapes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportReason {
+    /// Elements nest deeper than the limit: not a table page (and a parser's stack at risk).
+    TooDeep {
+        limit: usize,
+    },
+    NoTable,
+    /// Tables, but none a permission table.
+    NoPermissionTable {
+        tables: usize,
+    },
+    NoService,
+    SeveralServices {
+        services: Vec<String>,
+    },
+    /// The operations read fail the catalog's own checks.
+    NotACatalog(Box<CatalogError>),
+    /// The same route with the same actions as an earlier row.
+    SamePermissionTwice {
+        route: String,
+        file: String,
+        table: usize,
+        row: usize,
+    },
+    MissingColumn {
+        header: Vec<String>,
+        column: NeededColumn,
+    },
+    /// One of the IAM Project / Enterprise Project columns without the other.
+    OneScopeColumn {
+        header: Vec<String>,
+    },
+    NoRows,
+    ControlCharacter {
+        character: char,
+        text: String,
+    },
+    CellCount {
+        found: usize,
+        expected: usize,
+        header: Vec<String>,
+    },
+    EmptyName,
+    NotARoute {
+        text: String,
+    },
+    TwoRoutes {
+        text: String,
+    },
+    EmptyActions,
+    NotAnAction {
+        text: String,
+    },
+    UnclosedBracket {
+        text: String,
+    },
+    ConditionWithoutAction {
+        condition: String,
+    },
+    /// Actions run together where no known service tells them apart.
+    RunTogether {
+        text: String,
+    },
+    NotYesNo {
+        text: String,
+    },
+    ScopesNotStated {
+        text: String,
+    },
+}
+
+impl std::error::Error for ImportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self.reason.as_ref() {
+            ImportReason::NotACatalog(e) => Some(e.as_ref()),
+            _ => None,
         }
-        if let Some(r) = self.row {
-            write!(f, ", row {r}")?;
-        }
-        if let Some(c) = &self.cell {
-            write!(f, ", cell {}", escape_controls(c))?;
-        }
-        write!(f, ": {}", escape_controls(&shorten(&self.message, 400)))
     }
 }
-
-impl std::error::Error for ImportError {}
 
 /// What was read, for the report on stderr.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,9 +150,6 @@ pub struct ImportReport {
     /// Headers of columns read past (`备注`): named, so nothing is dropped unsaid.
     pub ignored_columns: Vec<String>,
 }
-
-/// The forms understood, for error messages.
-const FORMS: &str = "expected a permission table: 权限 / 授权项 / 授权范围 / 对应API接口, API / API功能 / 授权项 [/ 授权作用域], 权限 / 对应的API接口 / 授权项（Action） [/ 依赖的授权项] [/ IAM项目 / 企业项目], or Permission / API / Action [/ Dependencies] [/ IAM Project / Enterprise Project], in any order";
 
 /// An input to [`import`]: its name as shown, and its text.
 pub struct ImportInput {
@@ -127,33 +194,31 @@ fn at(
     table: Option<usize>,
     row: Option<usize>,
     cell: Option<&str>,
-    message: String,
+    reason: ImportReason,
 ) -> ImportError {
     ImportError {
         file: file.to_string(),
         table,
         row,
         cell: cell.map(str::to_string),
-        message,
+        reason: Box::new(reason),
     }
 }
 
 impl Reading {
     /// Every table of one input: HTML tables (when it has any), then Markdown ones.
     fn read_input(&mut self, input: &ImportInput) -> Result<(), ImportError> {
-        let err = |message: String| at(&input.name, None, None, None, message);
+        let err = |reason: ImportReason| at(&input.name, None, None, None, reason);
         let mut tables = Vec::new();
         if input.text.to_ascii_lowercase().contains("<table") {
             if nesting_exceeds(&input.text, MAX_NESTING) {
-                return Err(err(format!(
-                    "elements nest more than {MAX_NESTING} deep: not a permission table page"
-                )));
+                return Err(err(ImportReason::TooDeep { limit: MAX_NESTING }));
             }
             tables.extend(html_tables(&Html::parse_document(&input.text)));
         }
         tables.extend(markdown_tables(&input.text));
         if tables.is_empty() {
-            return Err(err(format!("no table found ({FORMS})")));
+            return Err(err(ImportReason::NoTable));
         }
         let mut read_here = 0;
         for (t, table) in tables.iter().enumerate() {
@@ -162,19 +227,17 @@ impl Reading {
             }
         }
         if read_here == 0 {
-            return Err(err(format!(
-                "no permission table among its {} table{} ({FORMS})",
-                tables.len(),
-                if tables.len() == 1 { "" } else { "s" }
-            )));
+            return Err(err(ImportReason::NoPermissionTable {
+                tables: tables.len(),
+            }));
         }
         Ok(())
     }
 
     /// One table (`t`, 1-based, of `file`): false when it is not a permission table.
     fn read_table(&mut self, file: &str, t: usize, table: &RawTable) -> Result<bool, ImportError> {
-        let at_table = |row: Option<usize>, cell: Option<&str>, message: String| {
-            at(file, Some(t), row, cell, message)
+        let at_table = |row: Option<usize>, cell: Option<&str>, reason: ImportReason| {
+            at(file, Some(t), row, cell, reason)
         };
         let layout = Layout {
             columns: table.header.iter().map(|h| column_of(h)).collect(),
@@ -229,21 +292,18 @@ impl Reading {
             .map(|i| i.name.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        let whole = |message: String| at(&origin, None, None, None, message);
+        let whole = |reason: ImportReason| at(&origin, None, None, None, reason);
         let service = match service {
             Some(s) => s.to_string(),
             None => match self.first_services.as_slice() {
                 [one] => one.clone(),
                 [] => {
-                    return Err(whole(
-                        "no action names a service: give --service NAME".into(),
-                    ));
+                    return Err(whole(ImportReason::NoService));
                 }
                 many => {
-                    return Err(whole(format!(
-                        "actions of several services ({}): give --service NAME",
-                        many.join(", ")
-                    )));
+                    return Err(whole(ImportReason::SeveralServices {
+                        services: many.to_vec(),
+                    }));
                 }
             },
         };
@@ -263,15 +323,8 @@ impl Reading {
             },
             operations: self.operations,
         };
-        let parsed = check_document(&origin, doc).map_err(|e| {
-            whole(format!(
-                "the tables read, but not as a valid catalog: {}",
-                e.to_string()
-                    .strip_prefix(&format!("{}: ", escape_controls(&origin)))
-                    .map(str::to_string)
-                    .unwrap_or_else(|| e.to_string())
-            ))
-        })?;
+        let parsed = check_document(&origin, doc)
+            .map_err(|e| whole(ImportReason::NotACatalog(Box::new(e))))?;
         Ok((parsed, self.report))
     }
 
@@ -290,10 +343,12 @@ impl Reading {
                     Some(*table),
                     Some(*row),
                     None,
-                    format!(
-                        "{} is also {f}, table {t}, row {r}, with the same actions: the same permission twice (two editions of one table?)",
-                        op.route()
-                    ),
+                    ImportReason::SamePermissionTwice {
+                        route: op.route(),
+                        file: f.clone(),
+                        table: *t,
+                        row: *r,
+                    },
                 ));
             }
             seen.insert(key, i);
@@ -304,29 +359,27 @@ impl Reading {
 
 /// A permission table has a name, a route and an action column, both scope columns or
 /// neither, and rows.
-fn check_layout(table: &RawTable, layout: &Layout) -> Result<(), String> {
+fn check_layout(table: &RawTable, layout: &Layout) -> Result<(), ImportReason> {
     let has = |c: Column| layout.find(c).is_some();
-    for needed in [Column::Name, Column::Route, Column::Actions] {
+    for (needed, column) in [
+        (Column::Name, NeededColumn::Name),
+        (Column::Route, NeededColumn::Route),
+        (Column::Actions, NeededColumn::Actions),
+    ] {
         if !has(needed) {
-            return Err(format!(
-                "the header ({}) has no {} column; {FORMS}",
-                table.header.join(" | "),
-                match needed {
-                    Column::Name => "permission (权限 / API功能 / Permission)",
-                    Column::Route => "API (对应API接口 / API)",
-                    _ => "action (授权项 / Action)",
-                }
-            ));
+            return Err(ImportReason::MissingColumn {
+                header: table.header.clone(),
+                column,
+            });
         }
     }
     if has(Column::Project) != has(Column::EnterpriseProject) {
-        return Err(format!(
-            "the header ({}) has one of the IAM Project and Enterprise Project columns but not the other",
-            table.header.join(" | ")
-        ));
+        return Err(ImportReason::OneScopeColumn {
+            header: table.header.clone(),
+        });
     }
     if table.rows.is_empty() {
-        return Err("the table has no rows".into());
+        return Err(ImportReason::NoRows);
     }
     Ok(())
 }
@@ -351,18 +404,20 @@ fn services_in(table: &RawTable, layout: &Layout) -> Vec<String> {
 
 /// A control character in a cell that is read: named by its cell, before the row becomes an
 /// operation whose checks would name only a field.
-fn refuse_controls<'a>(row: &[Cell], layout: &'a Layout) -> Result<(), (Option<&'a str>, String)> {
+fn refuse_controls<'a>(
+    row: &[Cell],
+    layout: &'a Layout,
+) -> Result<(), (Option<&'a str>, ImportReason)> {
     for (ci, cell) in row.iter().enumerate() {
         if layout.columns.get(ci).is_some_and(Option::is_some)
             && let Some(c) = crate::text::find_control(&cell.text)
         {
             return Err((
                 layout.header.get(ci).map(String::as_str),
-                format!(
-                    "control character {} in \"{}\"",
-                    c.escape_unicode(),
-                    escape_controls(&shorten(&cell.text, 120))
-                ),
+                ImportReason::ControlCharacter {
+                    character: c,
+                    text: cell.text.clone(),
+                },
             ));
         }
     }

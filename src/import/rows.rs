@@ -8,6 +8,7 @@ use crate::catalog::{
 use crate::lang::{Lang, LocalText};
 use crate::text::fold;
 
+use super::ImportReason;
 use super::cells::*;
 use super::html::strip_note_title;
 use super::tables::*;
@@ -67,16 +68,15 @@ pub(super) fn read_row(
     chinese: bool,
     section: Option<&str>,
     services: &[String],
-) -> Result<Operation, (Option<String>, String)> {
+) -> Result<Operation, CellError> {
     if row.len() != layout.columns.len() {
         return Err((
             None,
-            format!(
-                "{} cells, expected {} as in the header ({})",
-                row.len(),
-                layout.columns.len(),
-                layout.header.join(" | ")
-            ),
+            ImportReason::CellCount {
+                found: row.len(),
+                expected: layout.columns.len(),
+                header: layout.header.clone(),
+            },
         ));
     }
     let at = |c: Column| layout.find(c).expect("checked by the caller");
@@ -86,7 +86,7 @@ pub(super) fn read_row(
 
     let name = row[at(Column::Name)].joined.trim().to_string();
     if name.is_empty() {
-        return Err((head(Column::Name), "empty name".into()));
+        return Err((head(Column::Name), ImportReason::EmptyName));
     }
 
     let (method, path, note) = read_route(&row[at(Column::Route)], head(Column::Route))?;
@@ -142,7 +142,7 @@ pub(super) fn read_row(
 }
 
 /// Why a cell cannot be read: its header, and the reason.
-type CellError = (Option<String>, String);
+type CellError = (Option<String>, ImportReason);
 
 /// The route cell: method, path, and a note glued on (kept as a prerequisite).
 fn read_route(
@@ -152,7 +152,9 @@ fn read_route(
     let (method, path, glued_note) = split_route(&route_cell.main).ok_or_else(|| {
         (
             head.clone(),
-            format!("\"{}\" is not \"METHOD /path\"", route_cell.main),
+            ImportReason::NotARoute {
+                text: route_cell.main.clone(),
+            },
         )
     })?;
     if let Some(rest) = &glued_note
@@ -160,10 +162,9 @@ fn read_route(
     {
         return Err((
             head.clone(),
-            format!(
-                "\"{}\" holds two API routes; a permission table has one row per API",
-                route_cell.main
-            ),
+            ImportReason::TwoRoutes {
+                text: route_cell.main.clone(),
+            },
         ));
     }
     let note = route_cell
@@ -183,10 +184,7 @@ fn read_actions(
     head: Option<String>,
 ) -> Result<Vec<ActionRequirement>, CellError> {
     if cell.text.trim().is_empty() {
-        return Err((
-            head.clone(),
-            "the cell is empty: write 无, N/A or - for an API that needs no action".into(),
-        ));
+        return Err((head.clone(), ImportReason::EmptyActions));
     }
     let mut actions: Vec<ActionRequirement> = Vec::new();
     // Each action once (any case), looked up by hash: a cell of 60,000 run-together actions
@@ -196,12 +194,7 @@ fn read_actions(
         let found = split_actions(item, services).map_err(|m| (head.clone(), m))?;
         for (action, condition) in found {
             if !is_action_name(&action) {
-                return Err((
-                    head.clone(),
-                    format!(
-                        "\"{action}\" is not an action of the form service:resourceType:action"
-                    ),
-                ));
+                return Err((head.clone(), ImportReason::NotAnAction { text: action }));
             }
             if !seen.insert(action.to_ascii_lowercase()) {
                 continue;
@@ -264,12 +257,7 @@ fn read_dependencies(
             let found = split_actions(&item, services).map_err(|m| (head.clone(), m))?;
             for (action, cond) in found {
                 if !is_action_pattern(&action) {
-                    return Err((
-                        head.clone(),
-                        format!(
-                            "\"{action}\" is not an action of the form service:resourceType:action"
-                        ),
-                    ));
+                    return Err((head.clone(), ImportReason::NotAnAction { text: action }));
                 }
                 if own(&action).is_some() || !seen.insert(action.to_ascii_lowercase()) {
                     continue;
@@ -306,10 +294,9 @@ fn read_scopes(row: &[Cell], layout: &Layout) -> Result<Option<Scopes>, CellErro
             yes_no(&row[i].text).ok_or_else(|| {
                 (
                     head(c),
-                    format!(
-                        "\"{}\": expected √ / x, ✓ / ×, Y / N, 支持 / 不支持",
-                        row[i].text
-                    ),
+                    ImportReason::NotYesNo {
+                        text: row[i].text.clone(),
+                    },
                 )
             })
         };

@@ -2,7 +2,6 @@
 //! bounded in size, UTF-8 checked, a byte-order mark dropped, and never blocking the explorer on
 //! a FIFO or a device. Every failure says which file and why, in one line.
 
-use std::fmt;
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -44,24 +43,36 @@ pub fn shown_path(path: &Path) -> String {
     escape_controls(&path.to_string_lossy())
 }
 
-/// What kind of file a non-regular file is, in words.
-pub fn kind_of(meta: &Metadata) -> &'static str {
+/// What kind of file a path is, as messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Directory,
+    Fifo,
+    CharacterDevice,
+    BlockDevice,
+    Socket,
+    SymbolicLink,
+    Regular,
+}
+
+/// What kind of file `meta` describes.
+pub fn kind_of(meta: &Metadata) -> FileKind {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     if t.is_dir() {
-        "a directory"
+        FileKind::Directory
     } else if t.is_fifo() {
-        "a FIFO"
+        FileKind::Fifo
     } else if t.is_char_device() {
-        "a character device"
+        FileKind::CharacterDevice
     } else if t.is_block_device() {
-        "a block device"
+        FileKind::BlockDevice
     } else if t.is_socket() {
-        "a socket"
+        FileKind::Socket
     } else if t.is_symlink() {
-        "a symbolic link"
+        FileKind::SymbolicLink
     } else {
-        "a regular file"
+        FileKind::Regular
     }
 }
 
@@ -79,7 +90,7 @@ pub enum ReadErrorKind {
     },
     /// A directory, FIFO or device where the caller accepts regular files only.
     NotRegular {
-        kind: &'static str,
+        kind: FileKind,
     },
 }
 
@@ -90,30 +101,14 @@ pub struct ReadError {
     pub kind: ReadErrorKind,
 }
 
-impl ReadError {
-    /// Why, without the name: `larger than the 64 MB limit for one input`.
-    pub fn reason(&self) -> String {
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            ReadErrorKind::Io(e) => e.to_string(),
-            ReadErrorKind::TooLarge { limit } => format!(
-                "larger than the {} MB limit for one input",
-                limit / (1024 * 1024)
-            ),
-            ReadErrorKind::NotUtf8 { offset } => {
-                format!("not UTF-8 text (invalid byte at offset {offset})")
-            }
-            ReadErrorKind::NotRegular { kind } => format!("it is {kind}, not a regular file"),
+            ReadErrorKind::Io(e) => Some(e),
+            _ => None,
         }
     }
 }
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read {}: {}", self.shown, self.reason())
-    }
-}
-
-impl std::error::Error for ReadError {}
 
 /// How strict a read is.
 #[derive(Debug, Clone, Copy)]

@@ -10,34 +10,13 @@ pub enum WriteError {
     Exists,
     /// A directory, FIFO, device or socket: only regular files are replaced.
     NotRegular {
-        kind: &'static str,
+        kind: crate::io::input::FileKind,
     },
     /// A symbolic link to nothing: it is not written through (as `cp` does).
     DanglingSymlink,
     /// Creating the temporary file beside the target failed (a read-only or pseudo file system).
     Temporary(std::io::Error),
     Io(std::io::Error),
-}
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WriteError::Exists => write!(f, "it exists"),
-            WriteError::NotRegular { kind } => {
-                write!(f, "it is {kind}; only a regular file is replaced")
-            }
-            WriteError::DanglingSymlink => {
-                write!(
-                    f,
-                    "it is a symbolic link to a missing file; not written through it"
-                )
-            }
-            WriteError::Temporary(e) => {
-                write!(f, "cannot create a temporary file in its folder: {e}")
-            }
-            WriteError::Io(e) => write!(f, "{e}"),
-        }
-    }
 }
 
 impl std::error::Error for WriteError {

@@ -4,6 +4,32 @@
 
 pub mod searchable;
 
+use crate::io::input::ReadError;
+
+/// Why a catalog file was not loaded: it could not be read, or it is not a valid catalog (or
+/// repeats what another one defines).
+#[derive(Debug)]
+pub enum LoadError {
+    Read(ReadError),
+    Catalog(CatalogError),
+}
+
+impl From<CatalogError> for LoadError {
+    fn from(e: CatalogError) -> Self {
+        LoadError::Catalog(e)
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Worded as the error it wraps: its cause is the wrapped error's.
+            LoadError::Read(e) => std::error::Error::source(e),
+            LoadError::Catalog(_) => None,
+        }
+    }
+}
+
 use std::path::Path;
 
 use crate::catalog::{Catalog, CatalogError, ParsedCatalog, check_document, parse};
@@ -15,7 +41,7 @@ pub fn load_files(
     catalog: &mut Catalog,
     paths: &[std::path::PathBuf],
     cache: Option<&Path>,
-) -> Result<(), CatalogError> {
+) -> Result<(), LoadError> {
     let parsed = crate::par::par_map(paths, crate::par::threads(usize::MAX), |p| {
         read_file(p, cache)
     });
@@ -25,7 +51,7 @@ pub fn load_files(
 /// Reads and validates one catalog file (bounded in size, see [`crate::io::input`]), through the
 /// cache in `cache` when one is given ([`crate::io::cache`]): a good cache file stands for parsing
 /// the JSON, and parsing the JSON writes one.
-pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
+pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, LoadError> {
     if let Some(dir) = cache
         && let Some(key) = crate::io::cache::Key::of_file(path)
         && let Some(doc) = crate::io::cache::load(dir, &key)
@@ -39,7 +65,7 @@ pub fn read_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, Cat
 
 /// [`read_file`] from the JSON, never the cache (whose file is written anew, when `cache` is
 /// given).
-pub fn parse_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
+pub fn parse_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, LoadError> {
     parse_file_for_search(path, cache).map(|(parsed, _)| parsed)
 }
 
@@ -47,22 +73,15 @@ pub fn parse_file(path: &Path, cache: Option<&Path>) -> Result<ParsedCatalog, Ca
 pub fn parse_file_for_search(
     path: &Path,
     cache: Option<&Path>,
-) -> Result<(ParsedCatalog, Option<crate::search::query::Piece>), CatalogError> {
+) -> Result<(ParsedCatalog, Option<crate::search::query::Piece>), LoadError> {
     let origin = crate::io::input::shown_path(path);
     let source = crate::io::input::Source::File(path.to_path_buf());
-    let cannot_read = |e: crate::io::input::ReadError| CatalogError {
-        origin: origin.clone(),
-        position: None,
-        operation: None,
-        field: None,
-        message: format!("cannot read: {}", e.reason()),
-    };
     // The bytes parsed are the bytes a new cache file is keyed by.
     let (bytes, meta) =
         crate::io::input::read_bytes(&source, crate::io::input::ReadOptions::default())
-            .map_err(cannot_read)?;
+            .map_err(LoadError::Read)?;
     let cached = cache.zip(crate::io::cache::Key::of(path, meta.as_ref(), &bytes));
-    let json = crate::io::input::text_of(&source, bytes).map_err(cannot_read)?;
+    let json = crate::io::input::text_of(&source, bytes).map_err(LoadError::Read)?;
     let parsed = parse(&origin, &json)?;
     drop(json);
     let Some((dir, key)) = &cached else {

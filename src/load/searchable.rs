@@ -13,11 +13,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{
-    BUILTIN_JSON, BUILTIN_ORIGIN, Catalog, CatalogDoc, CatalogError, Operation, ParsedCatalog,
-    check_document, parse,
+    BUILTIN_JSON, BUILTIN_ORIGIN, Catalog, CatalogDoc, Operation, ParsedCatalog, check_document,
+    parse,
 };
 use crate::io::cache::{Key, Opened};
-use crate::load::{parse_file_for_search, read_file};
+use crate::load::{LoadError, parse_file_for_search, read_file};
 use crate::search::query::{Piece, SearchIndex};
 
 /// One catalog file, opened for searching.
@@ -49,7 +49,7 @@ impl File {
 
     /// Every operation: a cached file read whole through the cache, or from its JSON if its
     /// cache file turns out damaged (and is then written anew).
-    fn whole(self, cache: Option<&Path>) -> Result<ParsedCatalog, CatalogError> {
+    fn whole(self, cache: Option<&Path>) -> Result<ParsedCatalog, LoadError> {
         match self {
             File::Parsed(parsed) => Ok(parsed),
             File::Cached { path, .. } => read_file(&path, cache),
@@ -60,7 +60,7 @@ impl File {
 /// Why [`search_files`] found nothing to answer from.
 #[derive(Debug)]
 pub enum SearchError {
-    Catalog(CatalogError),
+    Load(LoadError),
     Query(crate::search::query::QueryError),
     /// No operation at all: `--no-builtin` with no catalog, or only empty ones.
     NoOperations,
@@ -108,15 +108,15 @@ pub fn search_files(
     };
     if crate::search::resolve::as_request(input).is_some() {
         let mut catalog = if include_builtin {
-            Catalog::builtin().map_err(SearchError::Catalog)?
+            Catalog::builtin().map_err(|e| SearchError::Load(e.into()))?
         } else {
             Catalog::new()
         };
-        crate::load::load_files(&mut catalog, paths, cache).map_err(SearchError::Catalog)?;
+        crate::load::load_files(&mut catalog, paths, cache).map_err(SearchError::Load)?;
         return whole(catalog);
     }
     let files =
-        match SearchableFiles::open(include_builtin, paths, cache).map_err(SearchError::Catalog)? {
+        match SearchableFiles::open(include_builtin, paths, cache).map_err(SearchError::Load)? {
             Searchable::Whole(catalog) => return whole(*catalog),
             Searchable::Apart(files) if files.is_empty() => return Err(SearchError::NoOperations),
             Searchable::Apart(files) => files,
@@ -131,7 +131,7 @@ pub fn search_files(
             several_services,
         }),
         // A cache file damaged since it was opened: the catalog whole, that file from its JSON.
-        None => whole(files.into_catalog(cache).map_err(SearchError::Catalog)?),
+        None => whole(files.into_catalog(cache).map_err(SearchError::Load)?),
     }
 }
 
@@ -160,7 +160,7 @@ impl SearchableFiles {
         builtin: bool,
         paths: &[PathBuf],
         cache: Option<&Path>,
-    ) -> Result<Searchable, CatalogError> {
+    ) -> Result<Searchable, LoadError> {
         let opened = crate::par::par_map(paths, crate::par::threads(usize::MAX), |path| {
             open_file(path, cache)
         });
@@ -198,7 +198,7 @@ impl SearchableFiles {
 
     /// The catalog the files make, loaded whole (a cache file found damaged since it was
     /// opened is read from its JSON).
-    pub fn into_catalog(self, cache: Option<&Path>) -> Result<Catalog, CatalogError> {
+    pub fn into_catalog(self, cache: Option<&Path>) -> Result<Catalog, LoadError> {
         whole_catalog(self.files.into_iter().map(Ok), cache)
     }
 
@@ -259,9 +259,9 @@ impl SearchableFiles {
 /// The catalog `files` make, loaded whole, in order: as in [`Catalog::load_files`], the first
 /// failure (a broken file, a repeated id or route) stops everything.
 fn whole_catalog(
-    files: impl IntoIterator<Item = Result<File, CatalogError>>,
+    files: impl IntoIterator<Item = Result<File, LoadError>>,
     cache: Option<&Path>,
-) -> Result<Catalog, CatalogError> {
+) -> Result<Catalog, LoadError> {
     let mut catalog = Catalog::new();
     for file in files {
         catalog.add(file?.whole(cache)?)?;
@@ -271,7 +271,7 @@ fn whole_catalog(
 
 /// One catalog file and its search piece: from its cache file when that is good, else from
 /// the file parsed (and its cache file written).
-fn open_file(path: &Path, cache: Option<&Path>) -> Result<(File, Piece), CatalogError> {
+fn open_file(path: &Path, cache: Option<&Path>) -> Result<(File, Piece), LoadError> {
     if let Some(dir) = cache
         && let Some(key) = Key::of_file(path)
         && let Some((opened, piece)) = crate::io::cache::open_for_search(dir, &key)

@@ -3,7 +3,6 @@
 //! byte-for-byte the same wherever it is made.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::Serialize;
 
@@ -257,28 +256,6 @@ pub enum ComposeError {
     },
     /// More statements than IAM allows.
     TooManyStatements { statements: usize },
-}
-
-impl fmt::Display for ComposeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ComposeError::NotConditional { action, available } if available.is_empty() => write!(
-                f,
-                "--with {}: the chosen operations have no conditional actions",
-                crate::text::escape_controls(&crate::text::shorten(action, 80))
-            ),
-            ComposeError::NotConditional { action, available } => write!(
-                f,
-                "--with {}: not a conditional action of the chosen operations (they have: {})",
-                crate::text::escape_controls(&crate::text::shorten(action, 80)),
-                available.join(", ")
-            ),
-            ComposeError::TooManyStatements { statements } => write!(
-                f,
-                "the policy would need {statements} statements of at most {MAX_ACTIONS_PER_STATEMENT} actions; IAM allows {MAX_STATEMENTS}: split the operations over several policies"
-            ),
-        }
-    }
 }
 
 impl std::error::Error for ComposeError {}

@@ -109,22 +109,24 @@ pub fn terraform_described(policy: &Policy, name: &str, description: &str) -> St
 }
 
 /// Why an existing policy document cannot be turned into Terraform as it is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConvertError {
-    /// `explain` found errors: the first one's words.
-    #[error("not converted: {0}")]
-    NotAPolicy(String),
+    /// Not JSON: the parser's words (callers review the document first, so this is rare).
+    NotJson { detail: String },
     /// A key this export would lose (`Condition`, `Resource`, `NotAction`, `Depends`).
-    #[error("not converted: {path} has no place in the exported role and would be lost")]
     WouldLose { path: String },
 }
+
+impl std::error::Error for ConvertError {}
 
 /// An existing policy document (already reviewed without errors) as a [`Policy`], for
 /// [`terraform_described`]. Refuses what the export cannot carry rather than dropping it.
 pub fn policy_from_document(text: &str) -> Result<Policy, ConvertError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| ConvertError::NotAPolicy(e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| ConvertError::NotJson {
+            detail: e.to_string(),
+        })?;
     let version = root["Version"].as_str().unwrap_or("1.1").to_string();
     if root.get("Depends").is_some() {
         return Err(ConvertError::WouldLose {

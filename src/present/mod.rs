@@ -13,6 +13,7 @@
 
 mod commands;
 mod compose;
+mod errors;
 mod labels;
 mod notices;
 mod operations;
@@ -21,6 +22,7 @@ mod words;
 
 pub use commands::*;
 pub use compose::*;
+pub use errors::*;
 pub use labels::*;
 pub use notices::*;
 pub use operations::*;

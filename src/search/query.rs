@@ -5,14 +5,13 @@
 //! `action:`/`a:`, `route:`/`r:`/`path:`) or filter exactly (`method:`/`m:`, `scope:ep`,
 //! `scope:project`, `service:NAME`, `is:deprecated`, `is:native`). A leading `-` negates a term.
 
-use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::catalog::route::HTTP_METHODS;
 use crate::catalog::{Catalog, Operation};
 use crate::par;
 use crate::search::fuzzy::Needle;
-use crate::text::{escape_controls, fold};
+use crate::text::fold;
 
 /// The prefixes a term may have, as listed in error messages and help.
 pub const PREFIXES: &[&str] = &[
@@ -72,19 +71,17 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError {
     pub term: String,
-    pub message: String,
+    pub reason: QueryReason,
 }
 
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Both parts quote what was typed: shortened and escaped.
-        write!(
-            f,
-            "in `{}`: {}",
-            escape_controls(&crate::text::shorten(&self.term, 80)),
-            escape_controls(&crate::text::shorten(&self.message, 300))
-        )
-    }
+/// Why a query term cannot be read (the values as typed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryReason {
+    UnknownPrefix { prefix: String },
+    NoValue { prefix: String },
+    UnknownMethod { value: String },
+    UnknownScope { value: String },
+    UnknownFlag { value: String },
 }
 
 impl std::error::Error for QueryError {}
@@ -106,9 +103,9 @@ impl Query {
                 // A lone `-` is a term still being typed.
                 continue;
             }
-            let err = |message: String| QueryError {
+            let err = |reason: QueryReason| QueryError {
                 term: raw.to_string(),
-                message,
+                reason,
             };
             let filter = match body.split_once(':') {
                 None => fuzzy(Field::Any, body),
@@ -118,12 +115,13 @@ impl Query {
                     if !known && looks_like_action(prefix, value, services) {
                         fuzzy(Field::Any, body)
                     } else if !known {
-                        return Err(err(format!(
-                            "unknown prefix `{prefix}:`; known prefixes: {}",
-                            PREFIXES.join(" ")
-                        )));
+                        return Err(err(QueryReason::UnknownPrefix {
+                            prefix: prefix.to_string(),
+                        }));
                     } else if value.is_empty() {
-                        return Err(err(format!("`{prefix}:` needs a value")));
+                        return Err(err(QueryReason::NoValue {
+                            prefix: prefix.to_string(),
+                        }));
                     } else {
                         parse_prefixed(&prefix_lower, value).map_err(err)?
                     }
@@ -168,7 +166,7 @@ fn looks_like_action(prefix: &str, value: &str, services: &[&str]) -> bool {
     services.contains(&prefix) || (value.contains(':') && crate::catalog::is_kebab_id(prefix))
 }
 
-fn parse_prefixed(prefix: &str, value: &str) -> Result<Filter, String> {
+fn parse_prefixed(prefix: &str, value: &str) -> Result<Filter, QueryReason> {
     Ok(match prefix {
         "name" | "n" => fuzzy(Field::Name, value),
         "action" | "a" => fuzzy(Field::Action, value),
@@ -176,10 +174,9 @@ fn parse_prefixed(prefix: &str, value: &str) -> Result<Filter, String> {
         "method" | "m" => {
             let verb = value.to_ascii_uppercase();
             if !HTTP_METHODS.contains(&verb.as_str()) {
-                return Err(format!(
-                    "unknown method `{value}`; expected one of {}",
-                    HTTP_METHODS.join(", ")
-                ));
+                return Err(QueryReason::UnknownMethod {
+                    value: value.to_string(),
+                });
             }
             Filter::Method(verb)
         }
@@ -189,9 +186,9 @@ fn parse_prefixed(prefix: &str, value: &str) -> Result<Filter, String> {
             }
             "project" | "p" => Filter::Scope(ScopeFilter::Project),
             _ => {
-                return Err(format!(
-                    "unknown scope `{value}`; expected `ep` or `project`"
-                ));
+                return Err(QueryReason::UnknownScope {
+                    value: value.to_string(),
+                });
             }
         },
         "service" => Filter::Service(value.to_ascii_lowercase()),
@@ -200,9 +197,9 @@ fn parse_prefixed(prefix: &str, value: &str) -> Result<Filter, String> {
             "deprecated" => Filter::Is(Flag::Deprecated),
             "native" => Filter::Is(Flag::Native),
             _ => {
-                return Err(format!(
-                    "unknown `is:` value `{value}`; expected `deprecated` or `native`"
-                ));
+                return Err(QueryReason::UnknownFlag {
+                    value: value.to_string(),
+                });
             }
         },
         _ => unreachable!("prefix checked against PREFIXES"),

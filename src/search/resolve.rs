@@ -2,7 +2,6 @@
 //! `"get /v2/images/3f1c"`) into a catalog operation, with "did you mean" hints when it fails.
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use crate::catalog::Catalog;
 use crate::catalog::route::{Request, RoutePattern, Segment};
@@ -23,7 +22,10 @@ pub enum ResolveError {
         candidates: Vec<String>,
     },
     /// The route could not be read.
-    BadRoute { spec: String, reason: String },
+    BadRoute {
+        spec: String,
+        reason: crate::catalog::route::RequestProblem,
+    },
     /// Several permissions share the route; the ids (and names) to choose from.
     SharedRoute {
         spec: String,
@@ -31,67 +33,7 @@ pub enum ResolveError {
     },
 }
 
-impl fmt::Display for ResolveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ResolveError::Unknown {
-                spec,
-                closest,
-                host_service,
-            } => {
-                write!(
-                    f,
-                    "unknown operation \"{}\"",
-                    crate::text::quoted_input(spec)
-                )?;
-                if let Some(service) = host_service {
-                    write!(f, ": {}", no_such_route(service))?;
-                    if !closest.is_empty() {
-                        write!(f, "; closest: {}", closest.join(", "))?;
-                    }
-                } else if !closest.is_empty() {
-                    write!(f, "; closest: {}", closest.join(", "))?;
-                } else if spec.contains(char::is_whitespace) {
-                    write!(
-                        f,
-                        ": not in the loaded catalogs (another service's API? import its permission table with `ims-perms import`)"
-                    )?;
-                }
-                Ok(())
-            }
-            ResolveError::Ambiguous { spec, candidates } => write!(
-                f,
-                "operation \"{}\" is in several services; write one of: {}",
-                crate::text::quoted_input(spec),
-                candidates.join(", ")
-            ),
-            ResolveError::SharedRoute { spec, candidates } => write!(
-                f,
-                "\"{}\" is the route of {} permissions (the request body says which); give the id of one: {}",
-                crate::text::quoted_input(spec),
-                candidates.len(),
-                candidates.join(", ")
-            ),
-            ResolveError::BadRoute { spec, reason } => {
-                write!(
-                    f,
-                    "operation \"{}\": {reason}",
-                    crate::text::quoted_input(spec)
-                )
-            }
-        }
-    }
-}
-
 impl std::error::Error for ResolveError {}
-
-/// Why a call on a loaded service's own host finds nothing: that service's reference is loaded
-/// and lists no such route.
-pub fn no_such_route(service: &str) -> String {
-    format!(
-        "the host is `{service}`'s, and its loaded permission reference lists no such route (a newer API, or one the reference leaves out)"
-    )
-}
 
 /// Resolves an id (`list-images`, or `service:id` when several services share it) or a route
 /// (`METHOD PATH`, any case of method, template or concrete path, or a URL).

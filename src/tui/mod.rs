@@ -28,6 +28,7 @@ use crate::catalog::Catalog;
 use crate::io::input::{ReadOptions, Source, read_text};
 use crate::io::output::WriteError;
 use crate::lang::Lang;
+use crate::present::Worded;
 use app::{Action, App, Effect};
 use clipboard::{Clipboard, ClipboardMode};
 use ui::Theme;
@@ -59,14 +60,18 @@ pub(crate) fn restore(tty: &mut File) {
     let _ = execute!(tty, ratatui::crossterm::cursor::Show);
 }
 
-/// Why the explorer could not start: no terminal to draw on.
-fn no_terminal(e: io::Error) -> io::Error {
-    io::Error::new(
-        e.kind(),
-        format!(
-            "the explorer needs a terminal, and /dev/tty cannot be opened ({e}); in scripts use a subcommand: list, search, compose, lookup, explain"
-        ),
-    )
+/// Why the explorer stopped: no terminal to draw on, or the terminal failed.
+#[derive(Debug)]
+pub enum RunError {
+    /// `/dev/tty` cannot be opened.
+    NoTerminal(io::Error),
+    Io(io::Error),
+}
+
+impl From<io::Error> for RunError {
+    fn from(e: io::Error) -> Self {
+        RunError::Io(e)
+    }
 }
 
 /// Switches the terminal to the explorer's modes: raw, alternate screen, mouse, paste.
@@ -81,12 +86,12 @@ fn enter(tty: &mut File) -> io::Result<()> {
 }
 
 /// Runs the explorer until the user quits; returns the policy composed at that moment.
-pub fn run(catalog: Catalog, options: Options) -> io::Result<Option<String>> {
+pub fn run(catalog: Catalog, options: Options) -> Result<Option<String>, RunError> {
     let mut tty = File::options()
         .read(true)
         .write(true)
         .open("/dev/tty")
-        .map_err(no_terminal)?;
+        .map_err(RunError::NoTerminal)?;
     // A panic must not leave the terminal raw: restore first, then report.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -98,11 +103,11 @@ pub fn run(catalog: Catalog, options: Options) -> io::Result<Option<String>> {
     let signals = signals::Signals::register()?;
     if let Err(e) = enter(&mut tty) {
         restore(&mut tty);
-        return Err(e);
+        return Err(e.into());
     }
     let result = event_loop(catalog, &options, tty.try_clone()?, &signals);
     restore(&mut tty);
-    result
+    Ok(result?)
 }
 
 fn event_loop(
@@ -187,7 +192,9 @@ fn event_loop(
                         suspend(&mut control_tty, &mut terminal)?;
                         signals.forget_continue();
                     }
-                    other => pending.extend(carry_out(other, &mut clipboard, &mut osc_out)),
+                    other => {
+                        pending.extend(carry_out(other, &mut clipboard, &mut osc_out, app.lang()))
+                    }
                 }
             }
         }
@@ -222,7 +229,13 @@ fn translate(event: Event) -> Option<Action> {
 }
 
 /// Carries out an effect outside the model; its result, as an action for the model.
-fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> Option<Action> {
+/// Carries out an effect; what went wrong comes back worded in the explorer's language.
+fn carry_out(
+    effect: Effect,
+    clipboard: &mut Clipboard,
+    osc_out: &mut File,
+    lang: Lang,
+) -> Option<Action> {
     match effect {
         Effect::Copy { text, actions } => Some(Action::Copied {
             outcome: clipboard.copy(&text, osc_out),
@@ -240,7 +253,7 @@ fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> O
                     source: source.shown(),
                     text,
                 },
-                Err(e) => Action::ReadFailed(e.to_string()),
+                Err(e) => Action::ReadFailed(e.worded(lang)),
             })
         }
         Effect::Write {
@@ -266,7 +279,7 @@ fn carry_out(effect: Effect, clipboard: &mut Clipboard, osc_out: &mut File) -> O
                     },
                     Err(e) => Action::WriteFailed {
                         path: shown,
-                        error: e.to_string(),
+                        error: e.worded(lang),
                     },
                 },
             )

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
+use crate::present::Worded;
 use crate::search::query::{Highlights, Query, Results};
 
 use super::*;
@@ -27,7 +28,7 @@ impl App {
             Ok(q) => q,
             Err(e) => {
                 // Keep the previous results while the query cannot be read (mid-typing).
-                self.query_error = Some(e.to_string());
+                self.query_error = Some(e.worded(self.lang));
                 return;
             }
         };
