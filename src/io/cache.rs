@@ -13,9 +13,13 @@
 //! Writing the cache never fails a command: a directory that cannot be made or written to only
 //! means the JSON is parsed each time.
 //!
-//! The encoding is this module's own (length-prefixed fields in a fixed order): the catalog types
-//! leave empty fields out when written as JSON, which serde's compact binary formats (bincode,
-//! postcard) cannot read back, and a schema-less format would cost most of what JSON costs.
+//! The header (format, version, key, regions' sizes and hashes) is fixed-size fields read one by
+//! one, so nothing is decoded before the file is known to be the right one. The rest is postcard,
+//! derived from types: the meta region is [`Meta`], each operation a [`OperationRecord`]. The
+//! catalog types leave empty fields out when written as JSON, which postcard cannot read back,
+//! so records are their own types. They borrow their strings from the bytes, and conversion is
+//! by exhaustive destructuring, so a field added to `Operation` does not compile until the cache
+//! carries it.
 
 use std::fs::Metadata;
 use std::io::{Read, Write};
@@ -23,6 +27,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
     ActionRequirement, CatalogDoc, Operation, ParsedCatalog, Prerequisite, Scopes, Source,
@@ -33,7 +39,7 @@ use crate::lang::LocalText;
 /// changes, or the checks a catalog goes through do (a cache file is also keyed by the tool's
 /// version, but `search` checks only the operations it prints, so a file made under looser
 /// checks must not be read).
-const MAGIC: &[u8; 16] = b"ims-perms cache\x03";
+const MAGIC: &[u8; 16] = b"ims-perms cache\x04";
 
 /// Where cache files go, or `None` for no cache: `IMS_PERMS_CACHE_DIR` (empty: no cache), else
 /// `$XDG_CACHE_HOME/ims-perms`, else `$HOME/.cache/ims-perms`.
@@ -239,6 +245,7 @@ fn open_meta(dir: &Path, key: &Key) -> Option<(std::io::BufReader<std::fs::File>
 
 /// What `meta` says: the catalog's description, where each operation's record is in `ops`
 /// (and where the last ends) with its hash, and the search piece's fixed-size parts.
+#[derive(Serialize, Deserialize)]
 struct Meta {
     service: String,
     complete: bool,
@@ -255,56 +262,21 @@ struct Meta {
 }
 
 impl Meta {
+    /// The meta region decoded, if it is whole and its lists agree with each other and with the
+    /// records' region (`ops_len` bytes).
     fn read(bytes: &[u8], ops_len: u64) -> Option<Meta> {
-        let mut r = Reader { bytes };
-        let service = r.str()?;
-        let complete = match r.take(1)? {
-            [0] => false,
-            [1] => true,
-            _ => return None,
-        };
-        let source = Source {
-            title: r.str()?,
-            url: r.opt_str()?,
-            retrieved: r.opt_str()?,
-        };
-        let count = r.len()?;
-        let ends = r.u32s(count)?;
+        let (meta, rest) = postcard::take_from_bytes::<Meta>(bytes).ok()?;
+        let count = meta.ends.len();
         // Each operation takes at least MIN_OPERATION_BYTES: a larger count is a corrupt file.
-        let fits = ends.iter().try_fold(0u32, |start, &end| {
+        let fits = meta.ends.iter().try_fold(0u32, |start, &end| {
             (end >= start && (end - start) as usize >= MIN_OPERATION_BYTES).then_some(end)
         });
-        if fits.map(u64::from) != Some(ops_len) {
-            return None;
-        }
-        let hashes = (0..count).map(|_| r.u64()).collect::<Option<_>>()?;
-        let flags = r.take(count)?.to_vec();
-        let section = r.u32s(count)?;
-        let n = r.len()?;
-        let sections = (0..n)
-            .map(|_| {
-                let m = r.len()?;
-                (0..m).map(|_| r.str()).collect::<Option<Vec<_>>>()
-            })
-            .collect::<Option<_>>()?;
-        let field_ends = r.counted_u32s()?;
-        let field_first = r.u32s(count + 1)?;
-        let prose_ends = r.counted_u32s()?;
-        let prose_first = r.u32s(count + 1)?;
-        r.bytes.is_empty().then_some(Meta {
-            service,
-            complete,
-            source,
-            ends,
-            hashes,
-            flags,
-            section,
-            sections,
-            field_ends,
-            field_first,
-            prose_ends,
-            prose_first,
-        })
+        let agree = meta.hashes.len() == count
+            && meta.flags.len() == count
+            && meta.section.len() == count
+            && meta.field_first.len() == count + 1
+            && meta.prose_first.len() == count + 1;
+        (rest.is_empty() && agree && fits.map(u64::from) == Some(ops_len)).then_some(meta)
     }
 
     /// The record of operation `i` in `ops` (the region, or all of the file from its start).
@@ -319,21 +291,223 @@ fn operation(meta: &Meta, i: usize, record: &[u8], shared: &mut Shared) -> Optio
     if xxh3_64(record) != meta.hashes[i] {
         return None;
     }
-    let mut r = Reader { bytes: record };
-    let op = r.operation(shared)?;
-    r.bytes.is_empty().then_some(op)
+    let (op, rest) = postcard::take_from_bytes::<OperationRecord>(record).ok()?;
+    rest.is_empty().then(|| op.into_operation(shared))
 }
 
-/// Actions and texts (conditions, sections) already decoded, by their bytes: a repeat is the
-/// same shared value, never decoded again (see [`crate::catalog`]'s sharing of repeated texts;
-/// decoding them only to drop them left the memory full of holes).
+/// Actions, methods and texts (conditions, sections) already decoded: a repeat is the same
+/// shared value, never allocated again (see [`crate::catalog`]'s sharing of repeated texts;
+/// allocating them only to drop them left the memory full of holes).
 #[derive(Default)]
 struct Shared {
-    actions: SharedTable<str>,
-    texts: SharedTable<LocalText>,
+    actions: std::collections::HashMap<Box<str>, Arc<str>, xxhash_rust::xxh3::Xxh3Builder>,
+    /// By a hash of both languages' texts; equal hashes are told apart by their texts.
+    texts: std::collections::HashMap<u64, Vec<Arc<LocalText>>, xxhash_rust::xxh3::Xxh3Builder>,
 }
 
-type SharedTable<T> = std::collections::HashMap<Box<[u8]>, Arc<T>, xxhash_rust::xxh3::Xxh3Builder>;
+impl Shared {
+    fn action(&mut self, action: &str) -> Arc<str> {
+        if let Some(first) = self.actions.get(action) {
+            return Arc::clone(first);
+        }
+        let value: Arc<str> = Arc::from(action);
+        self.actions.insert(action.into(), Arc::clone(&value));
+        value
+    }
+
+    fn text(&mut self, text: TextRecord) -> Arc<LocalText> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for part in [text.zh, text.en] {
+            match part {
+                None => hasher.update(&[0]),
+                Some(t) => {
+                    hasher.update(&[1]);
+                    hasher.update(&(t.len() as u64).to_le_bytes());
+                    hasher.update(t.as_bytes());
+                }
+            }
+        }
+        let same = |t: &&Arc<LocalText>| t.zh.as_deref() == text.zh && t.en.as_deref() == text.en;
+        let bucket = self.texts.entry(hasher.digest()).or_default();
+        if let Some(first) = bucket.iter().find(same) {
+            return Arc::clone(first);
+        }
+        let value = Arc::new(text.into_text());
+        bucket.push(Arc::clone(&value));
+        value
+    }
+}
+
+/// A [`LocalText`] as a record holds it.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct TextRecord<'a> {
+    #[serde(borrow)]
+    zh: Option<&'a str>,
+    #[serde(borrow)]
+    en: Option<&'a str>,
+}
+
+impl<'a> TextRecord<'a> {
+    fn of(text: &'a LocalText) -> Self {
+        let LocalText { zh, en } = text;
+        TextRecord {
+            zh: zh.as_deref(),
+            en: en.as_deref(),
+        }
+    }
+
+    fn into_text(self) -> LocalText {
+        LocalText {
+            zh: self.zh.map(str::to_string),
+            en: self.en.map(str::to_string),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ActionRecord<'a> {
+    action: &'a str,
+    #[serde(borrow)]
+    condition: Option<TextRecord<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PrerequisiteRecord<'a> {
+    zh: Option<&'a str>,
+    en: Option<&'a str>,
+    #[serde(borrow)]
+    permission: Option<TextRecord<'a>>,
+    #[serde(borrow)]
+    condition: Option<TextRecord<'a>>,
+}
+
+/// An [`Operation`] as a cache file holds it: every field but the service (the catalog's),
+/// strings borrowed from the bytes while decoding.
+#[derive(Serialize, Deserialize)]
+struct OperationRecord<'a> {
+    id: &'a str,
+    #[serde(borrow)]
+    name: TextRecord<'a>,
+    method: &'a str,
+    path: &'a str,
+    #[serde(borrow)]
+    section: Option<TextRecord<'a>>,
+    #[serde(borrow)]
+    description: TextRecord<'a>,
+    #[serde(borrow)]
+    actions: Vec<ActionRecord<'a>>,
+    #[serde(borrow)]
+    dependencies: Vec<ActionRecord<'a>>,
+    scopes: Option<Scopes>,
+    #[serde(borrow)]
+    prerequisites: Vec<PrerequisiteRecord<'a>>,
+    deprecated: bool,
+    openstack_native: bool,
+}
+
+/// The fewest bytes an [`OperationRecord`] takes: a byte for each string's length (id, method,
+/// path), each list's count (actions, dependencies, prerequisites) and each option and flag
+/// (name's two, section, description's two, scopes, deprecated, native).
+const MIN_OPERATION_BYTES: usize = 3 + 3 + 8;
+
+impl<'a> OperationRecord<'a> {
+    fn of(op: &'a Operation) -> Self {
+        let Operation {
+            service: _,
+            id,
+            name,
+            method,
+            path,
+            section,
+            description,
+            actions,
+            dependencies,
+            scopes,
+            prerequisites,
+            deprecated,
+            openstack_native,
+        } = op;
+        let actions_of = |list: &'a [ActionRequirement]| {
+            list.iter()
+                .map(|a| {
+                    let ActionRequirement { action, condition } = a;
+                    ActionRecord {
+                        action,
+                        condition: condition.as_deref().map(TextRecord::of),
+                    }
+                })
+                .collect()
+        };
+        OperationRecord {
+            id,
+            name: TextRecord::of(name),
+            method,
+            path,
+            section: section.as_deref().map(TextRecord::of),
+            description: TextRecord::of(description),
+            actions: actions_of(actions),
+            dependencies: actions_of(dependencies),
+            scopes: *scopes,
+            prerequisites: prerequisites
+                .iter()
+                .map(|p| {
+                    let Prerequisite {
+                        zh,
+                        en,
+                        permission,
+                        condition,
+                    } = p;
+                    PrerequisiteRecord {
+                        zh: zh.as_deref(),
+                        en: en.as_deref(),
+                        permission: permission.as_ref().map(TextRecord::of),
+                        condition: condition.as_ref().map(TextRecord::of),
+                    }
+                })
+                .collect(),
+            deprecated: *deprecated,
+            openstack_native: *openstack_native,
+        }
+    }
+
+    fn into_operation(self, shared: &mut Shared) -> Operation {
+        let mut actions_of = |list: Vec<ActionRecord>| -> Vec<ActionRequirement> {
+            list.into_iter()
+                .map(|a| ActionRequirement {
+                    action: shared.action(a.action),
+                    condition: a.condition.map(|c| shared.text(c)),
+                })
+                .collect()
+        };
+        let actions = actions_of(self.actions);
+        let dependencies = actions_of(self.dependencies);
+        Operation {
+            // Set from the catalog's service by the checks, as for JSON.
+            service: Arc::from(""),
+            id: self.id.to_string(),
+            name: self.name.into_text(),
+            method: shared.action(self.method),
+            path: self.path.to_string(),
+            section: self.section.map(|t| shared.text(t)),
+            description: self.description.into_text(),
+            actions,
+            dependencies,
+            scopes: self.scopes,
+            prerequisites: self
+                .prerequisites
+                .into_iter()
+                .map(|p| Prerequisite {
+                    zh: p.zh.map(str::to_string),
+                    en: p.en.map(str::to_string),
+                    permission: p.permission.map(TextRecord::into_text),
+                    condition: p.condition.map(TextRecord::into_text),
+                })
+                .collect(),
+            deprecated: self.deprecated,
+            openstack_native: self.openstack_native,
+        }
+    }
+}
 
 /// The catalog a cache file in `dir` holds for `key`, if there is one and it is good (its
 /// searched texts are not read).
@@ -572,308 +746,53 @@ fn remove_stale_temporaries(dir: &Path) {
 /// the records ([`Header`]); the searched texts of `piece` follow.
 fn encode(key: &Key, catalog: &ParsedCatalog, piece: &crate::search::query::Piece) -> [Vec<u8>; 3] {
     let ops = &catalog.operations;
-    let mut records = Writer::default();
+    let mut records = Vec::new();
     let mut ends = Vec::with_capacity(ops.len());
     let mut hashes = Vec::with_capacity(ops.len());
     for op in ops {
-        let start = records.0.len();
-        records.operation(op);
-        ends.push(records.0.len() as u32);
-        hashes.push(xxh3_64(&records.0[start..]));
+        let start = records.len();
+        records = postcard::to_extend(&OperationRecord::of(op), records)
+            .expect("a record always encodes into memory");
+        ends.push(records.len() as u32);
+        hashes.push(xxh3_64(&records[start..]));
     }
-    let mut meta = Writer::default();
-    meta.str(&catalog.info.service);
-    meta.0.push(u8::from(catalog.info.complete));
-    meta.str(&catalog.info.source.title);
-    meta.opt_str(catalog.info.source.url.as_deref());
-    meta.opt_str(catalog.info.source.retrieved.as_deref());
-    meta.len(ops.len());
-    meta.u32s(&ends);
-    for h in hashes {
-        meta.u64(h);
-    }
-    meta.0.extend_from_slice(&piece.flags);
-    meta.u32s(&piece.section);
-    meta.len(piece.sections.len());
-    for names in &piece.sections {
-        meta.len(names.len());
-        for name in names {
-            meta.str(name);
-        }
-    }
-    meta.len(piece.fields.ends.len());
-    meta.u32s(&piece.fields.ends);
-    meta.u32s(&piece.fields.first);
-    meta.len(piece.prose.ends.len());
-    meta.u32s(&piece.prose.ends);
-    meta.u32s(&piece.prose.first);
+    let meta = Meta {
+        service: catalog.info.service.clone(),
+        complete: catalog.info.complete,
+        source: catalog.info.source.clone(),
+        ends,
+        hashes,
+        flags: piece.flags.clone(),
+        section: piece.section.clone(),
+        sections: piece.sections.clone(),
+        field_ends: piece.fields.ends.clone(),
+        field_first: piece.fields.first.clone(),
+        prose_ends: piece.prose.ends.clone(),
+        prose_first: piece.prose.first.clone(),
+    };
+    let meta = postcard::to_stdvec(&meta).expect("the meta always encodes into memory");
     let (fields, prose) = (piece.fields.all.as_bytes(), piece.prose.all.as_bytes());
-    let mut header = Writer(MAGIC.to_vec());
-    header.str(env!("CARGO_PKG_VERSION"));
-    header.str(&key.path);
-    header.u64(key.size);
-    header.u64(key.mtime.0 as u64);
-    header.u64(key.mtime.1 as u64);
-    header.u64(key.content as u64);
-    header.u64((key.content >> 64) as u64);
-    for region in [&meta.0[..], &records.0, fields, prose] {
-        header.u64(region.len() as u64);
+    let mut header = MAGIC.to_vec();
+    let str = |h: &mut Vec<u8>, s: &str| {
+        h.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        h.extend_from_slice(s.as_bytes());
+    };
+    str(&mut header, env!("CARGO_PKG_VERSION"));
+    str(&mut header, &key.path);
+    let mut numbers = vec![
+        key.size,
+        key.mtime.0 as u64,
+        key.mtime.1 as u64,
+        key.content as u64,
+        (key.content >> 64) as u64,
+    ];
+    numbers.extend([&meta[..], &records, fields, prose].map(|r| r.len() as u64));
+    numbers.extend([&meta[..], fields, prose].map(xxh3_64));
+    for n in numbers {
+        header.extend_from_slice(&n.to_le_bytes());
     }
-    for region in [&meta.0[..], fields, prose] {
-        header.u64(xxh3_64(region));
-    }
-    debug_assert_eq!(header.0.len() as u64, header_len(key));
-    [header.0, meta.0, records.0]
-}
-
-#[derive(Default)]
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u64(&mut self, n: u64) {
-        self.0.extend_from_slice(&n.to_le_bytes());
-    }
-    fn len(&mut self, n: usize) {
-        self.0.extend_from_slice(&(n as u32).to_le_bytes());
-    }
-    fn u32s(&mut self, ns: &[u32]) {
-        for n in ns {
-            self.0.extend_from_slice(&n.to_le_bytes());
-        }
-    }
-    fn flag(&mut self, b: bool) {
-        self.0.push(u8::from(b));
-    }
-    fn str(&mut self, s: &str) {
-        self.len(s.len());
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    fn opt_str(&mut self, s: Option<&str>) {
-        self.flag(s.is_some());
-        if let Some(s) = s {
-            self.str(s);
-        }
-    }
-    fn text(&mut self, t: &LocalText) {
-        self.opt_str(t.zh.as_deref());
-        self.opt_str(t.en.as_deref());
-    }
-    fn opt_text(&mut self, t: Option<&LocalText>) {
-        self.flag(t.is_some());
-        if let Some(t) = t {
-            self.text(t);
-        }
-    }
-    fn actions(&mut self, actions: &[ActionRequirement]) {
-        self.len(actions.len());
-        for a in actions {
-            self.str(&a.action);
-            self.opt_text(a.condition.as_deref());
-        }
-    }
-    fn operation(&mut self, op: &Operation) {
-        self.str(&op.id);
-        self.text(&op.name);
-        self.str(&op.method);
-        self.str(&op.path);
-        self.opt_text(op.section.as_deref());
-        self.text(&op.description);
-        self.actions(&op.actions);
-        self.actions(&op.dependencies);
-        self.0.push(match op.scopes {
-            None => 0,
-            Some(s) => 1 | (u8::from(s.project) << 1) | (u8::from(s.enterprise_project) << 2),
-        });
-        self.len(op.prerequisites.len());
-        for p in &op.prerequisites {
-            self.opt_str(p.zh.as_deref());
-            self.opt_str(p.en.as_deref());
-            self.opt_text(p.permission.as_ref());
-            self.opt_text(p.condition.as_ref());
-        }
-        self.flag(op.deprecated);
-        self.flag(op.openstack_native);
-    }
-}
-
-/// The fewest bytes [`Writer::operation`] writes: six lengths of 4 bytes (id, method, path, and
-/// the counts of actions, dependencies and prerequisites), seven flags and the scopes' byte.
-const MIN_OPERATION_BYTES: usize = 6 * 4 + 7 + 1;
-
-/// Reads what [`Writer`] wrote; `None` at anything out of place (a corrupt file), never a
-/// panic. A count is never more than the bytes left (each item takes one at least), and the
-/// operations' count is checked against their least size, so a corrupt count cannot make a huge
-/// allocation.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.bytes.len() {
-            return None;
-        }
-        let (head, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Some(head)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn len(&mut self) -> Option<usize> {
-        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        // Every item takes at least a byte: a count beyond what is left is corrupt.
-        (n <= self.bytes.len()).then_some(n)
-    }
-    /// `n` numbers of 32 bits.
-    fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
-        let bytes = self.take(n.checked_mul(4)?)?;
-        Some(
-            bytes
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-        )
-    }
-    /// A count, then that many numbers of 32 bits.
-    fn counted_u32s(&mut self) -> Option<Vec<u32>> {
-        let n = self.len()?;
-        self.u32s(n)
-    }
-    fn flag(&mut self) -> Option<bool> {
-        match self.take(1)?[0] {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        }
-    }
-    fn str(&mut self) -> Option<String> {
-        let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).ok().map(str::to_string)
-    }
-    fn opt_str(&mut self) -> Option<Option<String>> {
-        Some(if self.flag()? {
-            Some(self.str()?)
-        } else {
-            None
-        })
-    }
-    fn text(&mut self) -> Option<LocalText> {
-        Some(LocalText {
-            zh: self.opt_str()?,
-            en: self.opt_str()?,
-        })
-    }
-    fn opt_text(&mut self) -> Option<Option<LocalText>> {
-        Some(if self.flag()? {
-            Some(self.text()?)
-        } else {
-            None
-        })
-    }
-    /// The value `read` reads from the bytes `skip` passes over, or the value read before from
-    /// the same bytes (in `table`), without reading them again.
-    fn shared<T: ?Sized>(
-        &mut self,
-        table: &mut SharedTable<T>,
-        skip: impl FnOnce(&mut Self) -> Option<()>,
-        read: impl FnOnce(&mut Self) -> Option<Arc<T>>,
-    ) -> Option<Arc<T>> {
-        let start = self.bytes;
-        skip(self)?;
-        let raw = &start[..start.len() - self.bytes.len()];
-        if let Some(first) = table.get(raw) {
-            return Some(Arc::clone(first));
-        }
-        let mut again = Reader { bytes: raw };
-        let value = read(&mut again)?;
-        if !again.bytes.is_empty() {
-            return None;
-        }
-        table.insert(raw.into(), Arc::clone(&value));
-        Some(value)
-    }
-    fn skip_str(&mut self) -> Option<()> {
-        let n = self.len()?;
-        self.take(n).map(|_| ())
-    }
-    fn skip_text(&mut self) -> Option<()> {
-        for _ in 0..2 {
-            if self.flag()? {
-                self.skip_str()?;
-            }
-        }
-        Some(())
-    }
-    fn actions(&mut self, shared: &mut Shared) -> Option<Vec<ActionRequirement>> {
-        let n = self.len()?;
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            let action = self.shared(&mut shared.actions, Reader::skip_str, |r| {
-                Some(r.str()?.into())
-            })?;
-            out.push(ActionRequirement {
-                action,
-                condition: self.shared_text(shared)?,
-            });
-        }
-        Some(out)
-    }
-    fn shared_text(&mut self, shared: &mut Shared) -> Option<Option<Arc<LocalText>>> {
-        Some(if self.flag()? {
-            Some(self.shared(&mut shared.texts, Reader::skip_text, |r| {
-                Some(Arc::new(r.text()?))
-            })?)
-        } else {
-            None
-        })
-    }
-    fn operation(&mut self, shared: &mut Shared) -> Option<Operation> {
-        let id = self.str()?;
-        let name = self.text()?;
-        let method = self.shared(&mut shared.actions, Reader::skip_str, |r| {
-            Some(r.str()?.into())
-        })?;
-        let path = self.str()?;
-        let section = self.shared_text(shared)?;
-        let description = self.text()?;
-        let actions = self.actions(shared)?;
-        let dependencies = self.actions(shared)?;
-        let scopes = match self.take(1)?[0] {
-            0 => None,
-            b if b & 1 == 1 && b < 8 => Some(Scopes {
-                project: b & 2 != 0,
-                enterprise_project: b & 4 != 0,
-            }),
-            _ => return None,
-        };
-        let n = self.len()?;
-        let mut prerequisites = Vec::with_capacity(n);
-        for _ in 0..n {
-            prerequisites.push(Prerequisite {
-                zh: self.opt_str()?,
-                en: self.opt_str()?,
-                permission: self.opt_text()?,
-                condition: self.opt_text()?,
-            });
-        }
-        Some(Operation {
-            // Set from the catalog's service by the checks, as for JSON.
-            service: Arc::from(""),
-            id,
-            name,
-            method,
-            path,
-            section,
-            description,
-            actions,
-            dependencies,
-            scopes,
-            prerequisites,
-            deprecated: self.flag()?,
-            openstack_native: self.flag()?,
-        })
-    }
+    debug_assert_eq!(header.len() as u64, header_len(key));
+    [header, meta, records]
 }
 
 #[cfg(test)]
@@ -913,6 +832,29 @@ mod tests {
         let parsed = builtin();
         let (_dir, cache) = stored();
         let doc = load(&cache, &key()).expect("decodes");
+        // Repeats are decoded once: equal actions and sections are one shared value.
+        let ops = &doc.operations;
+        let actions: Vec<&Arc<str>> = ops
+            .iter()
+            .flat_map(|o| &o.actions)
+            .map(|a| &a.action)
+            .collect();
+        let sections: Vec<&Arc<LocalText>> =
+            ops.iter().filter_map(|o| o.section.as_ref()).collect();
+        let methods: Vec<&Arc<str>> = ops.iter().map(|o| &o.method).collect();
+        fn shared<T: ?Sized + PartialEq>(values: &[&Arc<T>]) -> bool {
+            let mut repeats = 0;
+            for (i, a) in values.iter().enumerate() {
+                for b in &values[..i] {
+                    if a == b {
+                        assert!(Arc::ptr_eq(a, b));
+                        repeats += 1;
+                    }
+                }
+            }
+            repeats > 0
+        }
+        assert!(shared(&actions) && shared(&sections) && shared(&methods));
         assert_eq!(doc.service, parsed.info.service);
         assert_eq!(doc.source, parsed.info.source);
         let again = crate::catalog::check_document("cache", doc).unwrap();
@@ -991,9 +933,8 @@ mod tests {
         }
         // Another version of the tool wrote it.
         let mut other_version = MAGIC.to_vec();
-        let mut w = Writer(Vec::new());
-        w.str("0.0.0-other");
-        other_version.extend_from_slice(&w.0);
+        other_version.extend_from_slice(&11u32.to_le_bytes());
+        other_version.extend_from_slice(b"0.0.0-other");
         other_version
             .extend_from_slice(&bytes[MAGIC.len() + 4 + env!("CARGO_PKG_VERSION").len()..]);
         put(&other_version);
