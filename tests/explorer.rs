@@ -141,11 +141,15 @@ fn a_bad_query_keeps_the_previous_results() {
     let mut a = app(Lang::Zh);
     keys(&mut a, &["/", "m:del"]);
     assert_eq!(
-        a.query_error(),
+        a.query_error().as_deref(),
         Some(
             "`m:del`：未知的方法 `del`；应为 GET、HEAD、POST、PUT、PATCH、DELETE、OPTIONS、TRACE、CONNECT 之一"
         )
     );
+    // Worded when shown: switching the language rewords it.
+    keys(&mut a, &["<Enter>", "L"]);
+    assert_eq!(a.lang(), Lang::En);
+    assert!(a.query_error().unwrap().contains("unknown method `del`"));
 }
 
 #[test]

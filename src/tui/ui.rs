@@ -197,8 +197,8 @@ fn render_search(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         app.catalog.len(),
         if app.searching() { " …" } else { "" }
     );
-    let hint = match &app.query_error {
-        Some(e) => e.clone(),
+    let hint = match app.query_error() {
+        Some(e) => e,
         None if app.query.text().is_empty() && !focused => {
             label(Label::SearchHint, app.lang).to_string()
         }

@@ -199,7 +199,7 @@ pub struct App {
     pub(super) lang: Lang,
     pub(super) query: TextField,
     /// Why the query cannot be read; the previous results stay.
-    pub(super) query_error: Option<String>,
+    pub(super) query_error: Option<crate::search::query::QueryError>,
     /// The matches, ranked as far as the table has been shown ([`App::rank_shown`]).
     /// Shared with the recent queries and a background search narrowing them; copied only
     /// when ranked further while shared.
@@ -336,8 +336,10 @@ impl App {
     pub fn query(&self) -> &str {
         self.query.text()
     }
-    pub fn query_error(&self) -> Option<&str> {
-        self.query_error.as_deref()
+    /// Why the query cannot be read, in the explorer's language.
+    pub fn query_error(&self) -> Option<String> {
+        use crate::present::Worded;
+        self.query_error.as_ref().map(|e| e.worded(self.lang))
     }
     /// The matches ranked so far, best first: at least every row shown and the highlighted one.
     pub fn hits(&self) -> &[Hit] {
@@ -881,33 +883,7 @@ impl App {
             | Command::DeleteToStart
             | Command::DeleteWord => self.edit_field(command),
             Command::Complete => self.complete(),
-            Command::Submit if matches!(self.overlay, Some(Overlay::RoleName { .. })) => {
-                if let Some(Overlay::RoleName { name }) = self.overlay.take() {
-                    let name = name.text().trim().to_string();
-                    if !name.is_empty() {
-                        self.role_name = name.clone();
-                        self.notice = Some(Notice::RoleNamed { name });
-                    }
-                }
-            }
-            Command::Submit => {
-                if let Some(Overlay::Open { path }) = &self.overlay {
-                    let path = path.text().trim().to_string();
-                    if path.is_empty() {
-                        return Vec::new();
-                    }
-                    self.overlay = None;
-                    return vec![Effect::OpenPolicy { path }];
-                }
-                if let Some(Overlay::Prompt { path }) = &self.overlay {
-                    let path = path.text().trim().to_string();
-                    if path.is_empty() {
-                        return Vec::new();
-                    }
-                    self.overlay = None;
-                    return self.write(path, false);
-                }
-            }
+            Command::Submit => return self.submit(),
             Command::ConfirmYes => match self.overlay.take() {
                 Some(Overlay::Confirm { path, .. }) => return self.write(path, true),
                 Some(Overlay::Replace { source, text }) => self.load_policy(&source, &text),
@@ -931,6 +907,32 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Enter in a prompt: the role name taken, the policy file opened, the file written.
+    fn submit(&mut self) -> Vec<Effect> {
+        match self.overlay.take() {
+            Some(Overlay::RoleName { name }) => {
+                let name = name.text().trim().to_string();
+                if !name.is_empty() {
+                    self.role_name = name.clone();
+                    self.notice = Some(Notice::RoleNamed { name });
+                }
+                Vec::new()
+            }
+            Some(Overlay::Open { path }) if !path.text().trim().is_empty() => {
+                let path = path.text().trim().to_string();
+                vec![Effect::OpenPolicy { path }]
+            }
+            Some(Overlay::Prompt { path }) if !path.text().trim().is_empty() => {
+                self.write(path.text().trim().to_string(), false)
+            }
+            // An empty path, or no prompt: nothing happens.
+            other => {
+                self.overlay = other;
+                Vec::new()
+            }
+        }
     }
 
     fn write(&mut self, path: String, overwrite: bool) -> Vec<Effect> {

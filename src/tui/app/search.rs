@@ -4,7 +4,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
-use crate::present::Worded;
 use crate::search::query::{Highlights, Query, Results};
 
 use super::*;
@@ -28,7 +27,7 @@ impl App {
             Ok(q) => q,
             Err(e) => {
                 // Keep the previous results while the query cannot be read (mid-typing).
-                self.query_error = Some(e.worded(self.lang));
+                self.query_error = Some(e);
                 return;
             }
         };
