@@ -10,6 +10,7 @@
 //! sentence); `import` reads permission tables into catalogs; `io` reads and writes files;
 //! `text`, `lang` and `par` are leaves every stage may use.
 
+pub mod calls;
 pub mod catalog;
 pub mod import;
 pub mod io;

@@ -206,6 +206,36 @@ impl Request {
             .find_map(|label| services.iter().copied().find(|s| *s == label))
     }
 
+    /// The service a Huawei Cloud endpoint names, loaded or not: `ecs.ap-southeast-3.
+    /// myhuaweicloud.com` → `ecs`, `iam.myhuaweicloud.com` → `iam`, a bucket's virtual host
+    /// `b.obs.cn-north-4.myhuaweicloud.com` → `obs`. The label before the region, or the first
+    /// when there is none; `None` for a host that is not a Huawei Cloud endpoint.
+    pub fn named_service(&self) -> Option<String> {
+        let host = self.host.as_deref()?.to_ascii_lowercase();
+        let host = host.split(':').next().unwrap_or("");
+        const DOMAINS: [&str; 5] = [
+            ".myhuaweicloud.com",
+            ".myhuaweicloud.eu",
+            ".huaweicloud.com",
+            ".myhwclouds.com",
+            ".huaweicloud-sovereign.com",
+        ];
+        let labels = DOMAINS.iter().find_map(|d| host.strip_suffix(d))?;
+        let labels: Vec<&str> = labels.split('.').collect();
+        let is_region = |l: &str| l.contains('-') && l.chars().any(|c| c.is_ascii_digit());
+        let service = match labels.iter().position(|l| is_region(l)) {
+            Some(0) | None => labels[0],
+            Some(r) => labels[r - 1],
+        };
+        // The console's own hosts (`console-intl.huaweicloud.com`) are no service's API.
+        let valid = !service.starts_with("console")
+            && service.starts_with(|c: char| c.is_ascii_lowercase())
+            && service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        (valid && !is_region(service)).then(|| service.to_string())
+    }
+
     /// The path as given, cleaned: `/v2/images/ab12`.
     pub fn path(&self) -> String {
         format!("/{}", self.segments.join("/"))
@@ -237,6 +267,39 @@ fn split_target(target: &str) -> Result<(Option<String>, &str), RequestProblem> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_the_service_of_huawei_cloud_hosts() {
+        let service = |url: &str| {
+            Request::parse(&format!("GET {url}"))
+                .unwrap()
+                .named_service()
+        };
+        for (url, want) in [
+            (
+                "https://ecs.ap-southeast-3.myhuaweicloud.com/v1/p/cloudservers",
+                Some("ecs"),
+            ),
+            ("https://iam.myhuaweicloud.com/v3/users", Some("iam")),
+            (
+                "https://b.obs.cn-north-4.myhuaweicloud.com/key",
+                Some("obs"),
+            ),
+            (
+                "https://IMS.cn-north-4.myhuaweicloud.com:443/v2/images",
+                Some("ims"),
+            ),
+            (
+                "https://vpc.eu-west-101.myhuaweicloud.eu/v1/p/vpcs",
+                Some("vpc"),
+            ),
+            ("https://example.com/v2/images", None),
+            ("https://console-intl.huaweicloud.com/ims/rest/me", None),
+            ("/v2/images", None),
+        ] {
+            assert_eq!(service(url).as_deref(), want, "{url}");
+        }
+    }
 
     #[test]
     fn parses_templates() {

@@ -74,6 +74,11 @@ pub(super) struct ExplorerArgs {
     /// Explorer: show the last keys pressed in the footer (for demos).
     #[arg(long)]
     pub(super) show_keys: bool,
+
+    /// Explorer: open with the operations of the API calls recorded in FILE selected (as
+    /// `compose --calls` reads them).
+    #[arg(long, value_name = "FILE")]
+    pub(super) calls: Option<PathBuf>,
 }
 
 /// For benchmarks and tests only, and so not an option a user could meet in `--help` or a
@@ -128,8 +133,16 @@ pub(super) struct SearchArgs {
 pub(super) struct ComposeArgs {
     /// An operation id (`list-images`) or route (`"PUT /v2/images/{image_id}/file"`; a
     /// concrete path or URL works too).
-    #[arg(required = true, value_name = "OPERATION", add = ArgValueCandidates::new(operation_ids))]
+    #[arg(required_unless_present = "calls", value_name = "OPERATION", add = ArgValueCandidates::new(operation_ids))]
     pub(super) operations: Vec<String>,
+    /// The operations of the API calls recorded in FILE (repeatable; `-` is standard input):
+    /// lines `METHOD URL-or-path`, a Terraform debug log (TF_LOG=DEBUG), a HAR file or
+    /// `curl -v` output. The report on stderr names every call and what it is.
+    #[arg(long = "calls", value_name = "FILE")]
+    pub(super) calls: Vec<OsString>,
+    /// Where several permissions share a call's route: this one (repeatable).
+    #[arg(long = "choose", value_name = "ID", requires = "calls", add = ArgValueCandidates::new(operation_ids))]
+    pub(super) choose: Vec<String>,
     /// Include this conditional action (repeatable).
     #[arg(long = "with", value_name = "ACTION", add = ArgValueCandidates::new(conditional_actions))]
     pub(super) with: Vec<String>,
@@ -174,8 +187,15 @@ pub(super) struct ExplainArgs {
 #[derive(Debug, Args)]
 pub(super) struct LookupArgs {
     /// `METHOD PATH` or `METHOD URL` (one argument, or the method and the path as two).
-    #[arg(required = true, num_args = 1..=2, value_name = "METHOD PATH-OR-URL")]
+    #[arg(required_unless_present = "calls", conflicts_with = "calls", num_args = 1..=2, value_name = "METHOD PATH-OR-URL")]
     pub(super) request: Vec<String>,
+    /// Every API call recorded in FILE (as `compose --calls` reads them), one row per distinct
+    /// call: how often, the call, its operation or why none (repeatable; `-` is standard input).
+    #[arg(long = "calls", value_name = "FILE")]
+    pub(super) calls: Vec<OsString>,
+    /// With --calls: where several permissions share a call's route, this one (repeatable).
+    #[arg(long = "choose", value_name = "ID", requires = "calls")]
+    pub(super) choose: Vec<String>,
     /// Print the matching operations as a JSON array, best first.
     #[arg(long)]
     pub(super) json: bool,

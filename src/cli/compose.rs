@@ -19,6 +19,34 @@ pub(super) fn compose_policy(
         let i = resolve_operation(catalog, spec).or_else(|e| fail(Exit::BadInput, e))?;
         chosen.push(i);
     }
+    // The calls' operations after those given; the report on them comes first.
+    let calls = match args.calls.is_empty() {
+        true => None,
+        false => Some(super::calls::read_and_match(
+            catalog,
+            &args.calls,
+            &args.choose,
+            lang,
+        )?),
+    };
+    let mut calls_report = Vec::new();
+    if let Some(calls) = &calls {
+        for i in calls.operations() {
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        calls_report = calls.report(catalog, lang);
+        if chosen.is_empty() {
+            note(&calls_report.join("\n"));
+            return fail(Exit::NothingFound, CommandError::NoCallMatched);
+        }
+    }
+    // 1 when some call matched nothing: the policy printed is the rest's.
+    let exit = match &calls {
+        Some(calls) if !calls.complete() => Exit::NothingFound,
+        _ => Exit::Success,
+    };
     let effect = Effect::from(args.effect);
     let options = ComposeOptions {
         with: args.with.clone(),
@@ -38,7 +66,14 @@ pub(super) fn compose_policy(
         composition.set_policy(smaller);
         compacted = present::compact_report(&changes, &declined, lang);
     }
-    let mut report = present::compose_report(catalog, &composition, effect, lang, Advice::Cli);
+    let mut report = calls_report;
+    report.extend(present::compose_report(
+        catalog,
+        &composition,
+        effect,
+        lang,
+        Advice::Cli,
+    ));
     report.extend(compacted);
     let Some(policy) = composition.policy.clone() else {
         note(&report.join("\n"));
@@ -74,5 +109,5 @@ pub(super) fn compose_policy(
             note(&report.join("\n"));
         }
     }
-    Ok(Exit::Success)
+    Ok(exit)
 }

@@ -9,6 +9,9 @@ use ims_perms::search::resolve::{self};
 use super::*;
 
 pub(super) fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Failure> {
+    if !args.calls.is_empty() {
+        return lookup_calls(catalog, args, lang);
+    }
     let input = args.request.join(" ");
     let request = Request::parse(&input).or_else(|e| fail(Exit::BadInput, e))?;
     let hits = resolve::lookup(catalog, &request);
@@ -59,4 +62,39 @@ pub(super) fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result
     }
     emit(&out)?;
     Ok(Exit::Success)
+}
+
+/// `lookup --calls`: one row per distinct call (a JSON array with `--json`); 1 when some call
+/// matched nothing.
+fn lookup_calls(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result<Exit, Failure> {
+    let read = super::calls::read_and_match(catalog, &args.calls, &args.choose, lang)?;
+    if args.json {
+        let rows: Vec<present::CallJson> = read
+            .files
+            .iter()
+            .flat_map(|(recording, matched)| present::calls_json(catalog, recording, matched))
+            .collect();
+        let mut text = serde_json::to_string_pretty(&rows)
+            .or_else(|e| fail(Exit::BadInput, CommandError::Json(e.to_string())))?;
+        text.push('\n');
+        emit(&text)?;
+    } else {
+        let mut text = String::new();
+        for (recording, matched) in &read.files {
+            text.push_str(&present::calls_table(catalog, recording, matched, lang));
+        }
+        emit(&text)?;
+        // What was read, on stderr.
+        for (recording, _) in &read.files {
+            note(&present::calls_read(recording, lang));
+            if let Some(line) = present::not_calls_line(recording, lang) {
+                note(&line);
+            }
+        }
+    }
+    Ok(if read.complete() {
+        Exit::Success
+    } else {
+        Exit::NothingFound
+    })
 }

@@ -4,6 +4,7 @@
 //! them return a [`Failure`] instead of exiting, and [`run`] turns it into the exit code.
 
 mod args;
+mod calls;
 mod completions;
 mod compose;
 mod explain;

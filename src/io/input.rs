@@ -181,6 +181,30 @@ pub fn read_bytes(
     Ok((bytes, metadata))
 }
 
+/// `source` opened to be read as a stream, in pieces, with no limit on its size (a log of
+/// gigabytes is read line by line): standard input, a file, a FIFO (`<(cmd)`); a directory is
+/// refused, and with `regular_only` anything but a regular file.
+pub fn open_stream(source: &Source, regular_only: bool) -> Result<Box<dyn Read>, ReadError> {
+    let fail = |kind| ReadError {
+        shown: source.shown(),
+        kind,
+    };
+    match source {
+        Source::Stdin => Ok(Box::new(io::stdin())),
+        Source::File(path) => {
+            let meta = std::fs::metadata(path).map_err(|e| fail(ReadErrorKind::Io(e)))?;
+            if meta.is_dir() || (regular_only && !meta.is_file()) {
+                return Err(fail(ReadErrorKind::NotRegular {
+                    kind: kind_of(&meta),
+                }));
+            }
+            let file =
+                open_for_reading(path, regular_only).map_err(|e| fail(ReadErrorKind::Io(e)))?;
+            Ok(Box::new(file))
+        }
+    }
+}
+
 /// Bytes read from `source` as text: UTF-8, without a byte-order mark.
 pub fn text_of(source: &Source, bytes: Vec<u8>) -> Result<String, ReadError> {
     let text = String::from_utf8(bytes).map_err(|e| ReadError {

@@ -891,6 +891,16 @@ pub enum CommandError {
     Compose(ComposeError),
     /// An API call as typed (`lookup`).
     Request(RequestProblem),
+    /// A file of recorded calls (`--calls`).
+    Calls(crate::calls::CallsError),
+    /// `--choose ID`: no call read is on a route that operation shares.
+    UnusedChoice {
+        id: String,
+    },
+    /// `--choose` without `--calls`.
+    ChooseWithoutCalls,
+    /// `compose --calls`: no call matched an operation.
+    NoCallMatched,
     /// `--no-builtin` and the `--catalog` files given (none, or only empty ones).
     NoOperations {
         files: Vec<String>,
@@ -955,6 +965,29 @@ impl Worded for CommandError {
             E::Resolve(e) => e.worded(lang),
             E::Compose(e) => e.worded(lang),
             E::Request(problem) => request_problem(problem, lang),
+            E::Calls(e) => e.worded(lang),
+            E::UnusedChoice { id } => match zh {
+                false => format!(
+                    "--choose {}: no call read is on a route that operation shares with another",
+                    quoted_input(id)
+                ),
+                true => format!(
+                    "--choose {}：读取的调用中没有一个落在该操作与其他操作共用的路由上",
+                    quoted_input(id)
+                ),
+            },
+            E::NoCallMatched => pick(
+                lang,
+                "no policy: no call read matched an operation of the loaded catalogs",
+                "没有策略：读取的调用都未匹配已加载目录中的操作",
+            )
+            .into(),
+            E::ChooseWithoutCalls => pick(
+                lang,
+                "--choose picks among the operations of calls read with --calls",
+                "--choose 用于在 --calls 读取的调用的操作之间选择",
+            )
+            .into(),
             E::NoOperations { files } if files.is_empty() => pick(
                 lang,
                 "no operations: --no-builtin needs at least one --catalog file",
@@ -1159,7 +1192,8 @@ command_error_from!(
     Query(QueryError),
     Resolve(ResolveError),
     Compose(ComposeError),
-    Request(RequestProblem)
+    Request(RequestProblem),
+    Calls(crate::calls::CallsError)
 );
 
 #[cfg(test)]

@@ -323,6 +323,44 @@ fn every_error() -> Vec<CommandError> {
     all.push(E::NoOperations {
         files: vec![s("a.json"), s("b.json")],
     });
+    {
+        use crate::calls::{CallsError, CallsReason, Location, NotACall};
+        let calls = |reason| {
+            E::Calls(CallsError {
+                name: s("tf.log"),
+                reason,
+            })
+        };
+        all.push(calls(CallsReason::Read(read(ReadErrorKind::TooLarge {
+            limit: 1 << 26,
+        }))));
+        all.push(calls(CallsReason::NoCalls {
+            terraform_log: true,
+            first: None,
+        }));
+        all.push(calls(CallsReason::NoCalls {
+            terraform_log: false,
+            first: None,
+        }));
+        all.push(calls(CallsReason::NoCalls {
+            terraform_log: false,
+            first: Some(NotACall {
+                at: Location::Line(3),
+                text: s("hello"),
+            }),
+        }));
+        all.push(calls(CallsReason::HarNotJson {
+            detail: s("EOF"),
+            line: 1,
+            column: 2,
+        }));
+        all.push(calls(CallsReason::NotHar));
+        all.push(E::UnusedChoice {
+            id: s("list-images"),
+        });
+        all.push(E::ChooseWithoutCalls);
+        all.push(E::NoCallMatched);
+    }
     all.push(E::NoPolicy);
     all.push(E::NothingSelected);
     all.push(E::NothingMatches { query: s("zzz") });
@@ -386,6 +424,7 @@ fn listed(e: &CommandError) {
     match e {
         E::Read(_) | E::Load(_) | E::Catalog(_) | E::Import(_) | E::Query(_) => {}
         E::Resolve(_) | E::Compose(_) | E::Request(_) | E::NoOperations { .. } => {}
+        E::Calls(_) | E::UnusedChoice { .. } | E::ChooseWithoutCalls | E::NoCallMatched => {}
         E::NoPolicy | E::NothingSelected | E::NothingMatches { .. } => {}
         E::NoRouteMatches { .. } | E::StdoutClosed | E::Stdout(_) | E::Json(_) => {}
         E::Script(_) | E::NoTerminal(_) | E::Explorer(_) | E::ClipboardSetting { .. } => {}

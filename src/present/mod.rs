@@ -11,6 +11,7 @@
 //! line), `labels` (the explorer's fixed words), `commands` (the command line's summaries);
 //! `words` holds what they share.
 
+mod calls;
 mod commands;
 mod compose;
 mod errors;
@@ -20,6 +21,7 @@ mod operations;
 mod review;
 mod words;
 
+pub use calls::*;
 pub use commands::*;
 pub use compose::*;
 pub use errors::*;

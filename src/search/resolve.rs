@@ -44,42 +44,28 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
             spec: spec.to_string(),
             reason,
         })?;
-        let ranked = lookup_ranked(catalog, &request);
         let ops = catalog.operations();
-        // Several permissions on one route (chosen by the request body): the user must say which.
-        let tied: Vec<usize> = ranked
-            .iter()
-            .take_while(|(_, s)| Some(s) == ranked.first().map(|(_, s)| s))
-            .map(|&(i, _)| i)
-            .collect();
-        if tied.len() > 1 && tied.iter().all(|&i| ops[i].service == ops[tied[0]].service) {
-            return Err(ResolveError::SharedRoute {
+        return match route_match(catalog, &request) {
+            RouteMatch::One(i) => Ok(i),
+            RouteMatch::Shared(tied) => Err(ResolveError::SharedRoute {
                 spec: spec.to_string(),
                 candidates: tied
                     .iter()
                     .map(|&i| format!("{} ({})", ops[i].id, ops[i].name.get(crate::Lang::En)))
                     .collect(),
-            });
-        }
-        let hits: Vec<usize> = ranked.into_iter().map(|(i, _)| i).collect();
-        let mut services: Vec<&str> = hits.iter().map(|&i| ops[i].service.as_ref()).collect();
-        services.dedup();
-        if services.len() > 1 {
-            return Err(ResolveError::Ambiguous {
+            }),
+            RouteMatch::Services(hits) => Err(ResolveError::Ambiguous {
                 spec: spec.to_string(),
                 candidates: hits
                     .iter()
                     .map(|&i| format!("{}:{}", ops[i].service, ops[i].id))
                     .collect(),
-            });
-        }
-        return match hits.first() {
-            Some(&i) => Ok(i),
-            None => Err(ResolveError::Unknown {
+            }),
+            RouteMatch::None => Err(ResolveError::Unknown {
                 spec: spec.to_string(),
                 closest: closest(catalog, &request, 3)
                     .into_iter()
-                    .map(|i| catalog.operations()[i].route())
+                    .map(|i| ops[i].route())
                     .collect(),
                 host_service: request
                     .service_from_host(&catalog.services())
@@ -151,6 +137,43 @@ fn closest_ids(catalog: &Catalog, word: &str) -> Vec<String> {
         .take(3)
         .map(|(_, id)| id.to_string())
         .collect()
+}
+
+/// What an API call is among the loaded operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteMatch {
+    /// One operation.
+    One(usize),
+    /// Several permissions of one service on the route (the request body says which).
+    Shared(Vec<usize>),
+    /// The route is in several services' catalogs (a path without the host that would say).
+    Services(Vec<usize>),
+    None,
+}
+
+/// The operation an API call is, or why not one: the one place `compose`, `lookup --calls`
+/// and the explorer decide it.
+pub fn route_match(catalog: &Catalog, request: &Request) -> RouteMatch {
+    let ranked = lookup_ranked(catalog, request);
+    let ops = catalog.operations();
+    let tied: Vec<usize> = ranked
+        .iter()
+        .take_while(|(_, s)| Some(s) == ranked.first().map(|(_, s)| s))
+        .map(|&(i, _)| i)
+        .collect();
+    if tied.len() > 1 && tied.iter().all(|&i| ops[i].service == ops[tied[0]].service) {
+        return RouteMatch::Shared(tied);
+    }
+    let hits: Vec<usize> = ranked.into_iter().map(|(i, _)| i).collect();
+    let mut services: Vec<&str> = hits.iter().map(|&i| ops[i].service.as_ref()).collect();
+    services.dedup();
+    if services.len() > 1 {
+        return RouteMatch::Services(hits);
+    }
+    match hits.first() {
+        Some(&i) => RouteMatch::One(i),
+        None => RouteMatch::None,
+    }
 }
 
 /// The operations a request matches that are equally good: several permissions on one route
