@@ -7,7 +7,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::{Lang, LocalText};
-use crate::text::{escape_controls, shorten};
 
 /// The built-in catalog, transcribed from Huawei's IMS permission table (see `assets/`).
 pub const BUILTIN_JSON: &str = include_str!("../../assets/ims-permissions.json");
@@ -311,11 +310,19 @@ pub struct CatalogError {
     pub origin: String,
     /// Line and column, for JSON syntax errors.
     pub position: Option<(usize, usize)>,
-    /// `operations[3] (id `list-images`)`, when the error is in one operation.
-    pub operation: Option<String>,
+    /// The operation the error is in, when it is in one.
+    pub operation: Option<OperationAt>,
     /// The field, as a path inside the operation (or the file): `actions[1].action`.
     pub field: Option<String>,
     pub reason: Box<CatalogReason>,
+}
+
+/// Where in a catalog file an operation is: its index in `operations`, and its id when it has a
+/// readable one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationAt {
+    pub index: usize,
+    pub id: Option<String>,
 }
 
 /// A JSON value's kind, as a reason names what was found or expected.
@@ -420,13 +427,10 @@ pub enum Clash {
 
 impl std::error::Error for CatalogError {}
 
-pub(super) fn describe_operation(index: usize, id: Option<&str>) -> String {
-    match id {
-        Some(id) => format!(
-            "operations[{index}] (id `{}`)",
-            escape_controls(&shorten(id, 60))
-        ),
-        None => format!("operations[{index}]"),
+pub(super) fn describe_operation(index: usize, id: Option<&str>) -> OperationAt {
+    OperationAt {
+        index,
+        id: id.map(str::to_string),
     }
 }
 

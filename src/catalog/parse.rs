@@ -16,14 +16,15 @@ use super::model::*;
 /// [`parse`] for a file that did not read as a well-formed catalog: read as a JSON tree to name
 /// the line, the operation and the field at fault.
 fn parse_slowly(origin: &str, json: &str) -> Result<ParsedCatalog, CatalogError> {
-    let err =
-        |operation: Option<String>, field: Option<String>, reason: CatalogReason| CatalogError {
+    let err = |operation: Option<OperationAt>, field: Option<String>, reason: CatalogReason| {
+        CatalogError {
             origin: origin.to_string(),
             position: None,
             operation,
             field,
             reason: Box::new(reason),
-        };
+        }
+    };
 
     let root: Value = serde_json::from_str(json).map_err(|e| CatalogError {
         origin: origin.to_string(),
@@ -179,7 +180,7 @@ fn control_reason(text: &str, character: char) -> CatalogReason {
 /// or bidi character in any text, a valid service name, then each operation's values and
 /// uniqueness ([`finish`]).
 pub fn check_document(origin: &str, doc: CatalogDoc) -> Result<ParsedCatalog, CatalogError> {
-    let err = |operation: Option<String>, field: String, reason: CatalogReason| CatalogError {
+    let err = |operation: Option<OperationAt>, field: String, reason: CatalogReason| CatalogError {
         origin: origin.to_string(),
         position: None,
         operation,
@@ -364,14 +365,40 @@ fn deserialize_field<T: serde::de::DeserializeOwned>(
                 .unwrap_or_default();
             return (field, CatalogReason::UnknownField { expected });
         }
-        (
-            if path == "." { String::new() } else { path },
-            CatalogReason::BadValue { detail: inner },
-        )
+        let reason = wrong_type(&inner).unwrap_or(CatalogReason::BadValue { detail: inner });
+        (if path == "." { String::new() } else { path }, reason)
     })
 }
 
+/// serde's `invalid type: string "x", expected struct Scopes` as the kinds found and expected,
+/// so it is worded like every other reason (not in serde's words, with the type's Rust name).
+fn wrong_type(message: &str) -> Option<CatalogReason> {
+    let rest = message.strip_prefix("invalid type: ")?;
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    let found = match found.split([' ', '`']).next()? {
+        "string" | "character" => JsonKind::String,
+        "integer" | "floating" => JsonKind::Number,
+        "boolean" => JsonKind::Boolean,
+        "null" | "unit" => JsonKind::Null,
+        "map" => JsonKind::Object,
+        "sequence" => JsonKind::Array,
+        _ => return None,
+    };
+    let expected = match expected {
+        "a string" | "a borrowed string" => JsonKind::String,
+        "a boolean" => JsonKind::Boolean,
+        "a sequence" => JsonKind::Array,
+        e if e.starts_with("struct ") || e.starts_with("a map") => JsonKind::Object,
+        e if e.starts_with('u') || e.starts_with('i') || e.starts_with('f') => JsonKind::Number,
+        _ => return None,
+    };
+    Some(CatalogReason::WrongType { expected, found })
+}
+
 fn join_path(base: &str, name: &str) -> String {
+    if name.is_empty() {
+        return base.to_string();
+    }
     if base.is_empty() || base == "." {
         name.to_string()
     } else {
@@ -409,7 +436,7 @@ fn find_control_in_keys(v: &Value, path: String) -> Option<(String, String, char
 }
 
 /// Splits `operations[3].name.zh` into the operation's description and `name.zh`.
-fn split_path(root: &Value, path: &str) -> (Option<String>, String) {
+fn split_path(root: &Value, path: &str) -> (Option<OperationAt>, String) {
     if let Some(rest) = path.strip_prefix("operations[")
         && let Some((index, field)) = rest.split_once(']')
         && let Ok(i) = index.parse::<usize>()

@@ -76,6 +76,11 @@ pub(super) fn compose_policy(
     ));
     report.extend(compacted);
     let Some(policy) = composition.policy.clone() else {
+        // The report's headline is the error line, said last.
+        let headline = present::compose_report(catalog, &composition, effect, lang, Advice::Cli)
+            .into_iter()
+            .next();
+        report.retain(|line| Some(line) != headline.as_ref());
         note(&report.join("\n"));
         return fail(Exit::NothingFound, CommandError::NoPolicy);
     };

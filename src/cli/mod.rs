@@ -51,13 +51,13 @@ enum Exit {
 /// output pipe was closed by its reader, `| head`, which is no failure to report).
 struct Failure {
     exit: Exit,
-    error: Option<CommandError>,
+    error: Option<Box<CommandError>>,
 }
 
 fn fail<T>(exit: Exit, error: impl Into<CommandError>) -> Result<T, Failure> {
     Err(Failure {
         exit,
-        error: Some(error.into()),
+        error: Some(Box::new(error.into())),
     })
 }
 

@@ -13,6 +13,9 @@ use crate::text::escape_controls;
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Where text comes from: a file, or standard input (`-` on the command line).
+/// How standard input is named (and `present` words it in each language).
+pub const STDIN_NAME: &str = "standard input";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Stdin,
@@ -32,7 +35,7 @@ impl Source {
     /// The name shown in messages, with control characters escaped.
     pub fn shown(&self) -> String {
         match self {
-            Source::Stdin => "standard input".into(),
+            Source::Stdin => STDIN_NAME.into(),
             Source::File(p) => shown_path(p),
         }
     }

@@ -25,6 +25,7 @@ pub fn form_name(form: Form, lang: Lang) -> &'static str {
 
 /// `tf.log:12`, `calls.har entry 3`.
 pub fn location(name: &str, at: Location, lang: Lang) -> String {
+    let name = super::file_name(name, lang);
     match (at, lang) {
         (Location::Line(n), _) => format!("{name}:{n}"),
         (Location::Entry(n), Lang::En) => format!("{name} entry {n}"),
@@ -154,7 +155,10 @@ fn refused_words(c: &MatchedCall, lang: Lang) -> String {
 
 /// `Read 14 calls from tf.log (a Terraform debug log): 6 distinct.`
 pub fn calls_read(recording: &Recording, lang: Lang) -> String {
-    let (name, distinct) = (&recording.name, recording.calls.len());
+    let (name, distinct) = (
+        super::file_name(&recording.name, lang),
+        recording.calls.len(),
+    );
     let form = form_name(recording.form, lang);
     match lang {
         Lang::En => format!(
@@ -417,7 +421,7 @@ pub fn calls_json(catalog: &Catalog, recording: &Recording, matched: &CallsMatch
 
 impl Worded for CallsError {
     fn worded(&self, lang: Lang) -> String {
-        let name = &self.name;
+        let name = &super::file_name(&self.name, lang);
         let zh = lang == Lang::Zh;
         match &self.reason {
             CallsReason::Read(e) => e.worded(lang),
@@ -487,6 +491,7 @@ impl std::fmt::Display for CallsError {
 /// The progress line of a long reading: `Reading tf.log: 312 MB, 120000 calls…`.
 pub fn calls_progress(name: &str, bytes: u64, calls: usize, lang: Lang) -> String {
     let mb = bytes / (1024 * 1024);
+    let name = super::file_name(name, lang);
     match lang {
         Lang::En => format!(
             "Reading {name}: {mb} MB, {calls} call{} so far…",

@@ -36,6 +36,16 @@ fn quoted(text: &str, max: usize) -> String {
     escape_controls(&shorten(text, max))
 }
 
+/// A file as errors name it (already escaped by whoever read it): the built-in catalog and
+/// standard input in the chosen language, a long path cut in its middle.
+pub fn file_name(name: &str, lang: Lang) -> String {
+    match name {
+        crate::catalog::BUILTIN_ORIGIN => pick(lang, "built-in catalog", "内置目录").into(),
+        crate::io::input::STDIN_NAME => pick(lang, "standard input", "标准输入").into(),
+        _ => escape_controls(&shorten(name, 200)),
+    }
+}
+
 /// `"text"` in English, `“text”` in Chinese.
 fn q(lang: Lang, text: &str) -> String {
     match lang {
@@ -62,7 +72,7 @@ fn json_kind(kind: JsonKind, lang: Lang) -> &'static str {
 /// `a directory` / `目录`.
 pub fn file_kind(kind: FileKind, lang: Lang) -> &'static str {
     match kind {
-        FileKind::Directory => pick(lang, "a directory", "目录"),
+        FileKind::Directory => pick(lang, "a directory", "文件夹"),
         FileKind::Fifo => pick(lang, "a FIFO", "命名管道（FIFO）"),
         FileKind::CharacterDevice => pick(lang, "a character device", "字符设备"),
         FileKind::BlockDevice => pick(lang, "a block device", "块设备"),
@@ -77,22 +87,41 @@ pub fn io_error(e: &io::Error, lang: Lang) -> String {
     if lang == Lang::En {
         return e.to_string();
     }
-    let known = match e.kind() {
+    // The system's codes first: some have no stable kind (`ELOOP`, `ENXIO`).
+    let by_code = match e.raw_os_error() {
+        Some(libc::ELOOP) => Some("符号链接层数过多"),
+        Some(libc::ENXIO) => Some("没有这个设备或地址"),
+        Some(libc::ENAMETOOLONG) => Some("文件名过长"),
+        Some(libc::EMFILE) | Some(libc::ENFILE) => Some("打开的文件过多"),
+        Some(libc::EBUSY) => Some("设备或资源忙"),
+        Some(libc::EIO) => Some("输入输出错误"),
+        _ => None,
+    };
+    let known = by_code.or(match e.kind() {
         io::ErrorKind::NotFound => Some("文件或目录不存在"),
         io::ErrorKind::PermissionDenied => Some("没有权限"),
-        io::ErrorKind::IsADirectory => Some("是目录"),
-        io::ErrorKind::NotADirectory => Some("路径中有一段不是目录"),
+        io::ErrorKind::IsADirectory => Some("是文件夹"),
+        io::ErrorKind::NotADirectory => Some("路径中有一段不是文件夹"),
         io::ErrorKind::StorageFull => Some("磁盘已满"),
         io::ErrorKind::ReadOnlyFilesystem => Some("文件系统只读"),
         io::ErrorKind::AlreadyExists => Some("已存在"),
         io::ErrorKind::BrokenPipe => Some("管道已关闭"),
         io::ErrorKind::InvalidFilename => Some("文件名过长或无效"),
         _ => None,
-    };
+    });
     match (known, e.raw_os_error()) {
         (Some(words), Some(code)) => format!("{words}（系统错误 {code}）"),
         (Some(words), None) => words.to_string(),
         (None, _) => format!("系统错误：{e}"),
+    }
+}
+
+/// An ASCII word within Chinese text, with a space each side (`应为 null`).
+fn spaced(word: &str) -> String {
+    if word.is_ascii() {
+        format!(" {word} ")
+    } else {
+        word.to_string()
     }
 }
 
@@ -186,7 +215,7 @@ fn catalog_reason(reason: &CatalogReason, lang: Lang) -> String {
         },
         R::BadValue { detail } => match zh {
             false => quoted(detail, 300),
-            true => format!("值不合格式：{}", quoted(detail, 300)),
+            true => format!("值的格式不正确：{}", quoted(detail, 300)),
         },
         R::NotAnObject => pick(
             lang,
@@ -209,9 +238,11 @@ fn catalog_reason(reason: &CatalogReason, lang: Lang) -> String {
                 (JsonKind::Boolean, true) => "true 或 false",
                 (kind, _) => json_kind(*kind, lang),
             };
+            let found = json_kind(*found, lang);
             match zh {
-                false => format!("expected {expected}, found {}", json_kind(*found, lang)),
-                true => format!("应为{expected}，实为{}", json_kind(*found, lang)),
+                false => format!("expected {expected}, found {found}"),
+                // ASCII words (`true`, `null`) set off by spaces, as Chinese typesetting does.
+                true => format!("应为{}，实为{}", spaced(expected), spaced(found)),
             }
         }
         R::MissingField => pick(lang, "missing field", "缺少此字段").into(),
@@ -331,7 +362,7 @@ fn catalog_reason(reason: &CatalogReason, lang: Lang) -> String {
             origin,
             id,
         } => {
-            let (value, origin, id) = (quoted(value, 200), quoted(origin, 200), quoted(id, 80));
+            let (value, origin, id) = (quoted(value, 200), file_name(origin, lang), quoted(id, 80));
             match (zh, clash) {
                 (false, Clash::Id) => {
                     format!("duplicate id `{value}`: already defined by {origin} (id `{id}`)")
@@ -353,10 +384,17 @@ fn catalog_error_body(e: &CatalogError, lang: Lang) -> String {
     let p = punct(lang);
     let mut out = String::new();
     if let Some(op) = &e.operation {
-        out.push_str(op);
+        out.push_str(&format!("operations[{}]", op.index));
+        if let Some(id) = &op.id {
+            let id = quoted(id, 60);
+            out.push_str(&match lang {
+                Lang::En => format!(" (id `{id}`)"),
+                Lang::Zh => format!("（ID `{id}`）"),
+            });
+        }
         out.push_str(p.colon);
     }
-    if let Some(field) = &e.field {
+    if let Some(field) = e.field.as_ref().filter(|f| !f.is_empty()) {
         let field = quoted(field, 120);
         match lang {
             Lang::En => out.push_str(&format!("field `{field}`: ")),
@@ -369,7 +407,7 @@ fn catalog_error_body(e: &CatalogError, lang: Lang) -> String {
 
 impl Worded for CatalogError {
     fn worded(&self, lang: Lang) -> String {
-        let mut out = escape_controls(&self.origin);
+        let mut out = file_name(&self.origin, lang);
         if let Some((line, column)) = self.position {
             out.push_str(&format!(":{line}:{column}"));
         }
@@ -404,8 +442,8 @@ impl Worded for ReadError {
     fn worded(&self, lang: Lang) -> String {
         let why = read_reason(&self.kind, lang);
         match lang {
-            Lang::En => format!("cannot read {}: {why}", self.shown),
-            Lang::Zh => format!("无法读取 {}：{why}", self.shown),
+            Lang::En => format!("cannot read {}: {why}", file_name(&self.shown, lang)),
+            Lang::Zh => format!("无法读取 {}：{why}", file_name(&self.shown, lang)),
         }
     }
 }
@@ -439,7 +477,7 @@ impl Worded for WriteError {
             .into(),
             WriteError::Temporary(e) => match lang {
                 Lang::En => format!("cannot create a temporary file in its folder: {e}"),
-                Lang::Zh => format!("无法在其所在目录创建临时文件：{}", io_error(e, lang)),
+                Lang::Zh => format!("无法在其所在文件夹创建临时文件：{}", io_error(e, lang)),
             },
             WriteError::Io(e) => io_error(e, lang),
         }
@@ -512,7 +550,7 @@ fn import_reason(reason: &ImportReason, lang: Lang) -> String {
             table,
             row,
         } => {
-            let (route, file) = (quoted(route, 200), escape_controls(file));
+            let (route, file) = (quoted(route, 200), file_name(file, lang));
             match zh {
                 false => format!(
                     "{route} is also {file}, table {table}, row {row}, with the same actions: the same permission twice (two editions of one table?)"
@@ -651,7 +689,7 @@ fn import_reason(reason: &ImportReason, lang: Lang) -> String {
 impl Worded for ImportError {
     fn worded(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
-        let mut out = escape_controls(&self.file);
+        let mut out = file_name(&self.file, lang);
         if let Some(t) = self.table {
             out.push_str(&match zh {
                 false => format!(", table {t}"),
@@ -793,20 +831,26 @@ impl Worded for ResolveError {
                     candidates.join("、")
                 ),
             },
-            ResolveError::SharedRoute { spec, candidates } => match zh {
-                false => format!(
-                    "\"{}\" is the route of {} permissions (the request body says which); give the id of one: {}",
-                    quoted_input(spec),
-                    candidates.len(),
-                    candidates.join(", ")
-                ),
-                true => format!(
-                    "“{}”是 {} 个权限共用的路由（由请求体区分）；请给出其中一个的 ID：{}",
-                    quoted_input(spec),
-                    candidates.len(),
-                    candidates.join("、")
-                ),
-            },
+            ResolveError::SharedRoute { spec, candidates } => {
+                let named: Vec<String> = candidates
+                    .iter()
+                    .map(|(id, name)| format!("{id}{}{}{}", p.open, name.get(lang), p.close))
+                    .collect();
+                match zh {
+                    false => format!(
+                        "\"{}\" is the route of {} permissions (the request body says which); give the id of one: {}",
+                        quoted_input(spec),
+                        candidates.len(),
+                        named.join(", ")
+                    ),
+                    true => format!(
+                        "“{}”是 {} 个权限共用的路由（由请求体区分）；请给出其中一个的 ID：{}",
+                        quoted_input(spec),
+                        candidates.len(),
+                        named.join("、")
+                    ),
+                }
+            }
             ResolveError::BadRoute { spec, reason } => match zh {
                 false => format!(
                     "operation \"{}\": {}",
@@ -1004,7 +1048,7 @@ impl Worded for CommandError {
                         if files.len() == 1 { "s" } else { "" }
                     ),
                     true => format!(
-                        "没有操作：--catalog 文件 {} 中没有操作，而 --no-builtin 不含内置目录",
+                        "没有操作：--catalog 文件 {} 中没有操作，而 --no-builtin 排除了内置目录",
                         shown.join("、")
                     ),
                 }
@@ -1012,7 +1056,7 @@ impl Worded for CommandError {
             E::NoPolicy => pick(
                 lang,
                 "no policy: the chosen operations need no IAM action",
-                "没有策略：所选操作不需要任何 IAM 授权项",
+                "无策略：所选操作不需要任何授权项",
             )
             .into(),
             E::NothingSelected => pick(
@@ -1081,17 +1125,20 @@ impl Worded for CommandError {
                     "要覆盖它请加 --force。"
                 )
             ),
-            E::Write { shown, error } => match zh {
-                false => format!("cannot write {shown}: {}", error.worded(lang)),
-                true => format!("无法写入 {shown}：{}", error.worded(lang)),
+            E::Write { shown, error } => match (zh, file_name(shown, lang)) {
+                (false, shown) => format!("cannot write {shown}: {}", error.worded(lang)),
+                (true, shown) => format!("无法写入 {shown}：{}", error.worded(lang)),
             },
-            E::NotConverted { source, first } => match zh {
-                false => format!("{source}: not converted: {first}"),
-                true => format!("{source}：未转换：{first}"),
+            E::NotConverted { source, first } => match (zh, file_name(source, lang)) {
+                (false, source) => format!("{source}: not converted: {first}"),
+                (true, source) => format!("{source}：未转换：{first}"),
             },
-            E::Convert { source, error } => {
-                format!("{source}{}{}", punct(lang).colon, error.worded(lang))
-            }
+            E::Convert { source, error } => format!(
+                "{}{}{}",
+                file_name(source, lang),
+                punct(lang).colon,
+                error.worded(lang)
+            ),
         }
     }
 }

@@ -117,7 +117,10 @@ fn import_reasons() -> Vec<ImportReason> {
     let catalog_error = CatalogError {
         origin: s("t.html"),
         position: None,
-        operation: Some(s("operations[0] (id `x`)")),
+        operation: Some(crate::catalog::OperationAt {
+            index: 0,
+            id: Some(s("x")),
+        }),
         field: Some(s("path")),
         reason: Box::new(CatalogReason::NoName),
     };
@@ -197,7 +200,7 @@ fn every_error() -> Vec<CommandError> {
         all.push(E::Catalog(CatalogError {
             origin: s("c.json"),
             position: Some((1, 2)),
-            operation: Some(s("operations[1] (id `x`)")),
+            operation: Some(crate::catalog::OperationAt { index: 1, id: None }),
             field: Some(s("actions[0].action")),
             reason: Box::new(reason),
         }));
@@ -292,7 +295,10 @@ fn every_error() -> Vec<CommandError> {
     }));
     all.push(E::Resolve(ResolveError::SharedRoute {
         spec: s("POST /v1/x"),
-        candidates: vec![s("a (A)"), s("b (B)")],
+        candidates: vec![
+            (s("a"), crate::lang::LocalText::new("甲", "A")),
+            (s("b"), crate::lang::LocalText::new("乙", "B")),
+        ],
     }));
     for problem in [
         RequestProblem::NotMethodAndTarget { input: s("GET") },
@@ -553,4 +559,6 @@ fn system_errors_keep_their_code_in_chinese() {
     let e = io::Error::from_raw_os_error(libc::ENOENT);
     assert_eq!(io_error(&e, Lang::Zh), "文件或目录不存在（系统错误 2）");
     assert!(io_error(&e, Lang::En).contains("No such file"));
+    let e = io::Error::from_raw_os_error(libc::ELOOP);
+    assert_eq!(io_error(&e, Lang::Zh), "符号链接层数过多（系统错误 40）");
 }

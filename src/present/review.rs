@@ -130,15 +130,23 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
         K::ActionNotString => pick(lang, "an action must be a string", "授权项必须是字符串").into(),
         K::MalformedAction { action, why } => {
             let why = match why {
-                MalformedWhy::NotThreeParts => "expected `service:resourceType:action`",
-                MalformedWhy::BadCharacters => {
-                    "each part must be letters, digits, `_`, `-` or wildcards"
+                MalformedWhy::NotThreeParts => pick(
+                    lang,
+                    "expected `service:resourceType:action`",
+                    "应为 `服务:资源类型:操作`",
+                ),
+                MalformedWhy::BadCharacters => pick(
+                    lang,
+                    "each part must be letters, digits, `_`, `-` or wildcards",
+                    "每一段只能由字母、数字、`_`、`-` 或通配符组成",
+                ),
+                MalformedWhy::UpperCaseService => {
+                    pick(lang, "the service part must be lower case", "服务名须为小写")
                 }
-                MalformedWhy::UpperCaseService => "the service part must be lower case",
             };
             match zh {
                 false => format!("malformed action \"{action}\": {why}"),
-                true => format!("授权项格式错误 \"{action}\"：{why}"),
+                true => format!("授权项 \"{action}\" 格式错误：{why}"),
             }
         }
         K::WildcardsNotAllChecked { checked } => match zh {

@@ -26,10 +26,10 @@ pub enum ResolveError {
         spec: String,
         reason: crate::catalog::route::RequestProblem,
     },
-    /// Several permissions share the route; the ids (and names) to choose from.
+    /// Several permissions share the route; the ids and names to choose from.
     SharedRoute {
         spec: String,
-        candidates: Vec<String>,
+        candidates: Vec<(String, crate::lang::LocalText)>,
     },
 }
 
@@ -51,7 +51,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
                 spec: spec.to_string(),
                 candidates: tied
                     .iter()
-                    .map(|&i| format!("{} ({})", ops[i].id, ops[i].name.get(crate::Lang::En)))
+                    .map(|&i| (ops[i].id.clone(), ops[i].name.clone()))
                     .collect(),
             }),
             RouteMatch::Services(hits) => Err(ResolveError::Ambiguous {
