@@ -370,10 +370,14 @@ fn catalog_reason(reason: &CatalogReason, lang: Lang) -> String {
                 (false, Clash::Route) => {
                     format!("duplicate path `{value}`: already defined by {origin} (id `{id}`)")
                 }
-                (true, Clash::Id) => format!("ID `{value}` 重复：{origin} 已定义（ID `{id}`）"),
-                (true, Clash::Route) => {
-                    format!("路由 `{value}` 重复：{origin} 已定义（ID `{id}`）")
-                }
+                (true, Clash::Id) => format!(
+                    "ID `{value}` 重复：{}已定义（ID `{id}`）",
+                    spaced(&origin).trim_start()
+                ),
+                (true, Clash::Route) => format!(
+                    "路由 `{value}` 重复：{}已定义（ID `{id}`）",
+                    spaced(&origin).trim_start()
+                ),
             }
         }
     }
