@@ -242,7 +242,9 @@ fn catalog_reason(reason: &CatalogReason, lang: Lang) -> String {
             match zh {
                 false => format!("expected {expected}, found {found}"),
                 // ASCII words (`true`, `null`) set off by spaces, as Chinese typesetting does.
-                true => format!("应为{}，实为{}", spaced(expected), spaced(found)),
+                true => format!("应为{}，实为{}", spaced(expected), spaced(found))
+                    .trim_end()
+                    .to_string(),
             }
         }
         R::MissingField => pick(lang, "missing field", "缺少此字段").into(),
