@@ -713,10 +713,23 @@ fn alt_keys_are_not_their_letters_and_pastes_are_bounded() {
     app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
     assert!(app.query().is_empty());
     keys(&mut app, &["/"]);
+    app.update(Action::Paste("line two\u{1b}[2J\u{202e}".into()));
+    assert_eq!(app.query(), "line two[2J");
+    // Several lines that are not API calls: said, escaped, and the search left as it was.
     app.update(Action::Paste(
         "GET /v2/cloudimages\nline two\u{1b}[2J\u{202e}".into(),
     ));
-    assert_eq!(app.query(), "GET /v2/cloudimages line two[2J");
+    assert_eq!(app.query(), "line two[2J");
+    let status = app.status().unwrap_or_default();
+    assert!(
+        status.starts_with("The pasted lines are not API calls (line 2: \"line two\\u{1b}[2J"),
+        "{status}"
+    );
+    keys(&mut app, &["<End>"]);
+    for _ in 0..11 {
+        keys(&mut app, &["<Bksp>"]);
+    }
+    assert!(app.query().is_empty());
     app.update(Action::Paste("x".repeat(100_000)));
     assert_eq!(
         app.query().chars().count(),
@@ -1192,4 +1205,73 @@ fn a_failed_write_keeps_its_reason_in_view() {
     });
     let screen = draw(&mut a, 80, 24);
     assert!(screen.contains("(os error 2)"), "{screen}");
+}
+
+#[test]
+fn pasted_api_calls_ask_to_select_their_operations() {
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/calls/terraform.log"
+    ))
+    .unwrap();
+    let mut a = app(Lang::En);
+    keys(&mut a, &["/", "tags"]);
+    let before = a.hits().to_vec();
+    a.update(Action::Paste(log.clone()));
+    // Asked first; the search is as it was.
+    assert_eq!(a.mode(), ims_perms::tui::keymap::Mode::Calls);
+    assert_eq!((a.query(), a.hits()), ("tags", &before[..]));
+    keys(&mut a, &["y"]);
+    let ids: Vec<&str> = a
+        .selected()
+        .iter()
+        .map(|&i| a.catalog().operations()[i].id.as_str())
+        .collect();
+    assert_eq!(ids, ["list-images", "create-image"]);
+    assert_eq!(
+        a.status().as_deref(),
+        Some(
+            "Read 6 calls (4 distinct): selected 2 operations; 2 calls not matched (ims-perms lookup --calls FILE says why)"
+        )
+    );
+    // The same policy as compose of those operations.
+    let composed =
+        ims_perms::policy::compose::compose(a.catalog(), a.selected(), &a.options()).unwrap();
+    assert_eq!(a.policy_json(), composed.policy.map(|p| p.to_json()));
+
+    // `n` selects nothing; in Chinese, asked and said in Chinese.
+    let mut a = app(Lang::Zh);
+    // As a terminal sends a paste: carriage returns.
+    a.update(Action::Paste(
+        "GET /v2/cloudimages\rDELETE /v2/images/ab\r".into(),
+    ));
+    assert_eq!(a.mode(), ims_perms::tui::keymap::Mode::Calls);
+    keys(&mut a, &["n"]);
+    assert!(a.selected().is_empty());
+    assert_eq!(a.status().as_deref(), Some("未选择。"));
+    // Calls of a service not loaded: nothing to select, said.
+    a.update(Action::Paste(
+        "GET https://ecs.x.myhuaweicloud.com/v1/p/cloudservers\nGET https://ecs.x.myhuaweicloud.com/v1/p/cloudservers/a\n".into(),
+    ));
+    assert_eq!(a.overlay(), None);
+    assert_eq!(
+        a.status().as_deref(),
+        Some("读取了 2 个调用：都不是已加载目录中的操作；未选择任何操作。")
+    );
+}
+
+#[test]
+fn snapshot_pasted_calls_question() {
+    let mut a = app(Lang::En);
+    a.update(Action::Paste(
+        "GET /v2/cloudimages\nDELETE /v2/images/ab 403\nGET /v1/p/jobs/1\n".into(),
+    ));
+    insta::assert_snapshot!(draw(&mut a, 80, 24));
+    keys(&mut a, &["y"]);
+    insta::assert_snapshot!(draw(&mut a, 80, 24));
+    let mut a = app(Lang::Zh);
+    a.update(Action::Paste(
+        "GET /v2/cloudimages\nDELETE /v2/images/ab 403\nGET /v1/p/jobs/1\n".into(),
+    ));
+    insta::assert_snapshot!(draw(&mut a, 200, 50));
 }

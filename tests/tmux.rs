@@ -811,3 +811,63 @@ fn stopped_by_sigstop_and_brought_back_with_fg() {
     t.wait_for("shell>");
     wait_for_modes(&t, "alt=0 mouse=0 cursor=1", "after q");
 }
+
+#[test]
+fn calls_select_their_operations_from_a_file_and_from_a_paste() {
+    if !have("tmux") {
+        return;
+    }
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/calls/terraform.log"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("policy.json");
+    // --calls: the calls' operations selected at start, said on the status line.
+    let command = format!("{BIN} --calls {log} --print > {}", out.display());
+    let t = Tmux::start("calls", 160, 45, &command, &[("LANG", "C.UTF-8")]);
+    let screen = t.wait_for("Read 6 calls (4 distinct)");
+    assert!(screen.contains("2 selected"), "{screen}");
+    assert!(
+        screen.contains("selected 2 operations; 2 calls not matched"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    assert!(t.wait_for_exit().contains("EXIT=0"));
+    let composed = Command::new(BIN)
+        .args(["compose", "--calls", log])
+        .output()
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        composed.stdout,
+        "the explorer's policy is compose's"
+    );
+    drop(t);
+
+    // A pasted block of calls asks first; a pasted block of other lines is said, the
+    // search unchanged; at 80x24, in Chinese.
+    let t = Tmux::start("paste-calls", 80, 24, BIN, &[("LANG", "zh_CN.UTF-8")]);
+    let calls = dir.path().join("calls.txt");
+    std::fs::write(&calls, "GET /v2/cloudimages\nDELETE /v2/images/ab 403\n").unwrap();
+    t.tmux(&["load-buffer", calls.to_str().unwrap()]);
+    t.keys(&["/"]);
+    t.tmux(&["paste-buffer", "-p"]);
+    let screen = t.wait_for("选择这 2 个调用需要的 2 个操作？");
+    assert!(screen.contains("(y/n)"), "{screen}");
+    t.keys(&["y"]);
+    let screen = t.wait_for("已选中 2 个操作");
+    assert!(screen.contains("已选 2 个"), "{screen}");
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(&junk, "delete image\nshare image\n").unwrap();
+    t.tmux(&["load-buffer", junk.to_str().unwrap()]);
+    t.keys(&["/"]);
+    t.tmux(&["paste-buffer", "-p"]);
+    let screen = t.wait_for("粘贴的几行不是 API 调用");
+    assert!(
+        screen.contains("43/43"),
+        "the search is unchanged: {screen}"
+    );
+    t.keys(&["Escape", "C-c"]);
+    assert!(t.wait_for_exit().contains("EXIT=0"));
+}

@@ -18,7 +18,27 @@ pub(super) fn explore(global: &Global, args: &ExplorerArgs) -> Result<Exit, Fail
         }
         None => None,
     };
+    // Read before the terminal is taken: a long log shows its progress, a bad one its error.
+    let calls = match &args.calls {
+        Some(path) => {
+            let read = super::calls::read_and_match(
+                &catalog,
+                &[path.clone().into_os_string()],
+                &[],
+                lang_of(global),
+            )?;
+            let (recording, matched) = &read.files[0];
+            Some(ims_perms::tui::SelectedCalls {
+                operations: read.operations(),
+                read: recording.read,
+                distinct: recording.calls.len(),
+                unmatched: matched.unmatched() + recording.not_call_count,
+            })
+        }
+        None => None,
+    };
     let options = ims_perms::tui::Options {
+        calls,
         exit_after_first_frame: std::env::var(AFTER_FIRST_FRAME_VAR).as_deref() == Ok("exit"),
         panic_after_first_frame: std::env::var(AFTER_FIRST_FRAME_VAR).as_deref() == Ok("panic"),
         policy,

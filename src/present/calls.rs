@@ -500,3 +500,26 @@ pub fn calls_progress(name: &str, bytes: u64, calls: usize, lang: Lang) -> Strin
         Lang::Zh => format!("正在读取 {name}：已读 {mb} MB，{calls} 个调用…"),
     }
 }
+
+/// The question before selecting pasted calls' operations.
+pub fn select_calls_question(
+    operations: usize,
+    read: usize,
+    unmatched: usize,
+    lang: Lang,
+) -> String {
+    let unmatched = match (unmatched, lang) {
+        (0, _) => String::new(),
+        (1, Lang::En) => " (1 call matches no operation)".to_string(),
+        (n, Lang::En) => format!(" ({n} calls match no operation)"),
+        (n, Lang::Zh) => format!("（{n} 个调用没有匹配的操作）"),
+    };
+    match lang {
+        Lang::En => format!(
+            "Select the {operations} operation{} these {read} call{} need{unmatched}?",
+            plural(operations),
+            plural(read)
+        ),
+        Lang::Zh => format!("选择这 {read} 个调用需要的 {operations} 个操作{unmatched}？"),
+    }
+}

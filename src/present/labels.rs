@@ -49,6 +49,7 @@ pub enum Label {
     ModeOpen,
     ModeConfirm,
     ModeReplace,
+    ModeCalls,
     ModeName,
     ReplaceSelection,
     RoleNameTitle,
@@ -128,6 +129,11 @@ pub fn label(label: Label, lang: Lang) -> &'static str {
         L::ModeOpen => pick(lang, "Open prompt", "打开文件"),
         L::ModeConfirm => pick(lang, "Overwrite?", "覆盖？"),
         L::ModeReplace => pick(lang, "Replace the selection?", "替换选择？"),
+        L::ModeCalls => pick(
+            lang,
+            "Select the calls' operations?",
+            "选择这些调用的操作？",
+        ),
         L::ModeName => pick(lang, "Role name", "角色名称"),
         L::ReplaceSelection => pick(
             lang,
@@ -180,6 +186,8 @@ pub enum Hint {
     Suspend,
     ReplaceSelection,
     KeepSelection,
+    SelectCalls,
+    DoNotSelect,
     SetName,
     RoleName,
     CursorLeft,
@@ -240,6 +248,8 @@ pub fn hint(hint: Hint, lang: Lang) -> &'static str {
         H::Quit => pick(lang, "quit", "退出"),
         H::Suspend => pick(lang, "suspend (fg to come back)", "挂起（fg 返回）"),
         H::ReplaceSelection => pick(lang, "replace the selection", "替换选择"),
+        H::SelectCalls => pick(lang, "select them", "选择它们"),
+        H::DoNotSelect => pick(lang, "do not select", "不选择"),
         H::KeepSelection => pick(
             lang,
             "keep the selection, show the review",

@@ -84,6 +84,24 @@ pub enum Notice {
     ExportIs(ExportFormat),
     NothingSelected,
     NoPolicy,
+    /// Recorded calls' operations were selected (`--calls`, or a pasted block of calls).
+    CallsSelected {
+        read: usize,
+        distinct: usize,
+        unmatched: usize,
+        selected: usize,
+    },
+    /// Calls were read and none is an operation of the loaded catalogs.
+    NoCallMatched {
+        read: usize,
+    },
+    /// A pasted block of several lines that are not API calls; the first line that is not
+    /// one (its number and text), if any.
+    NotCalls {
+        first: Option<(usize, String)>,
+    },
+    /// The operations of pasted calls were not selected.
+    CallsNotSelected,
 }
 
 /// The status line in words.
@@ -214,6 +232,40 @@ pub fn notice(notice: &Notice, lang: Lang) -> String {
             "无策略：所选操作不需要任何授权项。",
         )
         .into(),
+        Notice::CallsSelected {
+            read,
+            distinct,
+            unmatched,
+            selected,
+        } => super::calls_notice(*read, *distinct, *unmatched, *selected, lang),
+        Notice::NoCallMatched { read } => match zh {
+            false => format!(
+                "Read {read} call{}: none is an operation of the loaded catalogs; nothing selected.",
+                plural(*read)
+            ),
+            true => format!("读取了 {read} 个调用：都不是已加载目录中的操作；未选择任何操作。"),
+        },
+        Notice::NotCalls { first } => {
+            let first = first
+                .as_ref()
+                .map(|(line, text)| {
+                    let text = crate::text::escape_controls(&crate::text::shorten(text, 60));
+                    match zh {
+                        false => format!(" (line {line}: \"{text}\")"),
+                        true => format!("（第 {line} 行：“{text}”）"),
+                    }
+                })
+                .unwrap_or_default();
+            match zh {
+                false => format!(
+                    "The pasted lines are not API calls{first}: paste one query, or calls as `METHOD URL-or-path` lines. The search is unchanged."
+                ),
+                true => format!(
+                    "粘贴的几行不是 API 调用{first}：请粘贴一个查询，或“方法 URL或路径”形式的调用。搜索未改变。"
+                ),
+            }
+        }
+        Notice::CallsNotSelected => pick(lang, "Not selected.", "未选择。").into(),
     }
 }
 

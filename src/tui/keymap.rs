@@ -28,10 +28,12 @@ pub enum Mode {
     Replace,
     /// Typing the Terraform role's name.
     Name,
+    /// Asking before selecting the operations of pasted API calls.
+    Calls,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Table,
         Mode::Search,
         Mode::Composer,
@@ -41,6 +43,7 @@ impl Mode {
         Mode::Confirm,
         Mode::Replace,
         Mode::Name,
+        Mode::Calls,
     ];
 
     pub fn name(self, lang: Lang) -> &'static str {
@@ -55,6 +58,7 @@ impl Mode {
                 Mode::Confirm => Label::ModeConfirm,
                 Mode::Replace => Label::ModeReplace,
                 Mode::Name => Label::ModeName,
+                Mode::Calls => Label::ModeCalls,
             },
             lang,
         )
@@ -199,7 +203,7 @@ const ALL_BUT_TEXT: &[Mode] = &[Table, Composer, Help];
 const PROMPTS: &[Mode] = &[Prompt, Open, Name];
 const TEXT: &[Mode] = &[Search, Prompt, Open, Name];
 const EVERYWHERE: &[Mode] = &[
-    Table, Composer, Search, Help, Prompt, Open, Confirm, Replace, Name,
+    Table, Composer, Search, Help, Prompt, Open, Confirm, Replace, Name, Calls,
 ];
 
 const fn bind(
@@ -446,7 +450,7 @@ pub const KEYMAP: &[Binding] = &[
         None,
     ),
     bind(
-        &[Prompt, Open, Confirm, Replace, Name],
+        &[Prompt, Open, Confirm, Replace, Name, Calls],
         &[code(KeyCode::Esc)],
         Command::Escape,
         Hint::Cancel,
@@ -479,6 +483,20 @@ pub const KEYMAP: &[Binding] = &[
         Command::ConfirmNo,
         Hint::KeepSelection,
         Some(Hint::KeepSelection),
+    ),
+    bind(
+        &[Calls],
+        &[k('y'), k('Y')],
+        Command::ConfirmYes,
+        Hint::SelectCalls,
+        Some(Hint::SelectCalls),
+    ),
+    bind(
+        &[Calls],
+        &[k('n'), k('N')],
+        Command::ConfirmNo,
+        Hint::DoNotSelect,
+        Some(Hint::DoNotSelect),
     ),
     bind(
         &[Name],

@@ -34,6 +34,15 @@ use clipboard::{Clipboard, ClipboardMode};
 use ui::Theme;
 
 /// How the explorer was asked to start.
+/// Recorded calls, read and matched before the explorer starts.
+#[derive(Debug, Clone, Default)]
+pub struct SelectedCalls {
+    pub operations: Vec<usize>,
+    pub read: usize,
+    pub distinct: usize,
+    pub unmatched: usize,
+}
+
 pub struct Options {
     pub lang: Lang,
     pub clipboard: ClipboardMode,
@@ -41,6 +50,8 @@ pub struct Options {
     pub no_color: bool,
     /// A policy to review from the start: (its name, its text).
     pub policy: Option<(String, String)>,
+    /// Recorded calls to select the operations of from the start (`--calls`).
+    pub calls: Option<SelectedCalls>,
     /// Quit once the first frame is drawn (to time start-up).
     pub exit_after_first_frame: bool,
     /// Panic once the first frame is drawn (to test that the terminal is restored).
@@ -130,6 +141,14 @@ fn event_loop(
     }
     if let Some((source, text)) = &options.policy {
         app.load_policy(source, text);
+    }
+    if let Some(calls) = &options.calls {
+        app.select_calls(
+            &calls.operations,
+            calls.read,
+            calls.distinct,
+            calls.unmatched,
+        );
     }
     let theme = Theme {
         color: !options.no_color,

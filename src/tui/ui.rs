@@ -154,6 +154,20 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
                 label(Label::ReplaceSelection, app.lang)
             ),
         ),
+        Some(Overlay::Calls {
+            operations,
+            read,
+            unmatched,
+            ..
+        }) => render_prompt(
+            frame,
+            size,
+            label(Label::ModeCalls, app.lang),
+            &format!(
+                "{} (y/n)",
+                present::select_calls_question(operations.len(), *read, *unmatched, app.lang)
+            ),
+        ),
         Some(Overlay::RoleName { name }) => render_prompt(
             frame,
             size,

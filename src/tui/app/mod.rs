@@ -153,6 +153,13 @@ pub enum Overlay {
     RoleName {
         name: TextField,
     },
+    /// Pasted API calls were read: select the operations they need?
+    Calls {
+        operations: Vec<usize>,
+        read: usize,
+        distinct: usize,
+        unmatched: usize,
+    },
 }
 
 /// One conditional action of a selected operation, as the composer lists it.
@@ -403,6 +410,7 @@ impl App {
             (Some(Overlay::Confirm { .. }), _) => Mode::Confirm,
             (Some(Overlay::Replace { .. }), _) => Mode::Replace,
             (Some(Overlay::RoleName { .. }), _) => Mode::Name,
+            (Some(Overlay::Calls { .. }), _) => Mode::Calls,
             (None, Focus::Table) => Mode::Table,
             (None, Focus::Search) => Mode::Search,
             (None, Focus::Composer) => Mode::Composer,
@@ -628,6 +636,15 @@ impl App {
     /// Text pasted: line breaks and tabs become spaces (a multi-line paste is one query), other
     /// control characters are dropped.
     fn paste(&mut self, text: &str) {
+        // Several lines where the search would take them: API calls, or a mistake, said;
+        // never typed as one query whose results would be stale.
+        // Terminals (and tmux) send a pasted line break as a carriage return.
+        let text = &text.replace("\r\n", "\n").replace('\r', "\n");
+        let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+        if self.overlay.is_none() && self.focus != Focus::Composer && lines > 1 {
+            self.paste_calls(text);
+            return;
+        }
         let flat: String = text
             .chars()
             .map(|c| {
@@ -639,6 +656,71 @@ impl App {
             })
             .collect();
         self.type_text(&flat);
+    }
+
+    /// A pasted block of lines: if they are API calls (or a log of them), asks whether to
+    /// select their operations; otherwise says they are not, the search unchanged.
+    fn paste_calls(&mut self, text: &str) {
+        use crate::calls::{Form, Location, read_calls_in};
+        let recording = match read_calls_in("paste", text) {
+            Ok(r) if r.form != Form::Plain || r.not_call_count == 0 => r,
+            Ok(r) => {
+                let first = r.not_calls.first().map(|n| match n.at {
+                    Location::Line(line) | Location::Entry(line) => (line, n.text.clone()),
+                });
+                self.notice = Some(Notice::NotCalls { first });
+                return;
+            }
+            Err(e) => {
+                let first = match e.reason {
+                    crate::calls::CallsReason::NoCalls { first: Some(n), .. } => match n.at {
+                        Location::Line(line) | Location::Entry(line) => Some((line, n.text)),
+                    },
+                    _ => None,
+                };
+                self.notice = Some(Notice::NotCalls { first });
+                return;
+            }
+        };
+        let matched = crate::calls::match_calls(&self.catalog, &recording.calls, &[]);
+        let operations = matched.operations();
+        if operations.is_empty() {
+            self.notice = Some(Notice::NoCallMatched {
+                read: recording.read,
+            });
+            return;
+        }
+        self.overlay = Some(Overlay::Calls {
+            operations,
+            read: recording.read,
+            distinct: recording.calls.len(),
+            unmatched: matched.unmatched(),
+        });
+    }
+
+    /// Selects recorded calls' operations (`--calls`, or pasted calls confirmed) and says how
+    /// many calls were read and how many matched nothing.
+    pub fn select_calls(
+        &mut self,
+        operations: &[usize],
+        read: usize,
+        distinct: usize,
+        unmatched: usize,
+    ) {
+        for &i in operations {
+            self.selected.insert(i);
+        }
+        self.recompose();
+        self.notice = Some(if operations.is_empty() {
+            Notice::NoCallMatched { read }
+        } else {
+            Notice::CallsSelected {
+                read,
+                distinct,
+                unmatched,
+                selected: operations.len(),
+            }
+        });
     }
 
     /// The text field the keyboard types into now, and its limit.
@@ -886,10 +968,17 @@ impl App {
             Command::Submit => return self.submit(),
             Command::ConfirmYes => match self.overlay.take() {
                 Some(Overlay::Confirm { path, .. }) => return self.write(path, true),
+                Some(Overlay::Calls {
+                    operations,
+                    read,
+                    distinct,
+                    unmatched,
+                }) => self.select_calls(&operations, read, distinct, unmatched),
                 Some(Overlay::Replace { source, text }) => self.load_policy(&source, &text),
                 other => self.overlay = other,
             },
             Command::ConfirmNo => match self.overlay.take() {
+                Some(Overlay::Calls { .. }) => self.notice = Some(Notice::CallsNotSelected),
                 Some(Overlay::Replace { source, text }) => {
                     let selected = std::mem::take(&mut self.selected);
                     let with = std::mem::take(&mut self.with);
