@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::catalog::route::Request;
-use crate::search::resolve::{RouteMatch, closest, route_match};
+use crate::search::resolve::{RouteIndex, RouteMatch};
 
 use super::RecordedCall;
 
@@ -23,12 +23,11 @@ pub enum Outcome {
         chosen: Vec<usize>,
     },
     /// No loaded operation has the route. `host_service`: the service its host names;
-    /// `loaded`: a catalog of that service is loaded (so its reference lacks the route);
-    /// `closest`: routes it may be, mistyped.
+    /// `loaded`: a catalog of that service is loaded (so its reference lacks the route).
+    /// (No "did you mean": a recorded call is what was sent, not a typo.)
     Unmatched {
         host_service: Option<String>,
         loaded: bool,
-        closest: Vec<String>,
     },
 }
 
@@ -100,6 +99,7 @@ impl CallsMatch {
 /// share (`--choose`).
 pub fn match_calls(catalog: &Catalog, calls: &[RecordedCall], choose: &[usize]) -> CallsMatch {
     let services = catalog.services();
+    let index = RouteIndex::new(catalog);
     let pick = |candidates: &[usize]| -> Vec<usize> {
         candidates
             .iter()
@@ -112,7 +112,7 @@ pub fn match_calls(catalog: &Catalog, calls: &[RecordedCall], choose: &[usize]) 
         .map(|call| {
             // A recorded call always parses: the readers keep only those that do.
             let request = Request::parse(&call.call()).ok();
-            let outcome = match request.as_ref().map(|r| route_match(catalog, r)) {
+            let outcome = match request.as_ref().map(|r| index.route_match(catalog, r)) {
                 Some(RouteMatch::One(i)) => Outcome::Operation(i),
                 Some(RouteMatch::Shared(candidates)) => Outcome::Shared {
                     chosen: pick(&candidates),
@@ -129,13 +129,6 @@ pub fn match_calls(catalog: &Catalog, calls: &[RecordedCall], choose: &[usize]) 
                             .as_deref()
                             .is_some_and(|s| services.contains(&s)),
                         host_service,
-                        closest: request
-                            .as_ref()
-                            .map(|r| closest(catalog, r, 3))
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|i| catalog.operations()[i].route())
-                            .collect(),
                     }
                 }
             };
@@ -146,4 +139,42 @@ pub fn match_calls(catalog: &Catalog, calls: &[RecordedCall], choose: &[usize]) 
         })
         .collect();
     CallsMatch { calls }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::resolve::route_match;
+
+    #[test]
+    fn the_index_decides_as_the_scan_does() {
+        let catalog = Catalog::builtin().unwrap();
+        let index = RouteIndex::new(&catalog);
+        let mut calls: Vec<String> = catalog
+            .operations()
+            .iter()
+            .map(|op| {
+                format!(
+                    "{} {}",
+                    op.method,
+                    op.path.replace('{', "x").replace('}', "")
+                )
+            })
+            .collect();
+        calls.extend([
+            "GET https://ims.x.myhuaweicloud.com/v2/cloudimages".into(),
+            "GET https://ecs.x.myhuaweicloud.com/v2/cloudimages".into(),
+            "GET /".into(),
+            "DELETE /v2/images/..".into(),
+            "GET /v9/nothing".into(),
+        ]);
+        for call in calls {
+            let request = Request::parse(&call).unwrap();
+            assert_eq!(
+                index.route_match(&catalog, &request),
+                route_match(&catalog, &request),
+                "{call}"
+            );
+        }
+    }
 }

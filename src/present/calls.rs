@@ -101,7 +101,6 @@ fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> 
         Outcome::Unmatched {
             host_service,
             loaded,
-            closest,
         } => {
             let mut out = match zh {
                 false => format!(": not matched ({at})"),
@@ -126,12 +125,6 @@ fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> 
                 )
                 .to_string(),
             });
-            if !closest.is_empty() {
-                out.push_str(&match zh {
-                    false => format!("; did you mean: {}", closest.join(", ")),
-                    true => format!("；是否要找：{}", closest.join("、")),
-                });
-            }
             out
         }
     }

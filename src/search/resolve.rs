@@ -154,7 +154,51 @@ pub enum RouteMatch {
 /// The operation an API call is, or why not one: the one place `compose`, `lookup --calls`
 /// and the explorer decide it.
 pub fn route_match(catalog: &Catalog, request: &Request) -> RouteMatch {
-    let ranked = lookup_ranked(catalog, request);
+    decide(catalog, lookup_ranked(catalog, request))
+}
+
+/// The operations' routes parsed once and filed by method, length and service, for matching
+/// many calls ([`RouteIndex::route_match`] is [`route_match`] without a scan of every
+/// operation per call: 5,000 calls over 100,000 operations took 8 s).
+pub struct RouteIndex {
+    by_shape: std::collections::HashMap<(String, usize, String), Vec<(usize, RoutePattern)>>,
+}
+
+impl RouteIndex {
+    pub fn new(catalog: &Catalog) -> RouteIndex {
+        let mut by_shape: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+        for (i, op) in catalog.operations().iter().enumerate() {
+            if let Ok(pattern) = RoutePattern::parse(&op.path) {
+                let key = (
+                    op.method.to_string(),
+                    pattern.segments.len(),
+                    op.service.to_string(),
+                );
+                by_shape.entry(key).or_default().push((i, pattern));
+            }
+        }
+        RouteIndex { by_shape }
+    }
+
+    pub fn route_match(&self, catalog: &Catalog, request: &Request) -> RouteMatch {
+        let service = request.service_from_host(&catalog.services());
+        let len = request.segments.len();
+        let mut hits: Vec<(usize, Vec<bool>)> = self
+            .by_shape
+            .iter()
+            .filter(|((method, n, s), _)| {
+                *method == request.method && *n == len && service.is_none_or(|want| want == s)
+            })
+            .flat_map(|(_, ops)| ops)
+            .filter_map(|(i, pattern)| pattern.specificity(&request.segments).map(|s| (*i, s)))
+            .collect();
+        hits.sort_by(|(ia, a), (ib, b)| b.cmp(a).then(ia.cmp(ib)));
+        decide(catalog, hits)
+    }
+}
+
+/// What ranked hits make of a call: one operation, a shared route, several services, none.
+fn decide(catalog: &Catalog, ranked: Vec<(usize, Vec<bool>)>) -> RouteMatch {
     let ops = catalog.operations();
     let tied: Vec<usize> = ranked
         .iter()
