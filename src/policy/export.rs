@@ -190,14 +190,15 @@ fn read(policy: &Policy) -> Vec<review::ReadStatement> {
         .statements
         .iter()
         .enumerate()
-        .map(|(index, s)| review::ReadStatement {
-            index,
-            allow: s.effect == Effect::Allow,
-            actions: s
-                .actions
-                .iter()
-                .filter_map(|a| ActionPattern::parse(a, false).ok())
-                .collect(),
+        .map(|(index, s)| {
+            review::ReadStatement::of_actions(
+                index,
+                s.effect == Effect::Allow,
+                s.actions
+                    .iter()
+                    .filter_map(|a| ActionPattern::parse(a, false).ok())
+                    .collect(),
+            )
         })
         .collect()
 }

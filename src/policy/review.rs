@@ -72,7 +72,6 @@ pub enum FindingKind {
     NotEvaluated {
         key: &'static str,
     },
-    NotActionNotEvaluated,
     ActionNotArray,
     MissingAction,
     /// `"Action": []`: the statement allows (or denies) nothing.
@@ -142,150 +141,14 @@ pub enum Format {
     FineGrained,
     /// `"Version": "1.0"`: a role. Its statements are evaluated; `Depends` is not.
     Role,
-    /// `"Version": "5.0"`: an identity policy. `Action` (with `*` and `?`) is evaluated;
-    /// `NotAction`, `Resource` and `Condition` are not.
+    /// `"Version": "5.0"`: an identity policy. `Action` and `NotAction` (with `*` and `?`) are
+    /// evaluated; `Resource` and `Condition` are not.
     Identity,
     /// Missing or unknown version: evaluated as 1.1, with an error.
     Unknown,
 }
 
-/// The statements as lookup tables: concrete actions hashed, wildcards filed by their service
-/// (when it is written out) so an action is compared only with the wildcards of its own
-/// service, and each distinct action decided once ([`Decisions`]). A statement of 60,000
-/// wildcards costs one pass, not one per operation per wildcard.
-struct Grants<'a> {
-    allow_exact: HashSet<String>,
-    /// Service → its Allow wildcards; `None`: wildcards whose service is a wildcard too.
-    allow_wild: HashMap<Option<&'a str>, Vec<&'a ActionPattern>>,
-    /// Lower-case action → the Deny patterns as written.
-    deny_exact: HashMap<String, Vec<&'a str>>,
-    deny_wild: HashMap<Option<&'a str>, Vec<&'a ActionPattern>>,
-}
-
-/// The wildcards of `by_service` that may match an action of `service`.
-fn wildcards_for<'m, 'a>(
-    by_service: &'m HashMap<Option<&'a str>, Vec<&'a ActionPattern>>,
-    service: &'m str,
-) -> impl Iterator<Item = &'a ActionPattern> + 'm {
-    by_service
-        .get(&Some(service))
-        .into_iter()
-        .chain(by_service.get(&None))
-        .flatten()
-        .copied()
-}
-
-impl<'a> Grants<'a> {
-    fn new(statements: &'a [ReadStatement]) -> Grants<'a> {
-        let mut g = Grants {
-            allow_exact: HashSet::new(),
-            allow_wild: HashMap::new(),
-            deny_exact: HashMap::new(),
-            deny_wild: HashMap::new(),
-        };
-        for st in statements {
-            for p in &st.actions {
-                let service = p.literal_service();
-                match (st.allow, p.is_wildcard()) {
-                    (true, true) => g.allow_wild.entry(service).or_default().push(p),
-                    (true, false) => {
-                        g.allow_exact.insert(p.raw.to_ascii_lowercase());
-                    }
-                    (false, true) => g.deny_wild.entry(service).or_default().push(p),
-                    (false, false) => g
-                        .deny_exact
-                        .entry(p.raw.to_ascii_lowercase())
-                        .or_default()
-                        .push(&p.raw),
-                }
-            }
-        }
-        g
-    }
-
-    /// Whether an Allow statement matches `action`.
-    fn allows(&self, action: &str) -> bool {
-        self.allow_exact.contains(&action.to_ascii_lowercase())
-            || wildcards_for(&self.allow_wild, service_of(action)).any(|p| p.matches(action))
-    }
-
-    /// The Deny patterns that match `action`, as written, without repeats.
-    fn denied_by(&self, action: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let exact = self
-            .deny_exact
-            .get(&action.to_ascii_lowercase())
-            .into_iter()
-            .flatten()
-            .copied();
-        let wild = wildcards_for(&self.deny_wild, service_of(action))
-            .filter(|p| p.matches(action))
-            .map(|p| p.raw.as_str());
-        for raw in exact.chain(wild) {
-            if !out.iter().any(|o| o == raw) {
-                out.push(raw.to_string());
-            }
-        }
-        out
-    }
-}
-
-fn service_of(action: &str) -> &str {
-    action.split(':').next().unwrap_or("")
-}
-
-/// What the statements decide for one action: allowed by some Allow, and the Deny patterns
-/// that match it.
-type Decision = (bool, std::rc::Rc<[String]>);
-
-/// What the statements decide for each distinct action, worked out once per action however
-/// many operations name it.
-struct Decisions<'a> {
-    grants: Grants<'a>,
-    /// Lower-case action → (allowed by some Allow, the Deny patterns that match it).
-    known: std::cell::RefCell<HashMap<String, Decision>>,
-}
-
-impl<'a> Decisions<'a> {
-    fn new(statements: &'a [ReadStatement]) -> Decisions<'a> {
-        Decisions {
-            grants: Grants::new(statements),
-            known: Default::default(),
-        }
-    }
-
-    fn decide(&self, action: &str) -> Decision {
-        let key = action.to_ascii_lowercase();
-        if let Some(d) = self.known.borrow().get(&key) {
-            return d.clone();
-        }
-        let d = (
-            self.grants.allows(action),
-            std::rc::Rc::from(self.grants.denied_by(action)),
-        );
-        self.known.borrow_mut().insert(key, d.clone());
-        d
-    }
-
-    fn allows(&self, action: &str) -> bool {
-        self.decide(action).0
-    }
-
-    /// Allowed and not denied.
-    fn effective(&self, action: &str) -> bool {
-        let (allowed, denied) = self.decide(action);
-        allowed && denied.is_empty()
-    }
-}
-
-/// One statement as read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadStatement {
-    /// Its place in the document's `Statement` array.
-    pub index: usize,
-    pub allow: bool,
-    pub actions: Vec<ActionPattern>,
-}
+pub use crate::policy::evaluate::{Decision, Decisions, Matched, ReadStatement};
 
 /// What the policy does for one operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -389,6 +252,22 @@ pub fn pattern_changes(
         .collect();
     let mut changes = Vec::new();
     for st in before {
+        // A composed policy has no NotAction: such a statement is gone whole.
+        if st.not_action {
+            changes.push(PatternChange::StatementDropped {
+                statement: st.index,
+                allow: st.allow,
+                patterns: vec![format!(
+                    "NotAction [{}]",
+                    st.actions
+                        .iter()
+                        .map(|p| p.raw.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )],
+            });
+            continue;
+        }
         let gone: Vec<&ActionPattern> = st
             .actions
             .iter()
@@ -622,8 +501,10 @@ fn read_statement(
             return None;
         }
     };
+    let mut conditional = false;
     for key in ["Condition", "Resource", "NotResource"] {
         if st.contains_key(key) {
+            conditional = true;
             findings.push(finding(
                 Severity::Info,
                 format!("{at}.{key}"),
@@ -631,25 +512,20 @@ fn read_statement(
             ));
         }
     }
-    if st.contains_key("NotAction") {
-        findings.push(finding(
-            Severity::Warning,
-            format!("{at}.NotAction"),
-            FindingKind::NotActionNotEvaluated,
-        ));
-    }
-    let actions_value = match st.get("Action") {
+    // `NotAction` stands where `Action` would: the statement applies to everything else.
+    let not_action = !st.contains_key("Action") && st.contains_key("NotAction");
+    let key = if not_action { "NotAction" } else { "Action" };
+    let actions_value = match st.get(key) {
         Some(Value::Array(a)) => a.as_slice(),
-        Some(Value::String(_)) if format == Format::Identity => std::slice::from_ref(&st["Action"]),
+        Some(Value::String(_)) if format == Format::Identity => std::slice::from_ref(&st[key]),
         Some(_) => {
             findings.push(finding(
                 Severity::Error,
-                format!("{at}.Action"),
+                format!("{at}.{key}"),
                 FindingKind::ActionNotArray,
             ));
             return None;
         }
-        None if st.contains_key("NotAction") => &[],
         None => {
             findings.push(finding(
                 Severity::Error,
@@ -659,7 +535,7 @@ fn read_statement(
             return None;
         }
     };
-    if actions_value.is_empty() && st.contains_key("Action") {
+    if actions_value.is_empty() && !not_action {
         findings.push(finding(
             Severity::Warning,
             format!("{at}.Action"),
@@ -669,7 +545,7 @@ fn read_statement(
     if actions_value.len() > MAX_ACTIONS_PER_STATEMENT {
         findings.push(finding(
             Severity::Error,
-            format!("{at}.Action"),
+            format!("{at}.{key}"),
             FindingKind::TooManyActions {
                 count: actions_value.len(),
             },
@@ -678,7 +554,7 @@ fn read_statement(
     let mut patterns: Vec<ActionPattern> = Vec::new();
     let mut seen = SeenActions::default();
     for (ai, a) in actions_value.iter().enumerate() {
-        let path = format!("{at}.Action[{ai}]");
+        let path = format!("{at}.{key}[{ai}]");
         let Value::String(raw) = a else {
             findings.push(finding(Severity::Error, path, FindingKind::ActionNotString));
             continue;
@@ -712,7 +588,9 @@ fn read_statement(
     Some(ReadStatement {
         index: si,
         allow,
+        not_action,
         actions: patterns,
+        conditional,
     })
 }
 
@@ -985,7 +863,7 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
     // Concrete actions compare case-insensitively; the service is lower case on both sides.
     let explicit: HashSet<String> = statements
         .iter()
-        .filter(|s| s.allow)
+        .filter(|s| s.allow && !s.not_action)
         .flat_map(|s| s.actions.iter())
         .filter(|p| !p.is_wildcard())
         .map(|p| p.raw.to_ascii_lowercase())
@@ -993,7 +871,11 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
     // Each distinct wildcard once, and no more of them than a real policy has.
     let mut seen: HashSet<String> = HashSet::new();
     let mut wildcards: Vec<(usize, usize, &ActionPattern)> = Vec::new();
-    for (si, st) in statements.iter().enumerate().filter(|(_, s)| s.allow) {
+    for (si, st) in statements
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.allow && !s.not_action)
+    {
         for (ai, p) in st.actions.iter().enumerate() {
             if p.is_wildcard()
                 && seen.len() < WILDCARDS_CHECKED
@@ -1027,7 +909,7 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
         }
         matching.clear();
         for a in &needed {
-            let service = service_of(a);
+            let service = a.split(':').next().unwrap_or("");
             for &w in by_service
                 .get(&Some(service))
                 .into_iter()
@@ -1110,15 +992,15 @@ fn evaluate(
         let mut denied_by: Vec<String> = Vec::new();
         let mut allowed_count = 0;
         for a in &needed {
-            let (allowed, denied) = decisions.decide(a);
-            if !denied.is_empty() {
-                for x in denied.iter() {
-                    if !denied_by.contains(x) {
-                        denied_by.push(x.clone());
+            let decision = decisions.decide(a);
+            if decision.denied() {
+                for x in decision.deny_patterns() {
+                    if !denied_by.contains(&x) {
+                        denied_by.push(x);
                     }
                 }
                 missing.push(a.to_string());
-            } else if allowed {
+            } else if decision.allowed() {
                 allowed_count += 1;
             } else {
                 missing.push(a.to_string());

@@ -174,9 +174,10 @@ fn versions_and_structure() {
         r#"{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:g?t"], "Resource": ["*"]}, {"Effect": "Deny", "NotAction": ["ims:images:list"]}]}"#,
     );
     assert_eq!(r.format, Format::Identity);
-    assert_eq!(status(&r, "show-image-native"), Status::Allowed);
+    // The Deny's NotAction covers everything but listing: getting is denied.
+    assert_eq!(status(&r, "show-image-native"), Status::Denied);
     let m = messages(&r).join("\n");
-    assert!(m.contains("NotAction is not evaluated"), "{m}");
+    assert!(!m.contains("NotAction is not evaluated"), "{m}");
     assert!(m.contains("Resource is not evaluated"), "{m}");
     let r = review(r#"{"Statement": [{"Effect": "Permit", "Action": ["ims:images:list"]}]}"#);
     let m = messages(&r).join("\n");
@@ -229,4 +230,46 @@ fn broken_and_oversize_documents() {
         "{m}"
     );
     assert!(m.contains("over IAM's 6144-character limit"), "{m}");
+}
+
+#[test]
+fn not_action_is_evaluated() {
+    // Allow everything but deleting images: every operation but the deletes.
+    let r = review(
+        r#"{"Version": "5.0", "Statement": [{"Effect": "Allow", "NotAction": ["ims:images:delete"]}]}"#,
+    );
+    let deletes: Vec<&str> = r
+        .operations
+        .iter()
+        .filter(|o| o.status == Status::NotGranted)
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(
+        deletes,
+        ["delete-image-native", "delete-image-v1-1"],
+        "{r:?}"
+    );
+    assert_eq!(
+        r.count(Status::Allowed) + r.count(Status::NoActionNeeded) + 2,
+        r.operations.len()
+    );
+    // Allow all of IMS, deny all but listing: only listing is allowed.
+    let r = review(
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:*:*"]}, {"Effect": "Deny", "NotAction": ["ims:images:list"]}]}"#,
+    );
+    let allowed: Vec<&str> = r
+        .operations
+        .iter()
+        .filter(|o| o.status == Status::Allowed)
+        .map(|o| o.id.as_str())
+        .collect();
+    assert!(allowed.contains(&"list-images"), "{allowed:?}");
+    assert!(!allowed.contains(&"delete-image-native"), "{allowed:?}");
+    assert_eq!(status(&r, "delete-image-native"), Status::Denied);
+    let o = r
+        .operations
+        .iter()
+        .find(|o| o.id == "delete-image-native")
+        .unwrap();
+    assert_eq!(o.denied_by, ["NotAction"]);
 }

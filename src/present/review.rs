@@ -50,8 +50,8 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
         .into(),
         K::IdentityPolicy => pick(
             lang,
-            "a 5.0 identity policy: `Action` is evaluated (with `*` and `?`); `NotAction`, `Resource` and `Condition` are not",
-            "5.0 身份策略：评估 `Action`（支持 `*` 和 `?`）；不评估 `NotAction`、`Resource` 和 `Condition`",
+            "a 5.0 identity policy: `Action` and `NotAction` are evaluated (with `*` and `?`); `Resource` and `Condition` are not",
+            "5.0 身份策略：评估 `Action` 与 `NotAction`（支持 `*` 和 `?`）；不评估 `Resource` 和 `Condition`",
         )
         .into(),
         K::BadVersion { found } => match zh {
@@ -96,12 +96,6 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
             false => format!("{key} is not evaluated: statuses assume it always applies"),
             true => format!("不评估 {key}：各状态按其始终成立计算"),
         },
-        K::NotActionNotEvaluated => pick(
-            lang,
-            "NotAction is not evaluated: this statement may allow or deny more than shown",
-            "不评估 NotAction：此语句允许或拒绝的可能比显示的多",
-        )
-        .into(),
         K::ActionNotArray => pick(
             lang,
             "Action must be an array of strings",
