@@ -98,6 +98,9 @@ pub(super) enum Command {
     Explain(ExplainArgs),
     /// Which operation an API call is, and the actions it needs: `ims-perms lookup "GET /v2/images/ab12"`.
     Lookup(LookupArgs),
+    /// Why a call is allowed or denied by a policy, and the smallest fix:
+    /// `ims-perms simulate policy.json "POST /v1/cloudimages/{image_id}/cross_region_copy"`.
+    Simulate(SimulateArgs),
     /// Read Huawei Cloud permission tables (HTML or Markdown, Chinese or English, every published
     /// form) from one or more files and print them as one catalog.
     #[command(alias = "import-html")]
@@ -240,6 +243,39 @@ impl From<LangArg> for Lang {
             LangArg::En => Lang::En,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub(super) struct SimulateArgs {
+    /// The policy file, or `-` for standard input.
+    #[arg(value_name = "POLICY|-")]
+    pub(super) policy: OsString,
+    /// `METHOD URL-or-path`, an operation id, an action, or a pasted denial message.
+    #[arg(value_name = "CALL", required_unless_present = "call_files")]
+    pub(super) calls: Vec<String>,
+    /// The API calls recorded in FILE too (as `compose --calls` reads them; repeatable).
+    #[arg(long = "calls", value_name = "FILE")]
+    pub(super) call_files: Vec<OsString>,
+    /// Where the authorization is: an IAM project, or an enterprise project (where an
+    /// operation that does not support one is not in effect).
+    #[arg(long, value_enum, default_value = "project")]
+    pub(super) scope: ScopeArg,
+    /// Count this conditional action as needed (repeatable; as `compose --with`).
+    #[arg(long = "with", value_name = "ACTION")]
+    pub(super) with: Vec<String>,
+    /// Print the policy with the smallest change that allows every call (what changed, and
+    /// what else it allows, on stderr).
+    #[arg(long)]
+    pub(super) fix: bool,
+    /// One JSON object per call.
+    #[arg(long, conflicts_with = "fix")]
+    pub(super) json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum ScopeArg {
+    Project,
+    Ep,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -13,6 +13,7 @@ mod import;
 mod list;
 mod lookup;
 mod search;
+mod simulate;
 mod terraform;
 
 use args::*;
@@ -25,6 +26,7 @@ use import::import;
 use list::list;
 use lookup::lookup;
 use search::search;
+use simulate::simulate;
 use terraform::terraform;
 
 use std::io::{self, Write};
@@ -109,6 +111,7 @@ fn execute(global: &Global, command: Command) -> Result<Exit, Failure> {
         Command::Compose(args) => compose_policy(&load_catalogs(global)?, &args, lang),
         Command::Explain(args) => explain(&load_catalogs(global)?, &args, lang),
         Command::Lookup(args) => lookup(&load_catalogs(global)?, &args, lang),
+        Command::Simulate(args) => simulate(&load_catalogs(global)?, &args, lang),
         Command::Terraform(args) => terraform(&load_catalogs(global)?, &args, lang),
     }
 }

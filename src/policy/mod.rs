@@ -5,3 +5,4 @@ pub mod compose;
 pub mod evaluate;
 pub mod export;
 pub mod review;
+pub mod simulate;

@@ -951,6 +951,18 @@ pub enum CommandError {
     ChooseWithoutCalls,
     /// `compose --calls`: no call matched an operation.
     NoCallMatched,
+    /// `simulate`: a CALL that is no operation, route, action or denial message.
+    UnknownCall {
+        call: String,
+        problem: crate::policy::simulate::CallProblem,
+    },
+    /// `simulate`: the policy cannot be read as one; the first error, worded.
+    NotAPolicy {
+        source: String,
+        first: String,
+    },
+    /// `simulate --fix`: no change allows every call.
+    NoFix(crate::policy::simulate::FixProblem),
     /// `--no-builtin` and the `--catalog` files given (none, or only empty ones).
     NoOperations {
         files: Vec<String>,
@@ -1026,6 +1038,26 @@ impl Worded for CommandError {
                     quoted_input(id)
                 ),
             },
+            E::UnknownCall { call, problem } => match problem {
+                crate::policy::simulate::CallProblem::Unknown(e) => e.worded(lang),
+                crate::policy::simulate::CallProblem::UnknownAction { action } => match zh {
+                    false => format!(
+                        "\"{}\": no operation of the loaded catalogs needs the action {}",
+                        quoted_input(call),
+                        quoted(action, 80)
+                    ),
+                    true => format!(
+                        "“{}”：已加载目录中没有操作需要授权项 {}",
+                        quoted_input(call),
+                        quoted(action, 80)
+                    ),
+                },
+            },
+            E::NotAPolicy { source, first } => match (zh, file_name(source, lang)) {
+                (false, source) => format!("{source}: not a policy that can be simulated: {first}"),
+                (true, source) => format!("{source}：不是可以模拟的策略：{first}"),
+            },
+            E::NoFix(problem) => super::fix_problem(problem, lang),
             E::NoCallMatched => pick(
                 lang,
                 "no policy: no call read matched an operation of the loaded catalogs",

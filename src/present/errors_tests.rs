@@ -366,6 +366,32 @@ fn every_error() -> Vec<CommandError> {
         });
         all.push(E::ChooseWithoutCalls);
         all.push(E::NoCallMatched);
+        use crate::policy::simulate::{CallProblem, FixProblem};
+        all.push(E::UnknownCall {
+            call: s("nope"),
+            problem: CallProblem::Unknown(ResolveError::Unknown {
+                spec: s("nope"),
+                closest: vec![],
+                host_service: None,
+            }),
+        });
+        all.push(E::UnknownCall {
+            call: s("x:y:z"),
+            problem: CallProblem::UnknownAction { action: s("x:y:z") },
+        });
+        all.push(E::NotAPolicy {
+            source: s("p.json"),
+            first: s("缺少 Statement"),
+        });
+        for problem in [
+            FixProblem::NotInScope {
+                operation: s("copy-image-cross-region"),
+            },
+            FixProblem::NoRoom,
+            FixProblem::NotAPolicy,
+        ] {
+            all.push(E::NoFix(problem));
+        }
     }
     all.push(E::NoPolicy);
     all.push(E::NothingSelected);
@@ -431,6 +457,7 @@ fn listed(e: &CommandError) {
         E::Read(_) | E::Load(_) | E::Catalog(_) | E::Import(_) | E::Query(_) => {}
         E::Resolve(_) | E::Compose(_) | E::Request(_) | E::NoOperations { .. } => {}
         E::Calls(_) | E::UnusedChoice { .. } | E::ChooseWithoutCalls | E::NoCallMatched => {}
+        E::UnknownCall { .. } | E::NotAPolicy { .. } | E::NoFix(_) => {}
         E::NoPolicy | E::NothingSelected | E::NothingMatches { .. } => {}
         E::NoRouteMatches { .. } | E::StdoutClosed | E::Stdout(_) | E::Json(_) => {}
         E::Script(_) | E::NoTerminal(_) | E::Explorer(_) | E::ClipboardSetting { .. } => {}

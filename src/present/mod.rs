@@ -19,6 +19,7 @@ mod labels;
 mod notices;
 mod operations;
 mod review;
+mod simulate;
 mod words;
 
 pub use calls::*;
@@ -29,6 +30,7 @@ pub use labels::*;
 pub use notices::*;
 pub use operations::*;
 pub use review::*;
+pub use simulate::*;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,166 @@
+//! `simulate`: each call's decision under a policy, what decided it, and the smallest fix.
+
+use ims_perms::catalog::Catalog;
+use ims_perms::io::input::Source;
+use ims_perms::lang::Lang;
+use ims_perms::policy::review::{Severity, Status, explain};
+use ims_perms::policy::simulate::{
+    Scope, Simulation, Subject, Verdict, fix, simulate as run, subjects,
+};
+use ims_perms::present;
+
+use super::*;
+
+pub(super) fn simulate(
+    catalog: &Catalog,
+    args: &SimulateArgs,
+    lang: Lang,
+) -> Result<Exit, Failure> {
+    let source = Source::from_arg(&args.policy);
+    let text = read_input(&source)?;
+    let review = explain(catalog, &text);
+    if !review.evaluated {
+        // The last error is the one that stopped the reading.
+        let first = review
+            .findings
+            .iter()
+            .rfind(|f| f.severity == Severity::Error)
+            .map(|f| present::finding_line(f, lang).1)
+            .unwrap_or_default();
+        return fail(
+            Exit::BadInput,
+            CommandError::NotAPolicy {
+                source: source.shown(),
+                first,
+            },
+        );
+    }
+    // Each CALL, then the recorded calls' operations.
+    let mut calls: Vec<(String, Subject)> = Vec::new();
+    for call in &args.calls {
+        let found = subjects(catalog, call).or_else(|problem| {
+            fail(
+                Exit::BadInput,
+                CommandError::UnknownCall {
+                    call: call.clone(),
+                    problem,
+                },
+            )
+        })?;
+        calls.extend(found.into_iter().map(|s| (call.clone(), s)));
+    }
+    if !args.call_files.is_empty() {
+        let read = super::calls::read_and_match(catalog, &args.call_files, &[], lang)?;
+        for (_, matched) in &read.files {
+            for c in &matched.calls {
+                for &i in c.outcome.operations() {
+                    calls.push((c.call.call(), Subject::Operation(i)));
+                }
+            }
+        }
+    }
+    let scope = match args.scope {
+        ScopeArg::Project => Scope::Project,
+        ScopeArg::Ep => Scope::EnterpriseProject,
+    };
+    let subjects: Vec<Subject> = calls.iter().map(|(_, s)| s.clone()).collect();
+    let simulations = run(catalog, &review.statements, &subjects, scope, &args.with);
+    let all_allowed = simulations.iter().all(|s| s.verdict == Verdict::Allowed);
+    if args.json {
+        let rows: Vec<present::SimulationJson> = calls
+            .iter()
+            .zip(&simulations)
+            .map(|((call, _), s)| present::simulation_json(catalog, call, s))
+            .collect();
+        let mut out = serde_json::to_string_pretty(&rows)
+            .or_else(|e| fail(Exit::BadInput, CommandError::Json(e.to_string())))?;
+        out.push('\n');
+        emit(&out)?;
+        return Ok(if all_allowed {
+            Exit::Success
+        } else {
+            Exit::NothingFound
+        });
+    }
+    if args.fix {
+        return print_fix(catalog, &text, &simulations, scope, args, lang);
+    }
+    let mut out = Vec::new();
+    for ((call, _), s) in calls.iter().zip(&simulations) {
+        out.extend(present::simulation_lines(catalog, call, s, lang));
+        if matches!(s.verdict, Verdict::ImplicitDeny | Verdict::ExplicitDeny) {
+            match fix(catalog, &text, std::slice::from_ref(s)) {
+                Ok(f) => {
+                    let also = also_allowed(catalog, &text, &f.document, std::slice::from_ref(s));
+                    out.extend(present::fix_lines(catalog, &f.changes, &also, lang));
+                }
+                Err(problem) => out.push(format!("  {}", present::fix_problem(&problem, lang))),
+            }
+        }
+    }
+    out.push(String::new());
+    emit(&out.join("\n"))?;
+    Ok(if all_allowed {
+        Exit::Success
+    } else {
+        Exit::NothingFound
+    })
+}
+
+/// `--fix`: the fixed policy on stdout, what changed and what else it allows on stderr. The fix
+/// is simulated again: every call must be allowed by it.
+fn print_fix(
+    catalog: &Catalog,
+    text: &str,
+    simulations: &[Simulation],
+    scope: Scope,
+    args: &SimulateArgs,
+    lang: Lang,
+) -> Result<Exit, Failure> {
+    let fixed = fix(catalog, text, simulations)
+        .or_else(|problem| fail(Exit::NothingFound, CommandError::NoFix(problem)))?;
+    let json = serde_json::to_string_pretty(&fixed.document)
+        .or_else(|e| fail(Exit::BadInput, CommandError::Json(e.to_string())))?;
+    let again = explain(catalog, &json);
+    let subjects: Vec<Subject> = simulations.iter().map(|s| s.subject.clone()).collect();
+    let after = run(catalog, &again.statements, &subjects, scope, &args.with);
+    if after.iter().any(|s| s.verdict != Verdict::Allowed) {
+        return fail(
+            Exit::NothingFound,
+            CommandError::NoFix(ims_perms::policy::simulate::FixProblem::NotAPolicy),
+        );
+    }
+    emit(&format!("{json}\n"))?;
+    let also = also_allowed(catalog, text, &fixed.document, simulations);
+    if fixed.changes.is_empty() {
+        note(present::fix_nothing(lang));
+    } else {
+        note(&present::fix_lines(catalog, &fixed.changes, &also, lang).join("\n"));
+    }
+    Ok(Exit::Success)
+}
+
+/// The operations `after` allows that `before` did not, other than the simulated ones.
+fn also_allowed(
+    catalog: &Catalog,
+    before: &str,
+    after: &serde_json::Value,
+    simulations: &[Simulation],
+) -> Vec<usize> {
+    let after_text = after.to_string();
+    let (a, b) = (explain(catalog, before), explain(catalog, &after_text));
+    let simulated: Vec<usize> = simulations
+        .iter()
+        .filter_map(|s| match s.subject {
+            Subject::Operation(i) => Some(i),
+            Subject::Action { .. } => None,
+        })
+        .collect();
+    a.operations
+        .iter()
+        .zip(&b.operations)
+        .filter(|(x, y)| x.status != Status::Allowed && y.status == Status::Allowed)
+        .map(|(x, _)| x.index)
+        .filter(|i| !simulated.contains(i))
+        .collect()
+}
