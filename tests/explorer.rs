@@ -1275,3 +1275,32 @@ fn snapshot_pasted_calls_question() {
     ));
     insta::assert_snapshot!(draw(&mut a, 200, 50));
 }
+
+#[test]
+fn the_detail_says_what_decided_and_the_smallest_fix() {
+    let policy = r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:*"]}, {"Effect": "Deny", "Action": ["ims:images:copy"]}]}"#;
+    let mut a = app(Lang::En);
+    a.load_policy("p.json", policy);
+    keys(&mut a, &["/", "cross_region", "<Enter>"]);
+    assert_eq!(
+        a.catalog().operations()[a.current().unwrap()].id,
+        "copy-image-cross-region"
+    );
+    assert_eq!(
+        a.simulation().unwrap(),
+        [
+            "explicitly denied: ims:images:copy denied by Statement[1] (Deny) Action[0] \"ims:images:copy\"",
+            "smallest fix: remove \"ims:images:copy\" from Statement[1] (Deny); drop Statement[1] (Deny): it has no action left",
+            "it also allows: copy-image (POST /v1/cloudimages/{image_id}/copy)",
+        ]
+    );
+    insta::assert_snapshot!(draw(&mut a, 120, 40));
+    // In Chinese once the language is switched.
+    keys(&mut a, &["L"]);
+    assert!(
+        a.simulation().unwrap()[0].starts_with("显式拒绝："),
+        "{:?}",
+        a.simulation()
+    );
+    insta::assert_snapshot!(draw(&mut a, 80, 24));
+}

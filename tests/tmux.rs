@@ -871,3 +871,29 @@ fn calls_select_their_operations_from_a_file_and_from_a_paste() {
     t.keys(&["Escape", "C-c"]);
     assert!(t.wait_for_exit().contains("EXIT=0"));
 }
+
+#[test]
+fn the_review_detail_says_why_and_the_smallest_fix() {
+    if !have("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:*"]}, {"Effect": "Deny", "Action": ["ims:images:copy"]}]}"#,
+    )
+    .unwrap();
+    let command = format!("{BIN} --policy {}", policy.display());
+    let t = Tmux::start("simulate", 200, 50, &command, &[("LANG", "C.UTF-8")]);
+    t.wait_for("Reviewed ");
+    t.keys(&["/", "cross_region", "Enter"]);
+    let screen = t.wait_for("smallest fix: remove \"ims:images:copy\" from Statement[1] (Deny)");
+    assert!(
+        screen.contains("explicitly denied: ims:images:copy denied by Statement[1] (Deny)")
+            && screen.contains("it also allows: copy-image (POST /v1/cloudimages/{image_id}/copy)"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    assert!(t.wait_for_exit().contains("EXIT=0"));
+}

@@ -3,7 +3,7 @@
 use ims_perms::catalog::Catalog;
 use ims_perms::io::input::Source;
 use ims_perms::lang::Lang;
-use ims_perms::policy::review::{Severity, Status, explain};
+use ims_perms::policy::review::{Severity, explain};
 use ims_perms::policy::simulate::{
     Scope, Simulation, Subject, Verdict, fix, simulate as run, subjects,
 };
@@ -147,8 +147,6 @@ fn also_allowed(
     after: &serde_json::Value,
     simulations: &[Simulation],
 ) -> Vec<usize> {
-    let after_text = after.to_string();
-    let (a, b) = (explain(catalog, before), explain(catalog, &after_text));
     let simulated: Vec<usize> = simulations
         .iter()
         .filter_map(|s| match s.subject {
@@ -156,11 +154,5 @@ fn also_allowed(
             Subject::Action { .. } => None,
         })
         .collect();
-    a.operations
-        .iter()
-        .zip(&b.operations)
-        .filter(|(x, y)| x.status != Status::Allowed && y.status == Status::Allowed)
-        .map(|(x, _)| x.index)
-        .filter(|i| !simulated.contains(i))
-        .collect()
+    ims_perms::policy::simulate::also_allows(catalog, before, after, &simulated)
 }

@@ -424,3 +424,20 @@ fn not_action_list(st: &mut Value) -> Option<&mut Vec<Value>> {
     }
     slot.as_array_mut()
 }
+
+/// The operations `after` (a fixed document) allows that `before` (the policy's text) did
+/// not, but those in `except`: what a fix opens besides what it was for.
+pub fn also_allows(catalog: &Catalog, before: &str, after: &Value, except: &[usize]) -> Vec<usize> {
+    use crate::policy::review::{Status, explain};
+    let (a, b) = (
+        explain(catalog, before),
+        explain(catalog, &after.to_string()),
+    );
+    a.operations
+        .iter()
+        .zip(&b.operations)
+        .filter(|(x, y)| x.status != Status::Allowed && y.status == Status::Allowed)
+        .map(|(x, _)| x.index)
+        .filter(|i| !except.contains(i))
+        .collect()
+}

@@ -321,3 +321,30 @@ pub fn fix_nothing(lang: Lang) -> &'static str {
         "无需修改：每个调用都已允许。",
     )
 }
+
+/// What `simulate` says of one operation, for the explorer's detail pane: the decision, what
+/// decided it, and (when denied) the smallest fix with what else it allows.
+pub fn simulation_detail(
+    catalog: &Catalog,
+    s: &Simulation,
+    fix: Option<&Result<crate::policy::simulate::Fix, FixProblem>>,
+    also: &[usize],
+    lang: Lang,
+) -> Vec<String> {
+    // The first line repeats the route the pane shows: the decision lines follow it.
+    let mut out: Vec<String> = simulation_lines(catalog, "", s, lang)
+        .into_iter()
+        .skip(1)
+        .map(|l| l.trim_start().to_string())
+        .collect();
+    match fix {
+        Some(Ok(f)) => out.extend(
+            fix_lines(catalog, &f.changes, also, lang)
+                .into_iter()
+                .map(|l| l.trim_start().to_string()),
+        ),
+        Some(Err(problem)) => out.push(fix_problem(problem, lang)),
+        None => {}
+    }
+    out
+}

@@ -675,6 +675,10 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     text,
                     Style::new().add_modifier(Modifier::BOLD),
                 ));
+                // What decided it, and the smallest fix (as `simulate` says).
+                for l in app.simulation().unwrap_or_default() {
+                    lines.push(Line::raw(l.clone()));
+                }
             }
             if frame.area().width < 120 {
                 lines.extend(findings_lines(app, theme));

@@ -191,6 +191,8 @@ pub struct LoadedPolicy {
     /// Catalog actions the policy allows (and does not deny): the "before", by lower-case key,
     /// each in the catalog's spelling (`ims:dataImages:create`).
     pub before: BTreeMap<String, String>,
+    /// The document as read (what a fix changes).
+    pub text: String,
 }
 
 pub struct App {
@@ -237,6 +239,9 @@ pub struct App {
     /// The reviewed file's patterns the composed policy no longer has, worked out when either
     /// changes (not on every frame: a file of 60,000 wildcards would make each one slow).
     changes: Vec<crate::policy::review::PatternChange>,
+    /// The highlighted operation under the reviewed policy, worded (`simulate`'s answer and
+    /// fix): for which operation, in which language.
+    simulation: Option<(usize, Lang, Vec<String>)>,
     /// How `y` and `w` write the policy.
     pub(super) export: ExportFormat,
     /// The Terraform role's name (`n` sets it).
@@ -289,6 +294,7 @@ impl App {
             composition: None,
             loaded: None,
             changes: Vec::new(),
+            simulation: None,
             export: ExportFormat::Json,
             role_name: export::DEFAULT_ROLE_NAME.to_string(),
             view: View::default(),
@@ -458,6 +464,7 @@ impl App {
                 source: source.to_string(),
                 review,
                 before: BTreeMap::new(),
+                text: text.to_string(),
             });
             self.changes.clear();
             return;
@@ -500,8 +507,11 @@ impl App {
             source: source.to_string(),
             review,
             before,
+            text: text.to_string(),
         });
         self.recompose();
+        self.simulation = None;
+        self.simulate_current();
     }
 
     /// Actions added and removed against the reviewed policy: (added, removed), in the
@@ -792,6 +802,52 @@ impl App {
 
     /// Takes one action: changes the model, and says what the loop must do outside it.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.take(action);
+        self.simulate_current();
+        effects
+    }
+
+    /// What `simulate` says of the highlighted operation under the reviewed policy, worked out
+    /// when the highlight, the policy or the language changed (a fix is two reviews).
+    fn simulate_current(&mut self) {
+        let (Some(loaded), Some(i)) = (&self.loaded, self.current()) else {
+            self.simulation = None;
+            return;
+        };
+        if !loaded.review.evaluated {
+            self.simulation = None;
+            return;
+        }
+        if matches!(&self.simulation, Some((at, lang, _)) if *at == i && *lang == self.lang) {
+            return;
+        }
+        use crate::policy::simulate::{Scope, Subject, Verdict, also_allows, fix, simulate};
+        let subject = [Subject::Operation(i)];
+        let statements = &loaded.review.statements;
+        let Some(s) = simulate(&self.catalog, statements, &subject, Scope::Project, &[]).pop()
+        else {
+            return;
+        };
+        let denied = matches!(s.verdict, Verdict::ImplicitDeny | Verdict::ExplicitDeny);
+        let fixed = denied.then(|| fix(&self.catalog, &loaded.text, std::slice::from_ref(&s)));
+        let also = match &fixed {
+            Some(Ok(f)) => also_allows(&self.catalog, &loaded.text, &f.document, &[i]),
+            _ => Vec::new(),
+        };
+        let lines =
+            crate::present::simulation_detail(&self.catalog, &s, fixed.as_ref(), &also, self.lang);
+        self.simulation = Some((i, self.lang, lines));
+    }
+
+    /// The lines of [`App::simulate_current`] for the highlighted operation, if they are its.
+    pub fn simulation(&self) -> Option<&[String]> {
+        match (&self.simulation, self.current()) {
+            (Some((at, lang, lines)), Some(i)) if *at == i && *lang == self.lang => Some(lines),
+            _ => None,
+        }
+    }
+
+    fn take(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Pressed(key) => {
                 if self.show_keys {
@@ -801,7 +857,7 @@ impl App {
                     }
                 }
                 if let Some(action) = Self::action_for(self.mode(), &key) {
-                    return self.update(action);
+                    return self.take(action);
                 }
             }
             Action::Key(command) => return self.command(command),
