@@ -131,6 +131,25 @@ fn not_in_scope_in_an_enterprise_project_whatever_the_policy_says() {
 }
 
 #[test]
+fn explain_in_an_enterprise_project() {
+    let allow_all =
+        r#"{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:*:*"]}]}"#;
+    let (out, _, code) = run(&["explain", "-", "--scope", "ep"], allow_all);
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .find(|l| l.contains("cross_region_copy"))
+        .unwrap();
+    assert!(line.contains("not in scope"), "{line}");
+    assert!(
+        out.contains(" not in scope (no enterprise project support)"),
+        "{out}"
+    );
+    let (out, _, _) = run(&["explain", "-"], allow_all);
+    assert!(!out.contains("not in scope"), "{out}");
+}
+
+#[test]
 fn not_action_and_5_0_policies() {
     let all_but_delete = r#"{"Version": "5.0", "Statement": [{"Effect": "Allow", "NotAction": ["ims:images:delete"]}]}"#;
     let (rows, _) = json(&["delete-image-native", "list-images"], all_but_delete);
@@ -278,18 +297,23 @@ proptest! {
 
     /// `explain`'s status of every operation is `simulate`'s decision for it.
     #[test]
-    fn explain_and_simulate_decide_alike(statements in prop::collection::vec(statement(), 1..5)) {
+    fn explain_and_simulate_decide_alike(
+        statements in prop::collection::vec(statement(), 1..5),
+        enterprise in any::<bool>(),
+    ) {
         let catalog = Catalog::builtin().unwrap();
         let policy = serde_json::json!({"Version": "5.0", "Statement": statements}).to_string();
-        let review = explain(&catalog, &policy);
+        let scope = if enterprise { Scope::EnterpriseProject } else { Scope::Project };
+        let review = ims_perms::policy::review::explain_in(&catalog, &policy, scope);
         prop_assume!(review.evaluated);
         let subjects: Vec<Subject> = (0..catalog.operations().len()).map(Subject::Operation).collect();
-        let simulations = simulate(&catalog, &review.statements, &subjects, Scope::Project, &[]);
+        let simulations = simulate(&catalog, &review.statements, &subjects, scope, &[]);
         for (o, s) in review.operations.iter().zip(&simulations) {
             let expected = match o.status {
                 Status::Allowed | Status::NoActionNeeded => Verdict::Allowed,
                 Status::Denied => Verdict::ExplicitDeny,
                 Status::Partial | Status::NotGranted => Verdict::ImplicitDeny,
+                Status::NotInScope => Verdict::NotInScope,
             };
             prop_assert_eq!(s.verdict, expected, "{} in {}", o.id, policy);
         }

@@ -185,6 +185,10 @@ pub(super) struct ExplainArgs {
     /// Print `{"operations": [...], "findings": [...]}`.
     #[arg(long)]
     pub(super) json: bool,
+    /// Review for an IAM project, or an enterprise project (where an operation that does not
+    /// support one is not in scope).
+    #[arg(long, value_enum, default_value = "project")]
+    pub(super) scope: ScopeArg,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +280,15 @@ pub(super) struct SimulateArgs {
 pub(super) enum ScopeArg {
     Project,
     Ep,
+}
+
+impl From<ScopeArg> for ims_perms::policy::evaluate::Scope {
+    fn from(s: ScopeArg) -> Self {
+        match s {
+            ScopeArg::Project => Self::Project,
+            ScopeArg::Ep => Self::EnterpriseProject,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

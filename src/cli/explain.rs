@@ -9,7 +9,7 @@ use super::*;
 
 pub(super) fn explain(catalog: &Catalog, args: &ExplainArgs, lang: Lang) -> Result<Exit, Failure> {
     let text = read_input(&Source::from_arg(&args.file))?;
-    let review = ims_perms::policy::review::explain(catalog, &text);
+    let review = ims_perms::policy::review::explain_in(catalog, &text, args.scope.into());
     if args.json {
         let doc = present::review_json(&review);
         let mut out = serde_json::to_string_pretty(&doc)

@@ -59,10 +59,7 @@ pub(super) fn simulate(
             }
         }
     }
-    let scope = match args.scope {
-        ScopeArg::Project => Scope::Project,
-        ScopeArg::Ep => Scope::EnterpriseProject,
-    };
+    let scope: Scope = args.scope.into();
     let subjects: Vec<Subject> = calls.iter().map(|(_, s)| s.clone()).collect();
     let simulations = run(catalog, &review.statements, &subjects, scope, &args.with);
     let all_allowed = simulations.iter().all(|s| s.verdict == Verdict::Allowed);

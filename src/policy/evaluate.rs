@@ -15,6 +15,17 @@ use serde::Serialize;
 
 use crate::catalog::action::ActionPattern;
 
+/// Where the authorization is in effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// An IAM project (every operation supports it).
+    #[default]
+    Project,
+    /// An enterprise project: an operation that does not support one is not in effect there,
+    /// whatever a policy says.
+    EnterpriseProject,
+}
+
 /// One statement as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadStatement {

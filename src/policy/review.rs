@@ -132,6 +132,9 @@ pub enum Status {
     /// The operation needs no action (schemas, versions): any authenticated user may call it,
     /// whatever the policy says.
     NoActionNeeded,
+    /// Reviewed for an enterprise project, and the operation does not support one: not in
+    /// effect there, whatever the policy says.
+    NotInScope,
 }
 
 /// The policy formats the reviewer recognises.
@@ -331,6 +334,12 @@ fn shown_value(value: &Value) -> String {
 
 /// Reads and evaluates a policy document against the catalog.
 pub fn explain(catalog: &Catalog, text: &str) -> Review {
+    explain_in(catalog, text, crate::policy::evaluate::Scope::Project)
+}
+
+/// [`explain`] for a scope: in an enterprise project, an operation that does not support one
+/// is [`Status::NotInScope`].
+pub fn explain_in(catalog: &Catalog, text: &str, scope: crate::policy::evaluate::Scope) -> Review {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut findings = Vec::new();
     let root: Value = match serde_json::from_str(text) {
@@ -411,7 +420,18 @@ pub fn explain(catalog: &Catalog, text: &str) -> Review {
         .filter_map(|(si, st)| read_statement(&mut linter, si, st, format, &mut findings))
         .collect();
     wildcard_findings(catalog, &statements, &mut findings);
-    evaluate(catalog, format, statements, findings)
+    let mut review = evaluate(catalog, format, statements, findings);
+    if scope == crate::policy::evaluate::Scope::EnterpriseProject {
+        for o in &mut review.operations {
+            if catalog.operations()[o.index]
+                .scopes
+                .is_some_and(|s| !s.enterprise_project)
+            {
+                o.status = Status::NotInScope;
+            }
+        }
+    }
+    review
 }
 
 /// The document's format from its `Version` (and, for a role, whether `Depends` is there).

@@ -7,18 +7,9 @@ use serde_json::Value;
 use crate::catalog::Catalog;
 use crate::catalog::action::ActionPattern;
 use crate::policy::compose::{MAX_ACTIONS_PER_STATEMENT, MAX_STATEMENTS};
+pub use crate::policy::evaluate::Scope;
 use crate::policy::evaluate::{Decisions, Matched, ReadStatement};
 use crate::search::resolve::{RouteMatch, resolve_operation, route_match};
-
-/// Where the authorization is in effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scope {
-    /// An IAM project (every operation supports it).
-    #[default]
-    Project,
-    /// An enterprise project: an operation that does not support one is not in effect there.
-    EnterpriseProject,
-}
 
 /// What is simulated: an operation, or an action (from a denial message, or typed) with the
 /// operations that need it.

@@ -235,6 +235,7 @@ pub fn review_status(status: Status, lang: Lang) -> &'static str {
         Status::Partial => pick(lang, "partial", "部分"),
         Status::NotGranted => pick(lang, "not granted", "未授权"),
         Status::NoActionNeeded => pick(lang, "needs no action", "无需授权"),
+        Status::NotInScope => pick(lang, "not in scope", "不在范围内"),
     }
 }
 
@@ -246,6 +247,7 @@ pub fn review_status_short(status: Option<Status>, lang: Lang) -> &'static str {
         Some(Status::Partial) => pick(lang, "part", "部分"),
         Some(Status::NotGranted) => "-",
         Some(Status::NoActionNeeded) => pick(lang, "none", "无需"),
+        Some(Status::NotInScope) => pick(lang, "n/a", "不适用"),
         None => "?",
     }
 }
@@ -269,10 +271,15 @@ fn review_counts(review: &Review, lang: Lang) -> String {
             c(Status::NotGranted)
         ),
     };
-    match (c(Status::NoActionNeeded), lang) {
+    let counts = match (c(Status::NoActionNeeded), lang) {
         (0, _) => counts,
         (n, Lang::En) => format!("{counts}, {n} need no action"),
         (n, Lang::Zh) => format!("{counts}，{n} 无需授权"),
+    };
+    match (c(Status::NotInScope), lang) {
+        (0, _) => counts,
+        (n, Lang::En) => format!("{counts}, {n} not in scope (no enterprise project support)"),
+        (n, Lang::Zh) => format!("{counts}，{n} 不在范围内（不支持企业项目）"),
     }
 }
 
@@ -348,6 +355,7 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
         Status::Partial,
         Status::NotGranted,
         Status::NoActionNeeded,
+        Status::NotInScope,
     ]
     .into_iter()
     .map(|s| crate::text::width(review_status(s, lang)))

@@ -499,7 +499,9 @@ fn table_row(app: &App, theme: Theme, cols: &TableColumns, n: usize, index: usiz
                 .patch(theme.fg(Color::Red))
                 .add_modifier(Modifier::BOLD),
             Some(Status::Partial) => base.patch(theme.fg(Color::Yellow)),
-            Some(Status::NotGranted | Status::NoActionNeeded) | None => base.patch(theme.dim()),
+            Some(Status::NotGranted | Status::NoActionNeeded | Status::NotInScope) | None => {
+                base.patch(theme.dim())
+            }
         };
         // Words, not colour alone.
         let label = crate::present::review_status_short(status, lang);
