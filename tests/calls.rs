@@ -342,3 +342,35 @@ fn lookup_calls_is_one_row_per_distinct_call() {
     ]);
     assert_eq!((out.as_str(), code), ("", 2));
 }
+
+#[test]
+fn another_services_host_is_never_an_ims_operation() {
+    // ECS's and EVS's routes can look like IMS's: the host says they are not.
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("hosts.txt");
+    std::fs::write(
+        &calls,
+        "GET https://ecs.ap-southeast-3.myhuaweicloud.com/v2/cloudimages\nGET https://evs.ap-southeast-3.myhuaweicloud.com/v2/p1/images/tags\nGET https://ims.ap-southeast-3.myhuaweicloud.com/v2/cloudimages\n",
+    )
+    .unwrap();
+    let (out, err, code) = run(&["compose", "--calls", calls.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, composed(&[], &["list-images"]));
+    assert!(
+        err.contains("ecs.ap-southeast-3.myhuaweicloud.com/v2/cloudimages: not matched"),
+        "{err}"
+    );
+    assert!(
+        err.contains("its host is `evs`'s, and no catalog of `evs` is loaded"),
+        "{err}"
+    );
+    let (out, err, code) = run(&[
+        "lookup",
+        "GET https://ecs.x.myhuaweicloud.com/v2/cloudimages",
+    ]);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(
+        err.contains("its host is `ecs`'s") && !err.contains("did you mean"),
+        "{err}"
+    );
+}

@@ -44,11 +44,32 @@ pub(super) fn read<R: io::Read>(
         } else {
             line
         };
-        if !terraform.line(line, number) && !curl.line(line, number) {
-            plain.line(line, number);
-        }
+        // Terminal colours (`TF_LOG` to a terminal, then saved) are no part of the text.
+        let plain_text;
+        let line = if line.contains('\u{1b}') {
+            plain_text = strip_ansi(line);
+            plain_text.as_str()
+        } else {
+            line
+        };
         if !saw_terraform && line.contains("erraform") {
             saw_terraform = true;
+        }
+        // `TF_LOG=JSON`: one JSON object a line, the provider's text in `@message`.
+        if line.starts_with('{')
+            && line.contains("\"@message\"")
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
+            && let Some(message) = v.get("@message").and_then(serde_json::Value::as_str)
+        {
+            for part in message.lines() {
+                if !terraform.line(part, number) {
+                    curl.line(part, number);
+                }
+            }
+            continue;
+        }
+        if !terraform.line(line, number) && !curl.line(line, number) {
+            plain.line(line, number);
         }
         if number % PROGRESS_EVERY == 0 {
             progress(Progress {
@@ -59,7 +80,10 @@ pub(super) fn read<R: io::Read>(
     }
     curl.finish();
     let (form, calls, not_calls, not_call_count) = if terraform.calls.read > 0 {
-        (Form::Terraform, terraform.calls, Vec::new(), 0)
+        // A log with curl transcripts in it: both kinds of call count.
+        let mut calls = terraform.calls;
+        calls.merge(curl.calls);
+        (Form::Terraform, calls, Vec::new(), 0)
     } else if curl.calls.read > 0 {
         (Form::Curl, curl.calls, Vec::new(), 0)
     } else if plain.calls.read == 0 && saw_terraform {
@@ -80,6 +104,29 @@ pub(super) fn read<R: io::Read>(
         not_calls,
         not_call_count,
     })
+}
+
+/// `text` without ANSI escape sequences (`ESC [ … letter`, and a lone `ESC x`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            chars.next();
+        }
+    }
+    out
 }
 
 /// Reads one line (with its `\n`) into `out`, keeping at most [`MAX_LINE`] bytes of it; the
@@ -128,6 +175,11 @@ struct Plain {
 
 impl Plain {
     fn line(&mut self, line: &str, number: usize) {
+        // A trailing comment (`GET /v2/images  # list them`) is no part of the call.
+        let line = match line.find(" #").or_else(|| line.find("\t#")) {
+            Some(i) => &line[..i],
+            None => line,
+        };
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             return;
@@ -135,28 +187,31 @@ impl Plain {
         // Most lines of a log are not calls: the first word says so before anything is built.
         let first = trimmed.split_whitespace().next().unwrap_or("");
         let words: Vec<&str> = if is_method(first) {
-            trimmed.split_whitespace().take(5).collect()
+            trimmed.split_whitespace().take(8).collect()
         } else {
             Vec::new()
         };
-        // `GET /path`, then perhaps `HTTP/1.1` and a status code.
+        // `GET /path`, then perhaps `HTTP/1.1`, and a status code with its reason phrase
+        // (`403 Forbidden`).
         let call = match words.as_slice() {
-            [method, target, rest @ ..] if rest.len() <= 2 => {
-                let mut status = None;
-                let mut fits = true;
-                for (k, word) in rest.iter().enumerate() {
-                    if word.to_ascii_uppercase().starts_with("HTTP/") && k == 0 {
-                        continue;
-                    }
-                    match word.parse::<u16>() {
-                        Ok(code) if (100..600).contains(&code) && status.is_none() => {
-                            status = Some(code)
-                        }
-                        _ => fits = false,
-                    }
-                }
-                fits.then(|| call_of(method, target).map(|c| (c, status)))
-                    .flatten()
+            [method, target, rest @ ..] => {
+                let rest = match rest.first() {
+                    Some(w) if w.to_ascii_uppercase().starts_with("HTTP/") => &rest[1..],
+                    _ => rest,
+                };
+                let status = match rest.first().map(|w| w.parse::<u16>()) {
+                    None => Some(None),
+                    Some(Ok(code)) if (100..600).contains(&code) => Some(Some(code)),
+                    Some(_) => None,
+                };
+                // Words after the code are its reason phrase: letters only.
+                let phrase = rest
+                    .iter()
+                    .skip(1)
+                    .all(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == '-'));
+                status
+                    .filter(|_| phrase && rest.len() <= 4)
+                    .and_then(|status| call_of(method, target).map(|c| (c, status)))
             }
             _ => None,
         };
@@ -172,7 +227,7 @@ impl Plain {
                 if self.not_calls.len() < NOT_CALLS_SHOWN {
                     self.not_calls.push(NotACall {
                         at: Location::Line(number),
-                        text: crate::text::shorten(trimmed, 120),
+                        text: super::shown_text(trimmed),
                     });
                 }
             }
@@ -180,14 +235,17 @@ impl Plain {
     }
 }
 
-/// A Terraform log: requests by the Huawei Cloud provider, paired with their answers.
+/// A Terraform log: requests by the Huawei Cloud provider, paired with their answers: by log
+/// id when the answer's id is a waiting request's, else in order (older providers write no id,
+/// and one SDK writes another id on the answer than on the request).
 #[derive(Default)]
 struct Terraform {
     calls: Calls,
-    /// Requests by log id (newer providers), waiting for their answer.
+    /// Requests by log id, waiting for their answer.
     by_log_id: HashMap<String, usize>,
-    /// Requests without a log id (older providers), waiting in order.
-    waiting: VecDeque<usize>,
+    /// Every request waiting for its answer, in order, with its log id; at most
+    /// [`MAX_WAITING`] (the oldest dropped, with its id).
+    waiting: VecDeque<(Option<String>, usize)>,
 }
 
 impl Terraform {
@@ -207,17 +265,15 @@ impl Terraform {
                 return false;
             };
             let i = self.calls.add(method, url, Location::Line(number));
-            match log_id {
-                Some(id) => {
-                    self.by_log_id.insert(id.to_string(), i);
-                }
-                None => {
-                    if self.waiting.len() == MAX_WAITING {
-                        self.waiting.pop_front();
-                    }
-                    self.waiting.push_back(i);
-                }
+            if self.waiting.len() == MAX_WAITING
+                && let Some((Some(old), _)) = self.waiting.pop_front()
+            {
+                self.by_log_id.remove(&old);
             }
+            if let Some(id) = log_id {
+                self.by_log_id.insert(id.to_string(), i);
+            }
+            self.waiting.push_back((log_id.map(str::to_string), i));
             return true;
         }
         if let Some((log_id, rest)) = marked(line, "Response Code: ") {
@@ -225,10 +281,22 @@ impl Terraform {
             let Ok(status) = digits.parse::<u16>() else {
                 return false;
             };
-            let request = match log_id {
-                Some(id) => self.by_log_id.remove(id),
-                None => self.waiting.pop_front(),
-            };
+            let by_id = log_id.and_then(|id| {
+                let i = self.by_log_id.remove(id)?;
+                let at = self
+                    .waiting
+                    .iter()
+                    .position(|(w, _)| w.as_deref() == Some(id))?;
+                self.waiting.remove(at);
+                Some(i)
+            });
+            let request = by_id.or_else(|| {
+                let (id, i) = self.waiting.pop_front()?;
+                if let Some(id) = id {
+                    self.by_log_id.remove(&id);
+                }
+                Some(i)
+            });
             if let Some(i) = request {
                 self.calls.answered(i, status);
             }
@@ -251,7 +319,13 @@ fn marked<'a>(line: &'a str, what: &str) -> Option<(Option<&'a str>, &'a str)> {
     let id = before.strip_suffix(']')?;
     let open = id.rfind('[')?;
     let id = &id[open + 1..];
-    (!id.is_empty() && id != "DEBUG").then_some((Some(id), rest))
+    // `[DEBUG] API Request URL: …` (some provider versions): a level, not a log id.
+    let level = ["DEBUG", "INFO", "WARN", "ERROR", "TRACE"].contains(&id);
+    match (id.is_empty(), level) {
+        (true, _) => None,
+        (false, true) => Some((None, rest)),
+        (false, false) => Some((Some(id), rest)),
+    }
 }
 
 /// A `curl -v` transcript: `> METHOD /path HTTP/…`, its `> Host:` line, the `< HTTP/… NNN`
@@ -273,10 +347,13 @@ impl Curl {
     fn line(&mut self, line: &str, number: usize) -> bool {
         if let Some(rest) = line.strip_prefix("> ") {
             let words: Vec<&str> = rest.split_whitespace().collect();
+            // A path, or through a proxy the whole URL (`GET http://host/path HTTP/1.1`).
             if let [method, path, protocol] = words.as_slice()
                 && protocol.starts_with("HTTP/")
                 && is_method(method)
-                && path.starts_with('/')
+                && (path.starts_with('/')
+                    || path.starts_with("http://")
+                    || path.starts_with("https://"))
             {
                 self.finish();
                 self.pending = Some(CurlRequest {
@@ -296,16 +373,20 @@ impl Curl {
             }
             return self.pending.is_some();
         }
-        if let Some(rest) = line.strip_prefix("< HTTP/")
-            && let Some(request) = self.pending.take()
-        {
-            let i = self.add(request);
-            if let Some(status) = rest
+        if let Some(rest) = line.strip_prefix("< HTTP/") {
+            let status = rest
                 .split_whitespace()
                 .nth(1)
-                .and_then(|s| s.parse::<u16>().ok())
-            {
-                self.calls.answered(i, status);
+                .and_then(|s| s.parse::<u16>().ok());
+            // `100 Continue` is not the answer: the real one follows.
+            if status.is_some_and(|s| s < 200) {
+                return true;
+            }
+            if let Some(request) = self.pending.take() {
+                let i = self.add(request);
+                if let Some(status) = status {
+                    self.calls.answered(i, status);
+                }
             }
             return true;
         }
@@ -314,6 +395,7 @@ impl Curl {
 
     fn add(&mut self, request: CurlRequest) -> usize {
         let target = match &request.host {
+            _ if request.path.contains("://") => request.path,
             Some(host) => format!("https://{host}{}", request.path),
             None => request.path,
         };

@@ -116,6 +116,16 @@ pub enum CallsReason {
     },
     /// JSON without `log.entries`.
     NotHar,
+    /// Not text: compressed, UTF-16, or binary.
+    NotText(NotText),
+}
+
+/// What a file that is not text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotText {
+    Gzip,
+    Utf16,
+    Binary,
 }
 
 impl std::error::Error for CallsError {
@@ -143,6 +153,24 @@ struct Calls {
 }
 
 impl Calls {
+    /// Adds another reading's calls (a curl transcript inside a Terraform log).
+    fn merge(&mut self, other: Calls) {
+        self.read += other.read;
+        for c in other.list {
+            let key = (c.method.clone(), c.target.clone());
+            match self.by_key.get(&key) {
+                Some(&i) => {
+                    self.list[i].count += c.count;
+                    self.list[i].refused += c.refused;
+                }
+                None => {
+                    self.by_key.insert(key, self.list.len());
+                    self.list.push(c);
+                }
+            }
+        }
+    }
+
     /// Counts one call; its index among the distinct ones.
     fn add(&mut self, method: &str, target: &str, at: Location) -> usize {
         self.read += 1;
@@ -173,9 +201,41 @@ impl Calls {
     }
 }
 
-/// A URL or path without its query and fragment.
+/// A URL or path without its query, fragment and credentials (`user:password@`): they do not
+/// change the operation, and a signed URL's query holds a signature.
 fn without_query(target: &str) -> String {
-    target.split(['?', '#']).next().unwrap_or("").to_string()
+    let target = target.split(['?', '#']).next().unwrap_or("");
+    match target.find("://") {
+        Some(i) => {
+            let (scheme, rest) = target.split_at(i + 3);
+            let end = rest.find('/').unwrap_or(rest.len());
+            let host = rest[..end]
+                .rsplit_once('@')
+                .map_or(&rest[..end], |(_, h)| h);
+            format!("{scheme}{host}{}", &rest[end..])
+        }
+        None => target.to_string(),
+    }
+}
+
+/// A line that is no call, as shown: shortened, each URL without its query and credentials.
+fn shown_text(text: &str) -> String {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            if w.contains("://") || w.starts_with('/') {
+                let kept = without_query(w);
+                if kept.len() < w.len() && w.contains('?') {
+                    format!("{kept}?…")
+                } else {
+                    kept
+                }
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    crate::text::shorten(&words.join(" "), 120)
 }
 
 /// Reads the calls in `source`, of whatever form it holds. `progress` is told how far it has
@@ -215,13 +275,28 @@ fn read_calls_from(
             bytes: 0,
         },
     );
-    // JSON (a HAR file) starts with `{`, after white space and perhaps a byte-order mark.
+    let first = reader.fill_buf().map_err(io_reason(name))?;
+    if first.starts_with(&[0x1f, 0x8b]) {
+        return Err(CallsReason::NotText(NotText::Gzip));
+    }
+    if first.starts_with(&[0xff, 0xfe]) || first.starts_with(&[0xfe, 0xff]) {
+        return Err(CallsReason::NotText(NotText::Utf16));
+    }
+    if first.iter().take(8192).any(|&b| b == 0) {
+        return Err(CallsReason::NotText(NotText::Binary));
+    }
+    // JSON (a HAR file) starts with `{`, after white space and perhaps a byte-order mark; a
+    // JSON-lines log (`TF_LOG=JSON`) too, and is read a line at a time.
     let starts_json = loop {
         let buf = reader.fill_buf().map_err(io_reason(name))?;
         let bom = "\u{feff}".as_bytes();
         let text = buf.strip_prefix(bom).unwrap_or(buf);
         match text.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => break text[i] == b'{',
+            Some(i) => {
+                let rest = &text[i..];
+                let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+                break rest[0] == b'{' && memchr::memmem::find(line, b"\"@message\"").is_none();
+            }
             None if buf.is_empty() => break false,
             // All white space so far (a BOM is only ever at the very start): read on.
             None if text.len() == buf.len() => {
@@ -232,6 +307,10 @@ fn read_calls_from(
         }
     };
     let recording = if starts_json {
+        let bom = "\u{feff}".as_bytes();
+        if reader.fill_buf().map_err(io_reason(name))?.starts_with(bom) {
+            reader.consume(bom.len());
+        }
         har::read(name, reader)?
     } else {
         lines::read(name, &mut reader, progress).map_err(io_reason(name))?

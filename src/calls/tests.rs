@@ -42,7 +42,7 @@ fn plain_lines_in_any_case_with_comments_versions_and_statuses() {
 #[test]
 fn a_plain_line_that_is_no_call_is_named_with_its_line() {
     let r =
-        read("GET /v2/cloudimages\nhello world\nGET /a /b\nFETCH /x\nGET /v2 HTTP/1.1 200 extra\n");
+        read("GET /v2/cloudimages\nhello world\nGET /a /b\nFETCH /x\nGET /v2 HTTP/1.1 200 OK 7\n");
     assert_eq!(r.read, 1);
     assert_eq!(r.not_call_count, 4);
     assert_eq!(
@@ -216,4 +216,122 @@ fn progress_is_told_as_the_reading_goes() {
         told.windows(2)
             .all(|w| w[0].bytes <= w[1].bytes && w[0].calls <= w[1].calls)
     );
+}
+
+#[test]
+fn what_real_files_hold() {
+    // Provider versions that write a level where the log id would be, and an SDK that writes
+    // another id on the answer than on the request: paired in order.
+    let r = read(
+        "x: [DEBUG] API Request URL: GET https://ims.x.myhuaweicloud.com/v2/cloudimages\n\
+         x: [DEBUG] API Response Code: 200\n\
+         x: [DEBUG] [1764465123001-0] API Request URL: DELETE https://ims.x.myhuaweicloud.com/v2/images/a\n\
+         x: [DEBUG] [1764465123209-0] API Response Code: 403\n",
+    );
+    assert_eq!(r.form, Form::Terraform);
+    assert_eq!(
+        calls(&r),
+        [
+            (
+                "GET https://ims.x.myhuaweicloud.com/v2/cloudimages".into(),
+                1,
+                0
+            ),
+            (
+                "DELETE https://ims.x.myhuaweicloud.com/v2/images/a".into(),
+                1,
+                1
+            ),
+        ]
+    );
+    // Colours, JSON lines (TF_LOG=JSON), a curl transcript inside the log.
+    let r = read(
+        "\u{1b}[36mx: [DEBUG] [1-1] API Request URL: GET https://ims.x.myhuaweicloud.com/v2/cloudimages\u{1b}[0m\n\
+         {\"@level\":\"debug\",\"@message\":\"[DEBUG] [2-1] API Request URL: PUT https://ims.x.myhuaweicloud.com/v1/cloudimages/a/upload\\nAPI Request Headers:\\nAccept: */*\",\"@module\":\"provider\"}\n\
+         > GET /v1/cloudimages/quota HTTP/1.1\n> Host: ims.x.myhuaweicloud.com\n< HTTP/1.1 200 OK\n",
+    );
+    assert_eq!(
+        calls(&r),
+        [
+            (
+                "GET https://ims.x.myhuaweicloud.com/v2/cloudimages".into(),
+                1,
+                0
+            ),
+            (
+                "PUT https://ims.x.myhuaweicloud.com/v1/cloudimages/a/upload".into(),
+                1,
+                0
+            ),
+            (
+                "GET https://ims.x.myhuaweicloud.com/v1/cloudimages/quota".into(),
+                1,
+                0
+            ),
+        ]
+    );
+    let r = read(
+        "{\"@level\":\"info\",\"@message\":\"[DEBUG] HuaweiCloud Request URL: GET https://ims.x.myhuaweicloud.com/v2/cloudimages\"}\n",
+    );
+    assert_eq!(r.form, Form::Terraform);
+    // curl through a proxy (the URL in the request line), and `100 Continue` before the answer.
+    let r = read(
+        "> POST http://ims.x.myhuaweicloud.com/v1/cloudimages/members HTTP/1.1\n> Host: ims.x.myhuaweicloud.com\n< HTTP/1.1 100 Continue\n< HTTP/1.1 403 Forbidden\n",
+    );
+    assert_eq!(
+        calls(&r),
+        [(
+            "POST http://ims.x.myhuaweicloud.com/v1/cloudimages/members".into(),
+            1,
+            1
+        )]
+    );
+    // Plain lines with a reason phrase and a trailing comment; credentials and queries never
+    // kept, nor shown in what is not a call.
+    let r = read(
+        "GET /v2/cloudimages HTTP/1.1 403 Forbidden\nGET https://user:S3cret@ims.x.myhuaweicloud.com/v1/cloudimages/quota?sig=TOPSECRET  # quota\n\
+         not a call https://ims.x.myhuaweicloud.com/x?sig=TOPSECRET2\n",
+    );
+    assert_eq!(
+        calls(&r),
+        [
+            ("GET /v2/cloudimages".into(), 1, 1),
+            (
+                "GET https://ims.x.myhuaweicloud.com/v1/cloudimages/quota".into(),
+                1,
+                0
+            ),
+        ]
+    );
+    assert_eq!(
+        r.not_calls[0].text,
+        "not a call https://ims.x.myhuaweicloud.com/x?…"
+    );
+}
+
+#[test]
+fn files_that_are_not_text_are_said_to_be_so() {
+    for (bytes, kind) in [
+        (&[0x1f, 0x8b, 8, 0, 0][..], NotText::Gzip),
+        (&[0xff, 0xfe, b'G', 0, b'E', 0][..], NotText::Utf16),
+        (&b"GET /v2\0\0\0"[..], NotText::Binary),
+    ] {
+        let e = read_calls_from("t", bytes, &mut |_| {}).unwrap_err();
+        assert!(matches!(e, CallsReason::NotText(k) if k == kind), "{e:?}");
+    }
+}
+
+#[test]
+fn unanswered_log_ids_stay_bounded() {
+    // Requests never answered: the pairing table keeps the last few thousand, and a late
+    // answer to a recent one is still paired.
+    let mut text = String::new();
+    for n in 0..20_000 {
+        text.push_str(&format!("x: [DEBUG] [{n}-1] API Request URL: GET https://ims.x.myhuaweicloud.com/v2/images/{}\n", n % 3));
+    }
+    text.push_str("x: [DEBUG] [19999-1] API Response Code: 403\n");
+    let r = read(&text);
+    assert_eq!(r.read, 20_000);
+    assert_eq!(r.calls.iter().map(|c| c.refused).sum::<usize>(), 1);
+    assert_eq!(r.calls[19_999 % 3].refused, 1);
 }

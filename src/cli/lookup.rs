@@ -16,10 +16,15 @@ pub(super) fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result
     let request = Request::parse(&input).or_else(|e| fail(Exit::BadInput, e))?;
     let hits = resolve::lookup(catalog, &request);
     if hits.is_empty() {
-        let closest: Vec<String> = resolve::closest(catalog, &request, 3)
-            .into_iter()
-            .map(|i| catalog.operations()[i].route())
-            .collect();
+        let other_service = resolve::other_service(catalog, &request);
+        // Another service's API is no typo of one of these.
+        let closest: Vec<String> = match other_service {
+            Some(_) => Vec::new(),
+            None => resolve::closest(catalog, &request, 3)
+                .into_iter()
+                .map(|i| catalog.operations()[i].route())
+                .collect(),
+        };
         return fail(
             Exit::NothingFound,
             CommandError::NoRouteMatches {
@@ -28,6 +33,7 @@ pub(super) fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result
                 host_service: request
                     .service_from_host(&catalog.services())
                     .map(str::to_string),
+                other_service,
                 closest,
             },
         );

@@ -110,14 +110,7 @@ fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> 
             out.push_str(sep);
             out.push_str(&match (host_service, loaded) {
                 (Some(service), true) => super::no_such_route(service, lang),
-                (Some(service), false) => match zh {
-                    false => format!(
-                        "its host is `{service}`'s, and no catalog of `{service}` is loaded: import that service's permission tables with `ims-perms import` and pass the catalog with --catalog"
-                    ),
-                    true => format!(
-                        "其主机属于 `{service}`，而未加载 `{service}` 的目录：请用 `ims-perms import` 导入该服务的权限表，再用 --catalog 加载"
-                    ),
-                },
+                (Some(service), false) => super::service_not_loaded(service, lang),
                 (None, _) => pick(
                     lang,
                     "no loaded catalog has this route (another service's API? import its permission tables with `ims-perms import`)",
@@ -465,6 +458,25 @@ impl Worded for CallsError {
                         format!("{name}:{line}:{column}: not a HAR file: invalid JSON: {detail}")
                     }
                     true => format!("{name}:{line}:{column}：不是 HAR 文件：JSON 无效：{detail}"),
+                }
+            }
+            CallsReason::NotText(kind) => {
+                use crate::calls::NotText;
+                match (kind, zh) {
+                    (NotText::Gzip, false) => format!(
+                        "{name}: compressed (gzip), not text: read it uncompressed (`gunzip -c {name} | ims-perms … --calls -`)"
+                    ),
+                    (NotText::Gzip, true) => format!(
+                        "{name}：是压缩文件（gzip），不是文本：请解压后读取（`gunzip -c {name} | ims-perms … --calls -`）"
+                    ),
+                    (NotText::Utf16, false) => format!(
+                        "{name}: UTF-16 text (as Windows PowerShell writes it): convert it to UTF-8 (`iconv -f UTF-16 -t UTF-8`)"
+                    ),
+                    (NotText::Utf16, true) => format!(
+                        "{name}：是 UTF-16 文本（Windows PowerShell 的写法）：请转换为 UTF-8（`iconv -f UTF-16 -t UTF-8`）"
+                    ),
+                    (NotText::Binary, false) => format!("{name}: binary data, not text"),
+                    (NotText::Binary, true) => format!("{name}：是二进制数据，不是文本"),
                 }
             }
             CallsReason::NotHar => match zh {

@@ -775,6 +775,18 @@ impl Worded for QueryError {
     }
 }
 
+/// Why a call on another service's host finds nothing: no catalog of that service is loaded.
+pub fn service_not_loaded(service: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "its host is `{service}`'s, and no catalog of `{service}` is loaded: import that service's permission tables with `ims-perms import` and pass the catalog with --catalog"
+        ),
+        Lang::Zh => format!(
+            "其主机属于 `{service}`，而未加载 `{service}` 的目录：请用 `ims-perms import` 导入该服务的权限表，再用 --catalog 加载"
+        ),
+    }
+}
+
 /// Why a call on a loaded service's own host finds nothing: that service's reference is loaded
 /// and lists no such route.
 pub fn no_such_route(service: &str, lang: Lang) -> String {
@@ -797,6 +809,7 @@ impl Worded for ResolveError {
                 spec,
                 closest,
                 host_service,
+                other_service,
             } => {
                 let mut out = match zh {
                     false => format!("unknown operation \"{}\"", quoted_input(spec)),
@@ -806,7 +819,10 @@ impl Worded for ResolveError {
                     false => format!("closest: {}", closest.join(", ")),
                     true => format!("最接近的：{}", closest.join("、")),
                 };
-                if let Some(service) = host_service {
+                if let Some(service) = other_service {
+                    out.push_str(p.colon);
+                    out.push_str(&service_not_loaded(service, lang));
+                } else if let Some(service) = host_service {
                     out.push_str(p.colon);
                     out.push_str(&no_such_route(service, lang));
                     if !closest.is_empty() {
@@ -979,6 +995,8 @@ pub enum CommandError {
         method: String,
         path: String,
         host_service: Option<String>,
+        /// The service the host names when no catalog of it is loaded.
+        other_service: Option<String>,
         closest: Vec<String>,
     },
     StdoutClosed,
@@ -1111,8 +1129,20 @@ impl Worded for CommandError {
                 method,
                 path,
                 host_service,
+                other_service,
                 closest,
-            } => no_route_matches(method, path, host_service.as_deref(), closest, lang),
+            } => match other_service {
+                Some(service) => format!(
+                    "{}{}{}",
+                    no_route_matches(method, path, None, &[], lang)
+                        .split(punct(lang).semi)
+                        .next()
+                        .unwrap_or(""),
+                    punct(lang).semi,
+                    service_not_loaded(service, lang)
+                ),
+                None => no_route_matches(method, path, host_service.as_deref(), closest, lang),
+            },
             E::StdoutClosed => pick(
                 lang,
                 "cannot write to stdout: it is closed",

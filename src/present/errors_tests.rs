@@ -287,6 +287,13 @@ fn every_error() -> Vec<CommandError> {
             spec: s(spec),
             closest,
             host_service,
+            other_service: None,
+        }));
+        all.push(E::Resolve(ResolveError::Unknown {
+            spec: s("GET https://ecs.x.myhuaweicloud.com/v2/cloudimages"),
+            closest: vec![],
+            host_service: None,
+            other_service: Some(s("ecs")),
         }));
     }
     all.push(E::Resolve(ResolveError::Ambiguous {
@@ -361,6 +368,13 @@ fn every_error() -> Vec<CommandError> {
             column: 2,
         }));
         all.push(calls(CallsReason::NotHar));
+        for kind in [
+            crate::calls::NotText::Gzip,
+            crate::calls::NotText::Utf16,
+            crate::calls::NotText::Binary,
+        ] {
+            all.push(calls(CallsReason::NotText(kind)));
+        }
         all.push(E::UnusedChoice {
             id: s("list-images"),
         });
@@ -373,6 +387,7 @@ fn every_error() -> Vec<CommandError> {
                 spec: s("nope"),
                 closest: vec![],
                 host_service: None,
+                other_service: None,
             }),
         });
         all.push(E::UnknownCall {
@@ -406,7 +421,15 @@ fn every_error() -> Vec<CommandError> {
             method: s("GET"),
             path: s("/v9/x"),
             host_service,
+            other_service: None,
             closest,
+        });
+        all.push(E::NoRouteMatches {
+            method: s("GET"),
+            path: s("/v2/cloudimages"),
+            host_service: None,
+            other_service: Some(s("ecs")),
+            closest: vec![],
         });
     }
     all.push(E::StdoutClosed);

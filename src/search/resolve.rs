@@ -15,6 +15,9 @@ pub enum ResolveError {
         /// The loaded service the request's host names (`ims.…myhuaweicloud.com`): its
         /// reference is loaded and has no such route.
         host_service: Option<String>,
+        /// The service the request's host names when no catalog of it is loaded
+        /// (`ecs.…myhuaweicloud.com`).
+        other_service: Option<String>,
     },
     /// The id exists in several services; the qualified names to choose from.
     Ambiguous {
@@ -61,16 +64,24 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
                     .map(|&i| format!("{}:{}", ops[i].service, ops[i].id))
                     .collect(),
             }),
-            RouteMatch::None => Err(ResolveError::Unknown {
-                spec: spec.to_string(),
-                closest: closest(catalog, &request, 3)
-                    .into_iter()
-                    .map(|i| ops[i].route())
-                    .collect(),
-                host_service: request
-                    .service_from_host(&catalog.services())
-                    .map(str::to_string),
-            }),
+            RouteMatch::None => {
+                let other_service = other_service(catalog, &request);
+                Err(ResolveError::Unknown {
+                    spec: spec.to_string(),
+                    // Another service's API is no typo of one of these.
+                    closest: match other_service {
+                        Some(_) => Vec::new(),
+                        None => closest(catalog, &request, 3)
+                            .into_iter()
+                            .map(|i| ops[i].route())
+                            .collect(),
+                    },
+                    host_service: request
+                        .service_from_host(&catalog.services())
+                        .map(str::to_string),
+                    other_service,
+                })
+            }
         };
     }
 
@@ -89,6 +100,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
             spec: spec.to_string(),
             closest: closest_ids(catalog, trimmed),
             host_service: None,
+            other_service: None,
         }),
         many => Err(ResolveError::Ambiguous {
             spec: spec.to_string(),
@@ -181,6 +193,9 @@ impl RouteIndex {
     }
 
     pub fn route_match(&self, catalog: &Catalog, request: &Request) -> RouteMatch {
+        if names_another_service(catalog, request) {
+            return RouteMatch::None;
+        }
         let service = request.service_from_host(&catalog.services());
         let len = request.segments.len();
         let mut hits: Vec<(usize, Vec<bool>)> = self
@@ -195,6 +210,23 @@ impl RouteIndex {
         hits.sort_by(|(ia, a), (ib, b)| b.cmp(a).then(ia.cmp(ib)));
         decide(catalog, hits)
     }
+}
+
+/// Whether the call's host is a Huawei Cloud endpoint of a service no loaded catalog is of
+/// (`ecs.…myhuaweicloud.com`): then no loaded operation is it, whatever its path looks like
+/// (ECS's `GET /v2/cloudimages` is not IMS's list-images).
+fn names_another_service(catalog: &Catalog, request: &Request) -> bool {
+    other_service(catalog, request).is_some()
+}
+
+/// The service a call's host names when no loaded catalog is of it.
+pub fn other_service(catalog: &Catalog, request: &Request) -> Option<String> {
+    if request.service_from_host(&catalog.services()).is_some() {
+        return None;
+    }
+    request
+        .named_service()
+        .filter(|s| !catalog.services().contains(&s.as_str()))
 }
 
 /// What ranked hits make of a call: one operation, a shared route, several services, none.
@@ -274,6 +306,9 @@ pub fn lookup(catalog: &Catalog, request: &Request) -> Vec<usize> {
 
 /// [`lookup`] with each hit's specificity (one flag a segment, `true` where a literal matched).
 fn lookup_ranked(catalog: &Catalog, request: &Request) -> Vec<(usize, Vec<bool>)> {
+    if names_another_service(catalog, request) {
+        return Vec::new();
+    }
     let service = request.service_from_host(&catalog.services());
     let mut hits: Vec<(usize, Vec<bool>)> = catalog
         .operations()
