@@ -722,7 +722,7 @@ fn alt_keys_are_not_their_letters_and_pastes_are_bounded() {
     assert_eq!(app.query(), "line two[2J");
     let status = app.status().unwrap_or_default();
     assert!(
-        status.starts_with("The pasted lines are not API calls (line 2: \"line two\\u{1b}[2J"),
+        status.starts_with("The pasted lines are not API calls (line 2: \"line two\\u{202e}\")"),
         "{status}"
     );
     keys(&mut app, &["<End>"]);
