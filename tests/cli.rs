@@ -403,12 +403,26 @@ fn broken_catalogs_stop_everything() {
         "{line}"
     );
 
-    let route = write(
-        "route.json",
+    // Another permission on the same route with the same actions is kept (a shared route);
+    // the same name too is the same operation written twice.
+    let shared = write(
+        "shared.json",
         &USER_CATALOG.replace("/v1/cloudimages/os_version", "/v2/images"),
     );
-    // The same route needing the same actions is the same operation written twice (another
-    // permission on a shared route would differ in its actions).
+    ims()
+        .args(["--catalog", &shared, "list"])
+        .assert()
+        .success();
+    let route = write(
+        "route.json",
+        &USER_CATALOG
+            .replace("/v1/cloudimages/os_version", "/v2/images")
+            .replace(
+                "Querying Supported OSs",
+                "Querying Images (Native OpenStack API)",
+            )
+            .replace("查询镜像支持的OS列表", "查询镜像列表（OpenStack原生）"),
+    );
     let line = failure(&["--catalog", &route, "list"], 2);
     assert!(
         line.contains("field `path`: duplicate path `GET /v2/images`"),

@@ -85,18 +85,34 @@ pub(super) fn route_hash(op: &Operation) -> u64 {
         ))
     });
     actions.hash(&mut h);
+    name_key(op).hash(&mut h);
     h.finish()
 }
 
+/// The name two operations are compared by: the Chinese one when there is one (both editions of
+/// a page have it), else the English, in any case.
+fn name_key(op: &Operation) -> String {
+    op.name
+        .zh
+        .as_deref()
+        .filter(|z| !z.is_empty())
+        .or(op.name.en.as_deref())
+        .map(crate::text::fold)
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
 /// Whether two operations are one operation written twice: the same route of the same service
-/// (`{id}` and `{image_id}` are the same segment) needing the same actions. Several permissions
-/// may share a route (ECS's `POST …/servers/{server_id}/action` starts, stops, reboots… by
-/// request body): those differ in their actions and stay separate operations.
+/// (`{id}` and `{image_id}` are the same segment) needing the same actions, under the same name.
+/// Several permissions may share a route (ECS's `POST …/servers/{server_id}/action` starts,
+/// stops, reboots… by request body; adding and removing a security group need the same
+/// action): those differ in their names or actions and stay separate operations.
 pub(super) fn same_route(a: &Operation, b: &Operation) -> bool {
     a.service == b.service
         && a.method == b.method
         && RoutePattern::same_route(&a.path, &b.path)
         && same_actions(a, b)
+        && name_key(a) == name_key(b)
 }
 
 pub(super) fn same_actions(a: &Operation, b: &Operation) -> bool {

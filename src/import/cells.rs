@@ -15,8 +15,41 @@ pub(super) fn is_chinese(s: &str) -> bool {
 pub(super) fn is_none_word(s: &str) -> bool {
     matches!(
         fold(s.trim()).to_lowercase().as_str(),
-        "无" | "n/a" | "na" | "none" | "-" | "—" | "–" | "不涉及" | "不需要" | ""
+        "无" | "n/a"
+            | "na"
+            | "none"
+            | "-"
+            | "—"
+            | "–"
+            | "不涉及"
+            | "不需要"
+            | "无需授权"
+            | "不需要授权"
+            | ""
     )
+}
+
+/// A label written before an action, and the rest: `创空白云硬盘evs:volumes:create` →
+/// (`创空白云硬盘`, `evs:volumes:create`). No label when the text starts with the action.
+fn split_label(text: &str) -> (Option<String>, &str) {
+    if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return (None, text);
+    }
+    // The action starts at the first ASCII letter that begins `service:`.
+    let start = text.char_indices().find(|&(i, c)| {
+        c.is_ascii_lowercase()
+            && text[i..]
+                .split(':')
+                .next()
+                .is_some_and(|s| s.len() < text.len() - i && crate::catalog::is_kebab_id(s))
+    });
+    match start {
+        Some((i, _)) if i > 0 => {
+            let label = text[..i].trim_end_matches(['：', ':', '-', '—', ' ']);
+            ((!label.is_empty()).then(|| label.to_string()), &text[i..])
+        }
+        _ => (None, text),
+    }
 }
 
 /// Services of Huawei Cloud, to find where two actions run together (`…getims:images:update`):
@@ -96,13 +129,24 @@ pub(super) fn split_actions(
         if text.is_empty() || is_none_word(&text) {
             return Ok(());
         }
-        for action in split_run_together(&text, services)? {
-            // Service names come in any case (`CSBS:backup:*`); IAM's are lower case.
-            let action = match action.split_once(':') {
-                Some((service, rest)) => format!("{}:{rest}", service.to_ascii_lowercase()),
-                None => action,
-            };
-            out.push((action, None));
+        // A label before the action (`创空白云硬盘evs:volumes:create`, `云硬盘：evs:volumeTags:list`)
+        // says in which case it is needed: its condition. Punctuation after it is no part of it
+        // (`ecs:cloudServers:list/`).
+        // `a/b`, `a、b`: several actions in one line (an action has no such character).
+        for piece in text.split(['/', '、', ',', '，', ';', '；']) {
+            let (label, text) = split_label(piece);
+            let text = text.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '*');
+            if text.is_empty() {
+                continue;
+            }
+            for action in split_run_together(text, services)? {
+                // Service names come in any case (`CSBS:backup:*`); IAM's are lower case.
+                let action = match action.split_once(':') {
+                    Some((service, rest)) => format!("{}:{rest}", service.to_ascii_lowercase()),
+                    None => action,
+                };
+                out.push((action, label.clone()));
+            }
         }
         Ok(())
     };
@@ -120,12 +164,12 @@ pub(super) fn split_actions(
             '）' | ')' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    let Some(last) = out.last_mut() else {
-                        return Err(ImportReason::ConditionWithoutAction {
-                            condition: condition.clone(),
-                        });
-                    };
-                    last.1 = Some(condition.trim().to_string());
+                    // No action before it in this item: it belongs to the one before the item
+                    // (the caller's); an empty action stands for that.
+                    match out.last_mut() {
+                        Some(last) => last.1 = Some(condition.trim().to_string()),
+                        None => out.push((String::new(), Some(condition.trim().to_string()))),
+                    }
                 } else {
                     condition.push(c);
                 }

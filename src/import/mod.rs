@@ -17,11 +17,13 @@
 mod cells;
 mod html;
 mod markdown;
+mod paths;
 mod rows;
 mod tables;
 
 pub use cells::slug;
 pub use html::MAX_NESTING;
+pub use paths::Repair;
 
 use cells::*;
 use html::*;
@@ -149,6 +151,32 @@ pub struct ImportReport {
     pub skipped_tables: usize,
     /// Headers of columns read past (`备注`): named, so nothing is dropped unsaid.
     pub ignored_columns: Vec<String>,
+    /// What was repaired to read the tables, each with where.
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Something the importer repaired, and where (file, table, row, cell, as errors say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    pub file: String,
+    pub table: usize,
+    pub row: usize,
+    pub cell: Option<String>,
+    pub what: Warning,
+}
+
+/// What an import warning says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// A cell repaired (a path, a wildcard in the action cell).
+    Path(Repair),
+    /// The same permission (name, route and actions) as an earlier row: kept once.
+    Repeated {
+        route: String,
+        file: String,
+        table: usize,
+        row: usize,
+    },
 }
 
 /// An input to [`import`]: its name as shown, and its text.
@@ -265,8 +293,22 @@ impl Reading {
         let services = services_in(table, &layout);
         for (r, row) in table.rows.iter().enumerate() {
             refuse_controls(row, &layout).map_err(|(cell, m)| at_table(Some(r + 1), cell, m))?;
-            let op = read_row(row, &layout, chinese, table.section.as_deref(), &services)
-                .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
+            let (op, repairs) =
+                read_row(row, &layout, chinese, table.section.as_deref(), &services)
+                    .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
+            let head = |c: Column| layout.find(c).map(|i| layout.header[i].clone());
+            self.report
+                .warnings
+                .extend(repairs.into_iter().map(|repair| ImportWarning {
+                    file: file.to_string(),
+                    table: t,
+                    row: r + 1,
+                    cell: match repair {
+                        Repair::WildcardAction { .. } => head(Column::Actions),
+                        _ => head(Column::Route),
+                    },
+                    what: Warning::Path(repair),
+                }));
             if let Some(first) = op.actions.first() {
                 let s = first.action.split(':').next().unwrap_or("").to_string();
                 if !self.first_services.contains(&s) {
@@ -307,7 +349,7 @@ impl Reading {
                 }
             },
         };
-        self.refuse_repeats()?;
+        self.drop_repeats();
         assign_ids(&mut self.operations);
         let doc = CatalogDoc {
             service,
@@ -330,30 +372,41 @@ impl Reading {
 
     /// The same API with the same actions twice (two editions of one table, one page saved
     /// twice): named by both rows, not just an index.
-    fn refuse_repeats(&self) -> Result<(), ImportError> {
-        let mut seen: std::collections::HashMap<(String, Vec<String>), usize> =
+    fn drop_repeats(&mut self) {
+        // Several permissions may share a route with the same actions (adding and removing a
+        // security group): they differ in name and stay. The same name too is a repeat.
+        let mut seen: std::collections::HashMap<(String, Vec<String>, String), usize> =
             std::collections::HashMap::new();
+        let mut keep = Vec::with_capacity(self.operations.len());
         for (i, op) in self.operations.iter().enumerate() {
-            let key = (slug(&op.method, &op.path), op.action_set());
+            let name = crate::text::fold(op.name.get(crate::lang::Lang::Zh)).to_lowercase();
+            let key = (slug(&op.method, &op.path), op.action_set(), name);
             if let Some(&first) = seen.get(&key) {
                 let (f, t, r) = &self.origins[first];
                 let (file, table, row) = &self.origins[i];
-                return Err(at(
-                    file,
-                    Some(*table),
-                    Some(*row),
-                    None,
-                    ImportReason::SamePermissionTwice {
+                self.report.warnings.push(ImportWarning {
+                    file: file.clone(),
+                    table: *table,
+                    row: *row,
+                    cell: None,
+                    what: Warning::Repeated {
                         route: op.route(),
                         file: f.clone(),
                         table: *t,
                         row: *r,
                     },
-                ));
+                });
+                keep.push(false);
+                continue;
             }
             seen.insert(key, i);
+            keep.push(true);
         }
-        Ok(())
+        let mut k = keep.iter();
+        self.operations.retain(|_| *k.next().unwrap_or(&true));
+        let mut k = keep.iter();
+        self.origins.retain(|_| *k.next().unwrap_or(&true));
+        self.report.rows = self.operations.len();
     }
 }
 

@@ -68,7 +68,7 @@ pub(super) fn read_row(
     chinese: bool,
     section: Option<&str>,
     services: &[String],
-) -> Result<Operation, CellError> {
+) -> Result<(Operation, Vec<super::Repair>), CellError> {
     if row.len() != layout.columns.len() {
         return Err((
             None,
@@ -89,14 +89,14 @@ pub(super) fn read_row(
         return Err((head(Column::Name), ImportReason::EmptyName));
     }
 
-    let (method, path, note) = read_route(&row[at(Column::Route)], head(Column::Route))?;
-    let actions = read_actions(
+    let (method, path, note, repairs) = read_route(&row[at(Column::Route)], head(Column::Route))?;
+    let (actions, wildcards) = read_actions(
         &row[at(Column::Actions)],
         services,
         &local,
         head(Column::Actions),
     )?;
-    let dependencies = match layout.find(Column::Dependencies) {
+    let mut dependencies = match layout.find(Column::Dependencies) {
         Some(d) => read_dependencies(
             &row[d],
             &actions,
@@ -106,6 +106,20 @@ pub(super) fn read_row(
         )?,
         None => Vec::new(),
     };
+    // Wildcards in the action cell (`vpc:*:get*` beside `dns:zone:create`) are what the
+    // action depends on: a catalog's actions are the ones the API checks.
+    let mut repairs = repairs;
+    for w in wildcards {
+        if !dependencies
+            .iter()
+            .any(|d| d.action.eq_ignore_ascii_case(&w.action))
+        {
+            repairs.push(super::Repair::WildcardAction {
+                action: w.action.to_string(),
+            });
+            dependencies.push(w);
+        }
+    }
     let scopes = read_scopes(row, layout)?;
 
     let lower = name.to_lowercase();
@@ -118,37 +132,40 @@ pub(super) fn read_row(
             condition: None,
         })
         .collect();
-    Ok(Operation {
-        service: Arc::from(""),
-        id: String::new(),
-        name: local(&name),
-        method: method.into(),
-        path,
-        section: section.map(|s| {
-            Arc::new(LocalText::only(
-                if is_chinese(s) { Lang::Zh } else { Lang::En },
-                s,
-            ))
-        }),
-        description: LocalText::default(),
-        actions,
-        dependencies,
-        scopes,
-        prerequisites,
-        deprecated: name.contains("已废弃") || lower.contains("deprecated"),
-        openstack_native: fold(&name).contains("OpenStack原生")
-            || lower.contains("native openstack"),
-    })
+    Ok((
+        Operation {
+            service: Arc::from(""),
+            id: String::new(),
+            name: local(&name),
+            method: method.into(),
+            path,
+            section: section.map(|s| {
+                Arc::new(LocalText::only(
+                    if is_chinese(s) { Lang::Zh } else { Lang::En },
+                    s,
+                ))
+            }),
+            description: LocalText::default(),
+            actions,
+            dependencies,
+            scopes,
+            prerequisites,
+            deprecated: name.contains("已废弃") || lower.contains("deprecated"),
+            openstack_native: fold(&name).contains("OpenStack原生")
+                || lower.contains("native openstack"),
+        },
+        repairs,
+    ))
 }
 
 /// Why a cell cannot be read: its header, and the reason.
 type CellError = (Option<String>, ImportReason);
 
-/// The route cell: method, path, and a note glued on (kept as a prerequisite).
-fn read_route(
-    route_cell: &Cell,
-    head: Option<String>,
-) -> Result<(String, String, Option<String>), CellError> {
+/// The route cell: method, path (repaired, see [`super::paths`]), and a note glued on (kept as
+/// a prerequisite, with a query the path had).
+type Route = (String, String, Option<String>, Vec<super::Repair>);
+
+fn read_route(route_cell: &Cell, head: Option<String>) -> Result<Route, CellError> {
     let (method, path, glued_note) = split_route(&route_cell.main).ok_or_else(|| {
         (
             head.clone(),
@@ -167,13 +184,35 @@ fn read_route(
             },
         ));
     }
+    // A query template with spaces (`{? image_id, page}`) runs on into the note: it is the
+    // path's, up to its `}`.
+    let (path, glued_note) = match (path.find("{?"), glued_note) {
+        (Some(i), Some(n)) if !path[i..].contains('}') && n.contains('}') => {
+            let (rest, after) = n.split_once('}').unwrap_or((&n, ""));
+            let template: String = format!("{} {rest}}}", &path[i..])
+                .split_whitespace()
+                .collect();
+            let after = after.trim();
+            (
+                format!("{}{template}", &path[..i]),
+                (!after.is_empty()).then(|| after.to_string()),
+            )
+        }
+        (_, n) => (path, n),
+    };
+    let (path, repairs, query) = super::paths::repair(&path);
     let note = route_cell
         .note
         .clone()
         .or(glued_note)
         .map(|n| strip_note_title(&n));
-
-    Ok((method, path, note))
+    // The query the vendor wrote stays with the operation, in its note.
+    let note = match (note, query) {
+        (note, None) => note,
+        (None, Some(q)) => Some(format!("query: {q}")),
+        (Some(n), Some(q)) => Some(format!("{n} (query: {q})")),
+    };
+    Ok((method, path, note, repairs))
 }
 
 /// The action cell: each action once, with its condition.
@@ -182,18 +221,41 @@ fn read_actions(
     services: &[String],
     local: &dyn Fn(&str) -> LocalText,
     head: Option<String>,
-) -> Result<Vec<ActionRequirement>, CellError> {
+) -> Result<(Vec<ActionRequirement>, Vec<ActionRequirement>), CellError> {
     if cell.text.trim().is_empty() {
         return Err((head.clone(), ImportReason::EmptyActions));
     }
     let mut actions: Vec<ActionRequirement> = Vec::new();
+    let mut wildcards: Vec<ActionRequirement> = Vec::new();
     // Each action once (any case), looked up by hash: a cell of 60,000 run-together actions
     // compared each with all before it.
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for item in &cell.items {
         let found = split_actions(item, services).map_err(|m| (head.clone(), m))?;
         for (action, condition) in found {
+            // A condition on its own line: the previous action's.
+            if action.is_empty() {
+                match (actions.last_mut(), condition) {
+                    (Some(last), Some(c)) => last.condition = Some(Arc::new(local(&c))),
+                    (_, c) => {
+                        return Err((
+                            head.clone(),
+                            ImportReason::ConditionWithoutAction {
+                                condition: c.unwrap_or_default(),
+                            },
+                        ));
+                    }
+                }
+                continue;
+            }
             if !is_action_name(&action) {
+                if action.contains('*') && is_action_pattern(&action) {
+                    wildcards.push(ActionRequirement {
+                        action: action.into(),
+                        condition: condition.map(|c| Arc::new(local(&c))),
+                    });
+                    continue;
+                }
                 return Err((head.clone(), ImportReason::NotAnAction { text: action }));
             }
             if !seen.insert(action.to_ascii_lowercase()) {
@@ -206,7 +268,7 @@ fn read_actions(
         }
     }
 
-    Ok(actions)
+    Ok((actions, wildcards))
 }
 
 /// The dependency cell: flat, or nested under the row's own actions (a conditional action's
@@ -256,6 +318,12 @@ fn read_dependencies(
         for item in items {
             let found = split_actions(&item, services).map_err(|m| (head.clone(), m))?;
             for (action, cond) in found {
+                if action.is_empty() {
+                    if let (Some(last), Some(c)) = (dependencies.last_mut(), cond) {
+                        last.condition = Some(Arc::new(local(&c)));
+                    }
+                    continue;
+                }
                 if !is_action_pattern(&action) {
                     return Err((head.clone(), ImportReason::NotAnAction { text: action }));
                 }

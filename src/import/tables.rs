@@ -27,13 +27,19 @@ pub(super) fn column_of(header: &str) -> Option<Column> {
         Column::EnterpriseProject
     } else if has("iam项目") || has("iam project") || h == "项目" || h == "project" {
         Column::Project
-    } else if has("授权范围") || has("授权作用域") || has("scope") {
+    } else if has("授权范围") || has("作用域") || has("scope") {
         Column::Scopes
-    } else if has("功能") || h == "权限" || has("permission") || h == "操作" {
+    } else if has("功能")
+        || h.starts_with("权限")
+        || has("permission")
+        || h == "操作"
+        || h == "用途"
+    {
+        // `权限描述`, and `权限` with a cell's text run into it (`权限backups/{id}/restore`).
         Column::Name
     } else if has("授权项") || h == "action" || h == "actions" || has("action (") {
         Column::Actions
-    } else if has("api") || h == "uri" {
+    } else if has("api") || h == "uri" || has("接口") {
         Column::Route
     } else {
         return None;

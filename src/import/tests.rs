@@ -61,7 +61,14 @@ fn actions_one_by_one_or_run_together_with_conditions() {
         assert!(split_actions(none, &s).unwrap().is_empty(), "{none}");
     }
     assert!(split_actions("list servers", &s).is_err());
-    assert!(split_actions("(x) ims:a:b", &s).is_err());
+    // A condition with no action before it in the item belongs to the action before the item.
+    assert_eq!(
+        split_actions("(x) ims:a:b", &s).unwrap(),
+        [
+            (String::new(), Some("x".to_string())),
+            ("ims:a:b".to_string(), None)
+        ]
+    );
 }
 
 #[test]

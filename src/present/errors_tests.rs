@@ -1,5 +1,7 @@
 //! Every error worded in both languages.
 use super::*;
+use crate::io::output::Existing;
+use crate::present::CommandError;
 
 fn has_han(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
