@@ -55,6 +55,14 @@ fn import_error(name: &str, text: &str) -> String {
     err.trim_end().replace(&path.display().to_string(), "FILE")
 }
 
+/// A file with `text` in a fresh folder (kept while the folder is).
+fn dir_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
 /// (action, condition in the table's language)
 fn actions(op: &Operation) -> Vec<(String, Option<String>)> {
     op.actions
@@ -438,14 +446,28 @@ fn broken_tables_name_the_file_table_row_and_cell() {
             "FILE, table 1, row 3, cell 授权项（Action）: the cell is empty: write 无, N/A or - for an API that needs no action",
         ),
         (
-            MARKDOWN_2022.replace("|GET /|无|", "|GET / GET /v2/images|无|"),
-            "FILE, table 1, row 3, cell 对应API接口: \"GET / GET /v2/images\" holds two API routes; a permission table has one row per API",
-        ),
-        (
             API_FIRST_4COL.replace("<th><p>授权项</p></th>", "<th><p>说明</p></th>"),
             "FILE, table 1: the header (API | API功能 | 说明 | 授权作用域) has no action (授权项 / Action) column; expected a permission table",
         ),
     ];
+    // Two routes in one cell (a v1 and a v2 of one API): an operation each, said.
+    let two = dir_file(
+        "two.md",
+        &MARKDOWN_2022.replace("|GET /|无|", "|GET /v2/versions 或 GET /v1/versions|无|"),
+    );
+    let out = ims().arg("import").arg(&two.1).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("table 1, row 3, cell 对应API接口: warning: 2 API routes in one cell: one operation each"), "{err}");
+    let catalog: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let versions: Vec<&str> = catalog["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["path"].as_str())
+        .filter(|p| p.ends_with("/versions"))
+        .collect();
+    assert_eq!(versions, ["/v2/versions", "/v1/versions"]);
     // The same permission twice (name, route and actions; the name in either width of
     // bracket) is kept once, said; another name on the same route is another permission.
     let dir = tempfile::tempdir().unwrap();

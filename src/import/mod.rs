@@ -105,9 +105,6 @@ pub enum ImportReason {
     NotARoute {
         text: String,
     },
-    TwoRoutes {
-        text: String,
-    },
     EmptyActions,
     NotAnAction {
         text: String,
@@ -293,7 +290,7 @@ impl Reading {
         let services = services_in(table, &layout);
         for (r, row) in table.rows.iter().enumerate() {
             refuse_controls(row, &layout).map_err(|(cell, m)| at_table(Some(r + 1), cell, m))?;
-            let (op, repairs) =
+            let (ops, repairs) =
                 read_row(row, &layout, chinese, table.section.as_deref(), &services)
                     .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
             let head = |c: Column| layout.find(c).map(|i| layout.header[i].clone());
@@ -309,14 +306,16 @@ impl Reading {
                     },
                     what: Warning::Path(repair),
                 }));
-            if let Some(first) = op.actions.first() {
-                let s = first.action.split(':').next().unwrap_or("").to_string();
-                if !self.first_services.contains(&s) {
-                    self.first_services.push(s);
+            for op in ops {
+                if let Some(first) = op.actions.first() {
+                    let s = first.action.split(':').next().unwrap_or("").to_string();
+                    if !self.first_services.contains(&s) {
+                        self.first_services.push(s);
+                    }
                 }
+                self.operations.push(op);
+                self.origins.push((file.to_string(), t, r + 1));
             }
-            self.operations.push(op);
-            self.origins.push((file.to_string(), t, r + 1));
             self.report.rows += 1;
         }
         self.report.tables += 1;

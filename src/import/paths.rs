@@ -22,6 +22,9 @@ pub enum Repair {
     TwoParameters { segment: String },
     /// A wildcard in the action cell (`vpc:*:get*`): read as a dependency.
     WildcardAction { action: String },
+    /// Several routes in one cell (`POST /v2/…/changeos 或 POST /v1/…/changeos`): one
+    /// operation each.
+    SeveralRoutes { count: usize },
 }
 
 /// The path repaired, what was done, and the query (for the note) if there was one.

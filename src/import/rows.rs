@@ -68,7 +68,7 @@ pub(super) fn read_row(
     chinese: bool,
     section: Option<&str>,
     services: &[String],
-) -> Result<(Operation, Vec<super::Repair>), CellError> {
+) -> Result<(Vec<Operation>, Vec<super::Repair>), CellError> {
     if row.len() != layout.columns.len() {
         return Err((
             None,
@@ -89,7 +89,7 @@ pub(super) fn read_row(
         return Err((head(Column::Name), ImportReason::EmptyName));
     }
 
-    let (method, path, note, repairs) = read_route(&row[at(Column::Route)], head(Column::Route))?;
+    let (routes, note, repairs) = read_route(&row[at(Column::Route)], head(Column::Route))?;
     let (actions, wildcards) = read_actions(
         &row[at(Column::Actions)],
         services,
@@ -132,30 +132,37 @@ pub(super) fn read_row(
             condition: None,
         })
         .collect();
-    Ok((
-        Operation {
-            service: Arc::from(""),
-            id: String::new(),
-            name: local(&name),
+    let op = Operation {
+        service: Arc::from(""),
+        id: String::new(),
+        name: local(&name),
+        method: Arc::from(""),
+        path: String::new(),
+        section: section.map(|s| {
+            Arc::new(LocalText::only(
+                if is_chinese(s) { Lang::Zh } else { Lang::En },
+                s,
+            ))
+        }),
+        description: LocalText::default(),
+        actions,
+        dependencies,
+        scopes,
+        prerequisites,
+        deprecated: name.contains("已废弃") || lower.contains("deprecated"),
+        openstack_native: fold(&name).contains("OpenStack原生")
+            || lower.contains("native openstack"),
+    };
+    // One operation per route: their ids are told apart when ids are given.
+    let ops = routes
+        .into_iter()
+        .map(|(method, path)| Operation {
             method: method.into(),
             path,
-            section: section.map(|s| {
-                Arc::new(LocalText::only(
-                    if is_chinese(s) { Lang::Zh } else { Lang::En },
-                    s,
-                ))
-            }),
-            description: LocalText::default(),
-            actions,
-            dependencies,
-            scopes,
-            prerequisites,
-            deprecated: name.contains("已废弃") || lower.contains("deprecated"),
-            openstack_native: fold(&name).contains("OpenStack原生")
-                || lower.contains("native openstack"),
-        },
-        repairs,
-    ))
+            ..op.clone()
+        })
+        .collect();
+    Ok((ops, repairs))
 }
 
 /// Why a cell cannot be read: its header, and the reason.
@@ -163,10 +170,11 @@ type CellError = (Option<String>, ImportReason);
 
 /// The route cell: method, path (repaired, see [`super::paths`]), and a note glued on (kept as
 /// a prerequisite, with a query the path had).
-type Route = (String, String, Option<String>, Vec<super::Repair>);
+/// Several routes in one cell (a v1 and a v2 of one API, joined by 或 / or) are each kept.
+type Route = (Vec<(String, String)>, Option<String>, Vec<super::Repair>);
 
 fn read_route(route_cell: &Cell, head: Option<String>) -> Result<Route, CellError> {
-    let (method, path, glued_note) = split_route(&route_cell.main).ok_or_else(|| {
+    let (method, path, mut glued_note) = split_route(&route_cell.main).ok_or_else(|| {
         (
             head.clone(),
             ImportReason::NotARoute {
@@ -174,15 +182,22 @@ fn read_route(route_cell: &Cell, head: Option<String>) -> Result<Route, CellErro
             },
         )
     })?;
-    if let Some(rest) = &glued_note
-        && split_route(rest).is_some()
-    {
-        return Err((
-            head.clone(),
-            ImportReason::TwoRoutes {
-                text: route_cell.main.clone(),
-            },
-        ));
+    let mut more: Vec<(String, String)> = Vec::new();
+    while let Some(rest) = &glued_note {
+        let rest = rest
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；')
+            })
+            .trim_start_matches("或")
+            .trim_start();
+        let rest = rest.strip_prefix("or ").unwrap_or(rest);
+        match split_route(rest) {
+            Some((m, p, note)) => {
+                more.push((m, p));
+                glued_note = note;
+            }
+            None => break,
+        }
     }
     // A query template with spaces (`{? image_id, page}`) runs on into the note: it is the
     // path's, up to its `}`.
@@ -200,7 +215,18 @@ fn read_route(route_cell: &Cell, head: Option<String>) -> Result<Route, CellErro
         }
         (_, n) => (path, n),
     };
-    let (path, repairs, query) = super::paths::repair(&path);
+    let (path, mut repairs, query) = super::paths::repair(&path);
+    let mut routes = vec![(method, path)];
+    for (m, p) in more {
+        let (p, r, _) = super::paths::repair(&p);
+        repairs.extend(r);
+        routes.push((m, p));
+    }
+    if routes.len() > 1 {
+        repairs.push(super::Repair::SeveralRoutes {
+            count: routes.len(),
+        });
+    }
     let note = route_cell
         .note
         .clone()
@@ -212,7 +238,7 @@ fn read_route(route_cell: &Cell, head: Option<String>) -> Result<Route, CellErro
         (None, Some(q)) => Some(format!("query: {q}")),
         (Some(n), Some(q)) => Some(format!("{n} (query: {q})")),
     };
-    Ok((method, path, note, repairs))
+    Ok((routes, note, repairs))
 }
 
 /// The action cell: each action once, with its condition.

@@ -117,6 +117,12 @@ pub fn import_warning(w: &crate::import::ImportWarning, lang: Lang) -> String {
             "two parameters in one segment \"{}\": read as one (a call's segment fills both)",
             q(segment)
         ),
+        (R::SeveralRoutes { count }, Lang::En) => {
+            format!("{count} API routes in one cell: one operation each")
+        }
+        (R::SeveralRoutes { count }, Lang::Zh) => {
+            format!("一个单元格中有 {count} 个 API 路由：各作为一个操作")
+        }
         (R::WildcardAction { action }, Lang::En) => format!(
             "\"{}\" in the action cell is a wildcard: read as a dependency (a catalog's actions are the ones the API checks)",
             q(action)

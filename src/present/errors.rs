@@ -625,13 +625,6 @@ fn import_reason(reason: &ImportReason, lang: Lang) -> String {
             false => format!("\"{}\" is not \"METHOD /path\"", quoted(text, 200)),
             true => format!("“{}”不是“方法 /路径”", quoted(text, 200)),
         },
-        R::TwoRoutes { text } => match zh {
-            false => format!(
-                "\"{}\" holds two API routes; a permission table has one row per API",
-                quoted(text, 200)
-            ),
-            true => format!("“{}”含两个 API 路由；权限表每行一个 API", quoted(text, 200)),
-        },
         R::EmptyActions => pick(
             lang,
             "the cell is empty: write 无, N/A or - for an API that needs no action",

@@ -169,9 +169,6 @@ fn import_reasons() -> Vec<ImportReason> {
         },
         R::EmptyName,
         R::NotARoute { text: s("images") },
-        R::TwoRoutes {
-            text: s("GET /a GET /b"),
-        },
         R::EmptyActions,
         R::NotAnAction { text: s("ims") },
         R::UnclosedBracket {
@@ -528,7 +525,6 @@ fn listed(e: &CommandError) {
         | ImportReason::CellCount { .. }
         | ImportReason::EmptyName
         | ImportReason::NotARoute { .. }
-        | ImportReason::TwoRoutes { .. }
         | ImportReason::EmptyActions
         | ImportReason::NotAnAction { .. }
         | ImportReason::UnclosedBracket { .. }
@@ -574,7 +570,7 @@ fn every_error_is_worded_in_both_languages() {
                 .map(|r| variant(format!("{r:?}")))
                 .collect()
         ),
-        22
+        21
     );
     for e in &all {
         let en = e.worded(Lang::En);
