@@ -1231,7 +1231,7 @@ fn pasted_api_calls_ask_to_select_their_operations() {
     assert_eq!(
         a.status().as_deref(),
         Some(
-            "Read 6 calls (4 distinct): selected 2 operations; 2 calls not matched (ims-perms lookup --calls FILE says why)"
+            "Read 6 calls (4 distinct): selected 2 operations; 2 distinct calls not matched (ims-perms lookup --calls FILE says why)"
         )
     );
     // The same policy as compose of those operations.
@@ -1303,4 +1303,23 @@ fn the_detail_says_what_decided_and_the_smallest_fix() {
         a.simulation()
     );
     insta::assert_snapshot!(draw(&mut a, 80, 24));
+}
+
+#[test]
+fn calls_selected_at_start_say_what_matched_nothing_and_what_was_no_call() {
+    let mut a = app(Lang::En);
+    a.select_calls(&[0], 4, 3, 1, 2);
+    assert_eq!(
+        a.status().as_deref(),
+        Some(
+            "Read 4 calls (3 distinct): selected 1 operation; 1 distinct call not matched (ims-perms lookup --calls FILE says why); 2 entries not read as calls"
+        )
+    );
+    assert_eq!(a.selected(), [0]);
+    let mut a = app(Lang::Zh);
+    a.select_calls(&[], 2, 2, 2, 0);
+    assert_eq!(
+        a.status().as_deref(),
+        Some("读取了 2 个调用：都不是已加载目录中的操作；未选择任何操作。")
+    );
 }

@@ -829,7 +829,7 @@ fn calls_select_their_operations_from_a_file_and_from_a_paste() {
     let screen = t.wait_for("Read 6 calls (4 distinct)");
     assert!(screen.contains("2 selected"), "{screen}");
     assert!(
-        screen.contains("selected 2 operations; 2 calls not matched"),
+        screen.contains("selected 2 operations; 2 distinct calls not matched"),
         "{screen}"
     );
     t.keys(&["q"]);

@@ -67,7 +67,13 @@ pub(super) fn read_and_match(
         chosen.push(resolve_operation(catalog, id).or_else(|e| fail(Exit::BadInput, e))?);
     }
     let mut read = ReadCalls { files: Vec::new() };
+    let mut given: Vec<&OsString> = Vec::new();
     for file in files {
+        // The same file twice would count its calls twice.
+        if given.contains(&file) {
+            continue;
+        }
+        given.push(file);
         let source = Source::from_arg(file);
         let shown = source.shown();
         let mut progress = ProgressLine::new(&shown, lang);

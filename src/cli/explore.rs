@@ -32,7 +32,8 @@ pub(super) fn explore(global: &Global, args: &ExplorerArgs) -> Result<Exit, Fail
                 operations: read.operations(),
                 read: recording.read,
                 distinct: recording.calls.len(),
-                unmatched: matched.unmatched() + recording.not_call_count,
+                unmatched: matched.unmatched(),
+                not_calls: recording.not_call_count,
             })
         }
         None => None,

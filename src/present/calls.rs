@@ -251,7 +251,7 @@ pub fn calls_notice(
 ) -> String {
     match lang {
         Lang::En => format!(
-            "Read {read} call{} ({distinct} distinct): selected {selected} operation{}; {unmatched} call{} not matched{}",
+            "Read {read} call{} ({distinct} distinct): selected {selected} operation{}; {unmatched} distinct call{} not matched{}",
             plural(read),
             plural(selected),
             plural(unmatched),
@@ -262,7 +262,7 @@ pub fn calls_notice(
             }
         ),
         Lang::Zh => format!(
-            "读取了 {read} 个调用（{distinct} 个不同）：已选中 {selected} 个操作；{unmatched} 个调用未匹配{}",
+            "读取了 {read} 个调用（{distinct} 个不同）：已选中 {selected} 个操作；{unmatched} 个不同调用未匹配{}",
             if unmatched > 0 {
                 "（ims-perms lookup --calls FILE 可查看原因）"
             } else {

@@ -88,7 +88,10 @@ pub enum Notice {
     CallsSelected {
         read: usize,
         distinct: usize,
+        /// Distinct calls no operation stands for.
         unmatched: usize,
+        /// Entries of the file that are not calls.
+        not_calls: usize,
         selected: usize,
     },
     /// Calls were read and none is an operation of the loaded catalogs.
@@ -236,8 +239,20 @@ pub fn notice(notice: &Notice, lang: Lang) -> String {
             read,
             distinct,
             unmatched,
+            not_calls,
             selected,
-        } => super::calls_notice(*read, *distinct, *unmatched, *selected, lang),
+        } => {
+            let mut text = super::calls_notice(*read, *distinct, *unmatched, *selected, lang);
+            match (not_calls, lang) {
+                (0, _) => {}
+                (n, Lang::En) => text.push_str(&format!(
+                    "; {n} entr{} not read as calls",
+                    if *n == 1 { "y" } else { "ies" }
+                )),
+                (n, Lang::Zh) => text.push_str(&format!("；{n} 处不是调用")),
+            }
+            text
+        }
         Notice::NoCallMatched { read } => match zh {
             false => format!(
                 "Read {read} call{}: none is an operation of the loaded catalogs; nothing selected.",

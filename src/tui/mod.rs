@@ -41,6 +41,8 @@ pub struct SelectedCalls {
     pub read: usize,
     pub distinct: usize,
     pub unmatched: usize,
+    /// Entries of the file that are not calls.
+    pub not_calls: usize,
 }
 
 pub struct Options {
@@ -148,6 +150,7 @@ fn event_loop(
             calls.read,
             calls.distinct,
             calls.unmatched,
+            calls.not_calls,
         );
     }
     let theme = Theme {

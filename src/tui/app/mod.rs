@@ -716,6 +716,7 @@ impl App {
         read: usize,
         distinct: usize,
         unmatched: usize,
+        not_calls: usize,
     ) {
         for &i in operations {
             self.selected.insert(i);
@@ -728,6 +729,7 @@ impl App {
                 read,
                 distinct,
                 unmatched,
+                not_calls,
                 selected: operations.len(),
             }
         });
@@ -1029,7 +1031,7 @@ impl App {
                     read,
                     distinct,
                     unmatched,
-                }) => self.select_calls(&operations, read, distinct, unmatched),
+                }) => self.select_calls(&operations, read, distinct, unmatched, 0),
                 Some(Overlay::Replace { source, text }) => self.load_policy(&source, &text),
                 other => self.overlay = other,
             },
