@@ -319,3 +319,79 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn what_a_black_box_test_found() {
+    // A policy with errors is no verdict's ground: IAM refuses it.
+    for policy in [
+        r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:*:*"]},{"Effect":"Deny","Action":"ims:images:*"}]}"#,
+        r#"{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["ims:images:share"],"Effect":"Allow"}]}"#,
+        r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:*:*"],"NotAction":["ims:images:list"]}]}"#,
+    ] {
+        let (out, err, code) = run(&["simulate", "-", "list-images"], policy);
+        assert_eq!((out.as_str(), code), ("", 2), "{policy}: {err}");
+        assert!(err.contains("not a policy that can be simulated"), "{err}");
+    }
+    // Denied and not allowed: the Deny goes and an Allow comes.
+    let p6 = r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list"]},{"Effect":"Deny","Action":["ims:quotas:get"]}]}"#;
+    let (fixed, err, code) = run(&["simulate", "-", "--fix", "get-quota"], p6);
+    assert_eq!(code, 0, "{err}");
+    let (rows, _) = json(&["get-quota"], &fixed);
+    assert_eq!(rows[0]["decision"], "allowed");
+    // A 5.0 Deny whose Action is one string; a narrowed wildcard says what it no longer covers,
+    // and names each action once.
+    let p5 = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":"*:*:*"},{"Effect":"Deny","Action":["*:*:*","ims:images:*","ims:images:get"]}]}"#;
+    let (fixed, err, code) = run(&["simulate", "-", "--fix", "share-images-batch"], p5);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("no longer covers actions the loaded catalogs do not list"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&fixed).unwrap();
+    let deny: Vec<String> = doc["Statement"][1]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_lowercase())
+        .collect();
+    let mut unique = deny.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(deny.len(), unique.len(), "{deny:?}");
+    assert!(!deny.contains(&"ims:images:share".to_string()));
+    let one = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":"ims:*:*"},{"Effect":"Deny","Action":"ims:images:list"}]}"#;
+    let (fixed, err, code) = run(&["simulate", "-", "--fix", "list-images"], one);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&["list-images"], &fixed).0[0]["decision"], "allowed");
+    // IAM's 100 actions a statement, a narrowed Deny too.
+    let many: Vec<String> = (0..95)
+        .map(|n| format!("ecs:servers:act{n}"))
+        .chain(["ims:*:*".to_string()])
+        .collect();
+    let p = serde_json::json!({"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:*:*"]}, {"Effect": "Deny", "Action": many}]}).to_string();
+    let (out, err, code) = run(&["simulate", "-", "--fix", "share-images-batch"], &p);
+    assert_eq!((out.as_str(), code), ("", 1), "{err}");
+    assert!(err.contains("no fix within IAM's limits"), "{err}");
+    // In an enterprise project, an action only project-scoped operations need is not in scope.
+    let share =
+        r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:share"]}]}"#;
+    let (rows, code) = json(&["--scope", "ep", "ims:images:share"], share);
+    assert_eq!(
+        (rows[0]["decision"].as_str(), code),
+        (Some("not_in_scope"), 1)
+    );
+    // Denial messages in other shapes, and two actions in one.
+    for message in [
+        "Policy doesn't allow [ims:images:share] to be performed.",
+        "Policy doesn\u{2019}t allow IMS:images:share to be performed.",
+    ] {
+        let (rows, _) = json(&[message], share);
+        assert_eq!(rows[0]["action"], "ims:images:share", "{message}");
+    }
+    let (rows, _) = json(
+        &["Policy doesn't allow ims:images:share,ims:images:get to be performed."],
+        share,
+    );
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert_eq!(rows[1]["action"], "ims:images:get");
+}

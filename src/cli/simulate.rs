@@ -18,8 +18,10 @@ pub(super) fn simulate(
 ) -> Result<Exit, Failure> {
     let source = Source::from_arg(&args.policy);
     let text = read_input(&source)?;
-    let review = explain(catalog, &text);
-    if !review.evaluated {
+    let scope: Scope = args.scope.into();
+    let review = ims_perms::policy::review::explain_in(catalog, &text, scope);
+    // A policy with errors is not what IAM would evaluate (IAM refuses it): no verdict on it.
+    if !review.evaluated || review.has_errors() {
         // The last error is the one that stopped the reading.
         let first = review
             .findings
@@ -51,15 +53,18 @@ pub(super) fn simulate(
     }
     if !args.call_files.is_empty() {
         let read = super::calls::read_and_match(catalog, &args.call_files, &[], lang)?;
-        for (_, matched) in &read.files {
+        for (recording, matched) in &read.files {
             for c in &matched.calls {
                 for &i in c.outcome.operations() {
                     calls.push((c.call.call(), Subject::Operation(i)));
                 }
             }
+            // Calls that are no operation are not simulated: said, as compose says them.
+            if matched.unmatched() > 0 || recording.not_call_count > 0 {
+                note(&present::calls_report(catalog, recording, matched, lang).join("\n"));
+            }
         }
     }
-    let scope: Scope = args.scope.into();
     let subjects: Vec<Subject> = calls.iter().map(|(_, s)| s.clone()).collect();
     let simulations = run(catalog, &review.statements, &subjects, scope, &args.with);
     let all_allowed = simulations.iter().all(|s| s.verdict == Verdict::Allowed);
@@ -88,7 +93,8 @@ pub(super) fn simulate(
         if matches!(s.verdict, Verdict::ImplicitDeny | Verdict::ExplicitDeny) {
             match fix(catalog, &text, std::slice::from_ref(s)) {
                 Ok(f) => {
-                    let also = also_allowed(catalog, &text, &f.document, std::slice::from_ref(s));
+                    let also =
+                        also_allowed(catalog, &text, &f.document, std::slice::from_ref(s), scope);
                     out.extend(present::fix_lines(catalog, &f.changes, &also, lang));
                 }
                 Err(problem) => out.push(format!("  {}", present::fix_problem(&problem, lang))),
@@ -124,11 +130,11 @@ fn print_fix(
     if after.iter().any(|s| s.verdict != Verdict::Allowed) {
         return fail(
             Exit::NothingFound,
-            CommandError::NoFix(ims_perms::policy::simulate::FixProblem::NotAPolicy),
+            CommandError::NoFix(ims_perms::policy::simulate::FixProblem::Unresolved),
         );
     }
     emit(&format!("{json}\n"))?;
-    let also = also_allowed(catalog, text, &fixed.document, simulations);
+    let also = also_allowed(catalog, text, &fixed.document, simulations, scope);
     if fixed.changes.is_empty() {
         note(present::fix_nothing(lang));
     } else {
@@ -143,6 +149,7 @@ fn also_allowed(
     before: &str,
     after: &serde_json::Value,
     simulations: &[Simulation],
+    scope: Scope,
 ) -> Vec<usize> {
     let simulated: Vec<usize> = simulations
         .iter()
@@ -151,5 +158,5 @@ fn also_allowed(
             Subject::Action { .. } => None,
         })
         .collect();
-    ims_perms::policy::simulate::also_allows(catalog, before, after, &simulated)
+    ims_perms::policy::simulate::also_allows(catalog, before, after, &simulated, scope)
 }

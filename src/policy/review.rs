@@ -82,6 +82,8 @@ pub enum FindingKind {
         count: usize,
     },
     ActionNotString,
+    /// A statement with both `Action` and `NotAction`.
+    ActionAndNotAction,
     MalformedAction {
         action: String,
         why: MalformedWhy,
@@ -532,8 +534,17 @@ fn read_statement(
             ));
         }
     }
-    // `NotAction` stands where `Action` would: the statement applies to everything else.
-    let not_action = !st.contains_key("Action") && st.contains_key("NotAction");
+    // `NotAction` stands where `Action` would: the statement applies to everything else. A
+    // statement cannot have both (IAM refuses it; which one applies is not defined).
+    if st.contains_key("Action") && st.contains_key("NotAction") {
+        findings.push(finding(
+            Severity::Error,
+            format!("{at}.NotAction"),
+            FindingKind::ActionAndNotAction,
+        ));
+        return None;
+    }
+    let not_action = st.contains_key("NotAction");
     let key = if not_action { "NotAction" } else { "Action" };
     let actions_value = match st.get(key) {
         Some(Value::Array(a)) => a.as_slice(),
@@ -891,11 +902,10 @@ fn wildcard_findings(catalog: &Catalog, statements: &[ReadStatement], findings: 
     // Each distinct wildcard once, and no more of them than a real policy has.
     let mut seen: HashSet<String> = HashSet::new();
     let mut wildcards: Vec<(usize, usize, &ActionPattern)> = Vec::new();
-    for (si, st) in statements
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.allow && !s.not_action)
-    {
+    for st in statements.iter().filter(|s| s.allow && !s.not_action) {
+        // The statement's own place in the document (a statement that is not an object is
+        // not among those read).
+        let si = st.index;
         for (ai, p) in st.actions.iter().enumerate() {
             if p.is_wildcard()
                 && seen.len() < WILDCARDS_CHECKED

@@ -38,22 +38,27 @@ pub enum CallProblem {
 /// share gives each of them.
 pub fn subjects(catalog: &Catalog, call: &str) -> Result<Vec<Subject>, CallProblem> {
     let trimmed = call.trim();
-    if let Some(action) = action_in(trimmed) {
-        let needed_by: Vec<usize> = catalog
-            .operations()
-            .iter()
-            .enumerate()
-            .filter(|(_, op)| {
-                op.actions
-                    .iter()
-                    .any(|a| a.action.eq_ignore_ascii_case(&action))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if needed_by.is_empty() && !catalog.names_dependency(&action) {
-            return Err(CallProblem::UnknownAction { action });
+    let actions = actions_in(trimmed);
+    if !actions.is_empty() {
+        let mut out = Vec::new();
+        for action in actions {
+            let needed_by: Vec<usize> = catalog
+                .operations()
+                .iter()
+                .enumerate()
+                .filter(|(_, op)| {
+                    op.actions
+                        .iter()
+                        .any(|a| a.action.eq_ignore_ascii_case(&action))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if needed_by.is_empty() && !catalog.names_dependency(&action) {
+                return Err(CallProblem::UnknownAction { action });
+            }
+            out.push(Subject::Action { action, needed_by });
         }
-        return Ok(vec![Subject::Action { action, needed_by }]);
+        return Ok(out);
     }
     if trimmed.contains(char::is_whitespace)
         && let Some(request) = crate::search::resolve::as_request(trimmed)
@@ -66,22 +71,32 @@ pub fn subjects(catalog: &Catalog, call: &str) -> Result<Vec<Subject>, CallProbl
         .map_err(CallProblem::Unknown)
 }
 
-/// The action a CALL names: the whole CALL when it is one (`ims:images:share`), else the
-/// action a denial message quotes. `None` for routes and ids.
-fn action_in(call: &str) -> Option<String> {
-    let is_action = |w: &str| {
+/// The actions a CALL names: the whole CALL when it is one (`ims:images:share`, any case of
+/// service), else every action a denial message quotes, each once. Empty for routes and ids.
+fn actions_in(call: &str) -> Vec<String> {
+    // The service in lower case, as IAM writes it.
+    let as_action = |w: &str| -> Option<String> {
         let parts: Vec<&str> = w.split(':').collect();
-        parts.len() == 3
-            && crate::catalog::is_kebab_id(parts[0])
+        let ok = parts.len() == 3
+            && crate::catalog::is_kebab_id(&parts[0].to_ascii_lowercase())
             && parts[1..].iter().all(|p| {
                 !p.is_empty()
                     && p.chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            })
+            });
+        ok.then(|| {
+            format!(
+                "{}:{}:{}",
+                parts[0].to_ascii_lowercase(),
+                parts[1],
+                parts[2]
+            )
+        })
     };
-    if is_action(call) {
-        return Some(call.to_string());
+    if let Some(action) = as_action(call) {
+        return vec![action];
     }
+    let call = call.replace(['\u{2019}', '\u{2018}'], "'");
     let lower = call.to_ascii_lowercase();
     let denial = lower.contains("not authorized to perform")
         || lower.contains("doesn't allow")
@@ -89,12 +104,20 @@ fn action_in(call: &str) -> Option<String> {
         || lower.contains("explicit deny")
         || lower.contains("no identity policy allows");
     if !denial {
-        return None;
+        return Vec::new();
     }
-    call.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '`' | '(' | ')'))
-        .map(|w| w.trim_end_matches(['.', ':']))
-        .find(|w| is_action(w))
-        .map(str::to_string)
+    let mut out: Vec<String> = Vec::new();
+    let words = call.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '`' | '(' | ')' | '[' | ']')
+    });
+    for w in words.map(|w| w.trim_end_matches(['.', ':'])) {
+        if let Some(a) = as_action(w)
+            && !out.iter().any(|o| o.eq_ignore_ascii_case(&a))
+        {
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// What IAM decides for a call.
@@ -169,7 +192,21 @@ fn simulate_one(
             }
             (needed, op.scopes)
         }
-        Subject::Action { action, .. } => (vec![action.clone()], None),
+        // An action is in effect in an enterprise project when some operation that needs it
+        // supports one (or does not say).
+        Subject::Action { action, needed_by } => {
+            let scopes = (!needed_by.is_empty()
+                && needed_by.iter().all(|&i| {
+                    catalog.operations()[i]
+                        .scopes
+                        .is_some_and(|s| !s.enterprise_project)
+                }))
+            .then_some(crate::catalog::Scopes {
+                project: true,
+                enterprise_project: false,
+            });
+            (vec![action.clone()], scopes)
+        }
     };
     let (mut allowed_by, mut denied_by, mut missing) = (Vec::new(), Vec::new(), Vec::new());
     for action in &needed {
@@ -230,6 +267,9 @@ pub enum FixChange {
         statement: usize,
         pattern: String,
         to: Vec<String>,
+        /// The wildcard reached actions no complete loaded catalog lists (another service's,
+        /// or later ones): the narrowed Deny no longer covers them.
+        beyond: bool,
     },
     /// A needed action added to a Deny's `NotAction` (so the Deny no longer applies to it).
     ExcludedFromDeny { statement: usize, action: String },
@@ -252,6 +292,8 @@ pub enum FixProblem {
     NoRoom,
     /// The document cannot be changed as read (not a JSON object with a `Statement` array).
     NotAPolicy,
+    /// The changes made do not allow every call (simulated again).
+    Unresolved,
 }
 
 /// The fixed policy and what changed.
@@ -263,18 +305,19 @@ pub struct Fix {
 
 /// The smallest change to `text` (the policy) that allows every simulated subject: a needed
 /// action is taken out of the Deny that names it, a Deny wildcard narrowed to the catalog's
-/// actions it matched but the needed ones, and missing actions added to an unconditional
-/// Allow (or a new one). An Allow is never widened to a wildcard.
+/// actions it matched but the needed ones, and actions no Allow matches added to an
+/// unconditional Allow (or a new one). An Allow is never widened to a wildcard; IAM's limits
+/// are kept (else [`FixProblem::NoRoom`]).
 pub fn fix(catalog: &Catalog, text: &str, simulations: &[Simulation]) -> Result<Fix, FixProblem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut document: Value = serde_json::from_str(text).map_err(|_| FixProblem::NotAPolicy)?;
     for s in simulations {
-        if s.verdict == Verdict::NotInScope
-            && let Subject::Operation(i) = s.subject
-        {
-            return Err(FixProblem::NotInScope {
-                operation: catalog.operations()[i].id.clone(),
-            });
+        if s.verdict == Verdict::NotInScope {
+            let operation = match &s.subject {
+                Subject::Operation(i) => catalog.operations()[*i].id.clone(),
+                Subject::Action { action, .. } => action.clone(),
+            };
+            return Err(FixProblem::NotInScope { operation });
         }
     }
     let needed: Vec<String> = simulations.iter().flat_map(|s| s.needed.clone()).collect();
@@ -283,11 +326,35 @@ pub fn fix(catalog: &Catalog, text: &str, simulations: &[Simulation]) -> Result<
         .get_mut("Statement")
         .and_then(Value::as_array_mut)
         .ok_or(FixProblem::NotAPolicy)?;
+    let mut changes = lift_denies(catalog, statements, simulations, &is_needed)?;
+    changes.extend(allow_missing(statements, simulations)?);
+    // IAM's limit on a statement's actions, a narrowed Deny included.
+    let too_long = statements.iter().any(|st| {
+        ["Action", "NotAction"].iter().any(|k| {
+            st.get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.len() > MAX_ACTIONS_PER_STATEMENT)
+        })
+    });
+    if too_long {
+        return Err(FixProblem::NoRoom);
+    }
+    Ok(Fix { document, changes })
+}
+
+/// The Denies of needed actions lifted, each matched pattern once: a concrete action taken
+/// out, a wildcard narrowed, a `NotAction` told to skip it; a Deny left empty dropped.
+fn lift_denies(
+    catalog: &Catalog,
+    statements: &mut Vec<Value>,
+    simulations: &[Simulation],
+    is_needed: &dyn Fn(&str) -> bool,
+) -> Result<Vec<FixChange>, FixProblem> {
     let mut changes = Vec::new();
     // Denies first: each matched pattern once, whichever call met it.
     let mut done: Vec<(usize, Option<usize>)> = Vec::new();
-    let mut emptied: Vec<usize> = Vec::new();
     let mut removals: Vec<(usize, usize)> = Vec::new();
+    let mut touched: Vec<usize> = Vec::new();
     let known = catalog.known_actions();
     for m in simulations.iter().flat_map(|s| &s.denied_by) {
         let (si, index) = (m.matched.statement, m.matched.index);
@@ -295,54 +362,57 @@ pub fn fix(catalog: &Catalog, text: &str, simulations: &[Simulation]) -> Result<
             continue;
         }
         done.push((si, index));
+        touched.push(si);
         let st = statements.get_mut(si).ok_or(FixProblem::NotAPolicy)?;
-        match index {
-            None => {
-                let list = not_action_list(st).ok_or(FixProblem::NotAPolicy)?;
-                if !list.iter().any(|v| {
-                    v.as_str()
-                        .is_some_and(|a| a.eq_ignore_ascii_case(&m.action))
-                }) {
-                    list.push(Value::String(m.action.clone()));
-                    changes.push(FixChange::ExcludedFromDeny {
-                        statement: si,
-                        action: m.action.clone(),
-                    });
-                }
+        let Some(k) = index else {
+            let list = action_list(st, "NotAction").ok_or(FixProblem::NotAPolicy)?;
+            if !list.iter().any(|v| {
+                v.as_str()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&m.action))
+            }) {
+                list.push(Value::String(m.action.clone()));
+                changes.push(FixChange::ExcludedFromDeny {
+                    statement: si,
+                    action: m.action.clone(),
+                });
             }
-            Some(k) => {
-                let pattern = ActionPattern::parse(&m.matched.pattern, true)
-                    .map_err(|_| FixProblem::NotAPolicy)?;
-                if pattern.is_wildcard() {
-                    let to: Vec<String> = known
-                        .iter()
-                        .filter(|a| pattern.matches(a) && !is_needed(a))
-                        .map(|a| a.to_string())
-                        .collect();
-                    let list = st
-                        .get_mut("Action")
-                        .and_then(Value::as_array_mut)
-                        .ok_or(FixProblem::NotAPolicy)?;
-                    // Replaced in place; the removal of the wildcard itself comes last.
-                    list.extend(to.iter().map(|a| Value::String(a.clone())));
-                    removals.push((si, k));
-                    changes.push(FixChange::NarrowedDeny {
-                        statement: si,
-                        pattern: m.matched.pattern.clone(),
-                        to,
-                    });
-                } else {
-                    removals.push((si, k));
-                    changes.push(FixChange::RemovedFromDeny {
-                        statement: si,
-                        pattern: m.matched.pattern.clone(),
-                    });
-                }
-            }
+            continue;
+        };
+        let pattern =
+            ActionPattern::parse(&m.matched.pattern, true).map_err(|_| FixProblem::NotAPolicy)?;
+        let list = action_list(st, "Action").ok_or(FixProblem::NotAPolicy)?;
+        removals.push((si, k));
+        let to: Vec<String> = if pattern.is_wildcard() {
+            known
+                .iter()
+                .filter(|a| pattern.matches(a) && !is_needed(a))
+                .map(|a| a.to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if to.is_empty() {
+            changes.push(FixChange::RemovedFromDeny {
+                statement: si,
+                pattern: m.matched.pattern.clone(),
+            });
+            continue;
         }
+        // Replaced in place; the removal of the wildcard itself comes last.
+        list.extend(to.iter().map(|a| Value::String(a.clone())));
+        let beyond = pattern
+            .literal_service()
+            .is_none_or(|service| !catalog.is_complete(service));
+        changes.push(FixChange::NarrowedDeny {
+            statement: si,
+            pattern: m.matched.pattern.clone(),
+            to,
+            beyond,
+        });
     }
     removals.sort_unstable_by(|a, b| b.cmp(a));
     removals.dedup();
+    let mut emptied: Vec<usize> = Vec::new();
     for (si, k) in removals {
         if let Some(list) = statements[si]
             .get_mut("Action")
@@ -356,60 +426,85 @@ pub fn fix(catalog: &Catalog, text: &str, simulations: &[Simulation]) -> Result<
             }
         }
     }
+    // A narrowed Deny names each action once.
+    touched.sort_unstable();
+    touched.dedup();
+    for &si in &touched {
+        if let Some(list) = statements[si]
+            .get_mut("Action")
+            .and_then(Value::as_array_mut)
+        {
+            let mut seen = std::collections::HashSet::new();
+            list.retain(|v| seen.insert(v.as_str().unwrap_or("").to_ascii_lowercase()));
+        }
+    }
     emptied.sort_unstable_by(|a, b| b.cmp(a));
     emptied.dedup();
     for &si in &emptied {
         statements.remove(si);
         changes.push(FixChange::DenyRemoved { statement: si });
     }
-    // Missing actions: into the first unconditional Allow of `Action`s with room, else a new one
-    // (its index is the fixed policy's).
-    let mut missing: Vec<String> = Vec::new();
-    for a in simulations.iter().flat_map(|s| &s.missing) {
-        if !missing.iter().any(|m| m.eq_ignore_ascii_case(a)) {
-            missing.push(a.clone());
-        }
-    }
-    if !missing.is_empty() {
-        let room = statements.iter().position(|st| {
-            st.get("Effect").and_then(Value::as_str) == Some("Allow")
-                && ["Condition", "Resource", "NotResource", "NotAction"]
-                    .iter()
-                    .all(|k| st.get(*k).is_none())
-                && st
-                    .get("Action")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| a.len() + missing.len() <= MAX_ACTIONS_PER_STATEMENT)
-        });
-        match room {
-            Some(si) => {
-                let list = statements[si]["Action"]
-                    .as_array_mut()
-                    .ok_or(FixProblem::NotAPolicy)?;
-                list.extend(missing.iter().map(|a| Value::String(a.clone())));
-                changes.push(FixChange::AddedToAllow {
-                    statement: si,
-                    actions: missing,
-                    new: false,
-                });
-            }
-            None if statements.len() < MAX_STATEMENTS => {
-                statements.push(serde_json::json!({"Effect": "Allow", "Action": missing}));
-                changes.push(FixChange::AddedToAllow {
-                    statement: statements.len() - 1,
-                    actions: missing,
-                    new: true,
-                });
-            }
-            None => return Err(FixProblem::NoRoom),
-        }
-    }
-    Ok(Fix { document, changes })
+    Ok(changes)
 }
 
-/// A Deny's `NotAction` list, made an array when it was one string.
-fn not_action_list(st: &mut Value) -> Option<&mut Vec<Value>> {
-    let slot = st.get_mut("NotAction")?;
+/// Every needed action no Allow matches, added to the first unconditional Allow of `Action`s
+/// with room, else to a new one (its index is the fixed policy's).
+fn allow_missing(
+    statements: &mut Vec<Value>,
+    simulations: &[Simulation],
+) -> Result<Option<FixChange>, FixProblem> {
+    let mut missing: Vec<String> = Vec::new();
+    for s in simulations {
+        for a in &s.needed {
+            let allowed = s
+                .allowed_by
+                .iter()
+                .any(|m| m.action.eq_ignore_ascii_case(a));
+            if !allowed && !missing.iter().any(|m| m.eq_ignore_ascii_case(a)) {
+                missing.push(a.clone());
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let room = statements.iter().position(|st| {
+        st.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && ["Condition", "Resource", "NotResource", "NotAction"]
+                .iter()
+                .all(|k| st.get(*k).is_none())
+            && st
+                .get("Action")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.len() + missing.len() <= MAX_ACTIONS_PER_STATEMENT)
+    });
+    match room {
+        Some(si) => {
+            let list = statements[si]["Action"]
+                .as_array_mut()
+                .ok_or(FixProblem::NotAPolicy)?;
+            list.extend(missing.iter().map(|a| Value::String(a.clone())));
+            Ok(Some(FixChange::AddedToAllow {
+                statement: si,
+                actions: missing,
+                new: false,
+            }))
+        }
+        None if statements.len() < MAX_STATEMENTS => {
+            statements.push(serde_json::json!({"Effect": "Allow", "Action": missing}));
+            Ok(Some(FixChange::AddedToAllow {
+                statement: statements.len() - 1,
+                actions: missing,
+                new: true,
+            }))
+        }
+        None => Err(FixProblem::NoRoom),
+    }
+}
+
+/// A statement's `Action` or `NotAction` list, made an array when it was one string (5.0).
+fn action_list<'v>(st: &'v mut Value, key: &str) -> Option<&'v mut Vec<Value>> {
+    let slot = st.get_mut(key)?;
     if let Value::String(one) = slot {
         *slot = Value::Array(vec![Value::String(one.clone())]);
     }
@@ -418,12 +513,16 @@ fn not_action_list(st: &mut Value) -> Option<&mut Vec<Value>> {
 
 /// The operations `after` (a fixed document) allows that `before` (the policy's text) did
 /// not, but those in `except`: what a fix opens besides what it was for.
-pub fn also_allows(catalog: &Catalog, before: &str, after: &Value, except: &[usize]) -> Vec<usize> {
-    use crate::policy::review::{Status, explain};
-    let (a, b) = (
-        explain(catalog, before),
-        explain(catalog, &after.to_string()),
-    );
+pub fn also_allows(
+    catalog: &Catalog,
+    before: &str,
+    after: &Value,
+    except: &[usize],
+    scope: Scope,
+) -> Vec<usize> {
+    use crate::policy::review::{Status, explain_in};
+    let a = explain_in(catalog, before, scope);
+    let b = explain_in(catalog, &after.to_string(), scope);
     a.operations
         .iter()
         .zip(&b.operations)

@@ -122,6 +122,12 @@ pub fn finding(kind: &FindingKind, lang: Lang) -> String {
             true => format!("{count} 个授权项：IAM 每条语句最多 {MAX_ACTIONS_PER_STATEMENT} 个"),
         },
         K::ActionNotString => pick(lang, "an action must be a string", "授权项必须是字符串").into(),
+        K::ActionAndNotAction => pick(
+            lang,
+            "a statement has either Action or NotAction, not both: IAM refuses it",
+            "一条语句只能有 Action 或 NotAction 之一，不能两者都有：IAM 会拒绝它",
+        )
+        .into(),
         K::MalformedAction { action, why } => {
             let why = match why {
                 MalformedWhy::NotThreeParts => pick(

@@ -148,19 +148,30 @@ pub fn fix_change(change: &FixChange, lang: Lang) -> String {
             statement,
             pattern,
             to,
-        } => match zh {
-            false => format!(
-                "narrow \"{pattern}\" in Statement[{statement}] (Deny) to the {} action{} it matched but the needed ones: {}",
-                to.len(),
-                plural(to.len()),
-                to.join(", ")
-            ),
-            true => format!(
-                "把 Statement[{statement}]（Deny）中的 \"{pattern}\" 缩小为它匹配的、除所需之外的 {} 个授权项：{}",
-                to.len(),
-                to.join("、")
-            ),
-        },
+            beyond,
+        } => {
+            let mut out = match zh {
+                false => format!(
+                    "narrow \"{pattern}\" in Statement[{statement}] (Deny) to the {} action{} of the loaded catalogs it matched but the needed ones: {}",
+                    to.len(),
+                    plural(to.len()),
+                    to.join(", ")
+                ),
+                true => format!(
+                    "把 Statement[{statement}]（Deny）中的 \"{pattern}\" 缩小为它在已加载目录中匹配的、除所需之外的 {} 个授权项：{}",
+                    to.len(),
+                    to.join("、")
+                ),
+            };
+            if *beyond {
+                out.push_str(pick(
+                    lang,
+                    " (the Deny then no longer covers actions the loaded catalogs do not list: other services', and ones added later)",
+                    "（此后该拒绝不再覆盖已加载目录未列出的授权项：其他服务的，以及以后新增的）",
+                ));
+            }
+            out
+        }
         FixChange::ExcludedFromDeny { statement, action } => match zh {
             false => format!(
                 "add \"{action}\" to Statement[{statement}]'s NotAction (Deny), so the Deny no longer applies to it"
@@ -240,6 +251,12 @@ pub fn fix_problem(problem: &FixProblem, lang: Lang) -> String {
             lang,
             "no fix within IAM's limits: no Allow statement has room, and the policy has 8 statements",
             "在 IAM 的限制内无法修改：没有 Allow 语句有空间，且策略已有 8 条语句",
+        )
+        .into(),
+        FixProblem::Unresolved => pick(
+            lang,
+            "no fix found: the changes tried still do not allow every call",
+            "未找到修改：尝试的修改仍不能允许所有调用",
         )
         .into(),
         FixProblem::NotAPolicy => pick(

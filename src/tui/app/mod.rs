@@ -833,7 +833,13 @@ impl App {
         let denied = matches!(s.verdict, Verdict::ImplicitDeny | Verdict::ExplicitDeny);
         let fixed = denied.then(|| fix(&self.catalog, &loaded.text, std::slice::from_ref(&s)));
         let also = match &fixed {
-            Some(Ok(f)) => also_allows(&self.catalog, &loaded.text, &f.document, &[i]),
+            Some(Ok(f)) => also_allows(
+                &self.catalog,
+                &loaded.text,
+                &f.document,
+                &[i],
+                Scope::Project,
+            ),
             _ => Vec::new(),
         };
         let lines =
