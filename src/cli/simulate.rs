@@ -66,6 +66,30 @@ pub(super) fn simulate(
         }
     }
     let subjects: Vec<Subject> = calls.iter().map(|(_, s)| s.clone()).collect();
+    // `--with` names a conditional action of a simulated operation, as `compose --with` does.
+    let conditional: Vec<String> = subjects
+        .iter()
+        .filter_map(|s| match s {
+            Subject::Operation(i) => Some(&catalog.operations()[*i]),
+            Subject::Action { .. } => None,
+        })
+        .flat_map(|op| op.actions.iter().filter(|a| a.is_conditional()))
+        .map(|a| a.action.to_string())
+        .collect();
+    for w in &args.with {
+        if !conditional.iter().any(|a| a.eq_ignore_ascii_case(w)) {
+            let mut available = conditional.clone();
+            available.sort();
+            available.dedup();
+            return fail(
+                Exit::BadInput,
+                ims_perms::policy::compose::ComposeError::NotConditional {
+                    action: w.clone(),
+                    available,
+                },
+            );
+        }
+    }
     let simulations = run(catalog, &review.statements, &subjects, scope, &args.with);
     let all_allowed = simulations.iter().all(|s| s.verdict == Verdict::Allowed);
     if args.json {
