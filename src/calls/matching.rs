@@ -95,11 +95,15 @@ impl CallsMatch {
     }
 }
 
-/// Matches each distinct call. `choose`: operations picked for routes several permissions
-/// share (`--choose`).
-pub fn match_calls(catalog: &Catalog, calls: &[RecordedCall], choose: &[usize]) -> CallsMatch {
+/// Matches each distinct call through `index` (the catalog's, built once for every file of
+/// calls). `choose`: operations picked for routes several permissions share (`--choose`).
+pub fn match_calls(
+    catalog: &Catalog,
+    index: &RouteIndex,
+    calls: &[RecordedCall],
+    choose: &[usize],
+) -> CallsMatch {
     let services = catalog.services();
-    let index = RouteIndex::new(catalog);
     let pick = |candidates: &[usize]| -> Vec<usize> {
         candidates
             .iter()

@@ -67,6 +67,7 @@ pub(super) fn read_and_match(
         chosen.push(resolve_operation(catalog, id).or_else(|e| fail(Exit::BadInput, e))?);
     }
     let mut read = ReadCalls { files: Vec::new() };
+    let index = ims_perms::search::resolve::RouteIndex::new(catalog);
     let mut given: Vec<&OsString> = Vec::new();
     for file in files {
         // The same file twice would count its calls twice.
@@ -80,7 +81,7 @@ pub(super) fn read_and_match(
         let recording = read_calls(&source, false, &mut |p| progress.tell(p));
         progress.done();
         let recording = recording.or_else(|e| fail(Exit::BadInput, e))?;
-        let matched = match_calls(catalog, &recording.calls, &chosen);
+        let matched = match_calls(catalog, &index, &recording.calls, &chosen);
         read.files.push((recording, matched));
     }
     for (id, &i) in choose.iter().zip(&chosen) {

@@ -692,7 +692,8 @@ impl App {
                 return;
             }
         };
-        let matched = crate::calls::match_calls(&self.catalog, &recording.calls, &[]);
+        let index = crate::search::resolve::RouteIndex::new(&self.catalog);
+        let matched = crate::calls::match_calls(&self.catalog, &index, &recording.calls, &[]);
         let operations = matched.operations();
         if operations.is_empty() {
             self.notice = Some(Notice::NoCallMatched {
