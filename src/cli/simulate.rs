@@ -3,7 +3,7 @@
 use ims_perms::catalog::Catalog;
 use ims_perms::io::input::Source;
 use ims_perms::lang::Lang;
-use ims_perms::policy::review::{Severity, explain};
+use ims_perms::policy::review::{Review, Severity, explain_in};
 use ims_perms::policy::simulate::{
     Scope, Simulation, Subject, Verdict, fix, simulate as run, subjects,
 };
@@ -19,7 +19,7 @@ pub(super) fn simulate(
     let source = Source::from_arg(&args.policy);
     let text = read_input(&source)?;
     let scope: Scope = args.scope.into();
-    let review = ims_perms::policy::review::explain_in(catalog, &text, scope);
+    let review = explain_in(catalog, &text, scope);
     // A policy with errors is not what IAM would evaluate (IAM refuses it): no verdict on it.
     if !review.evaluated || review.has_errors() {
         // The last error is the one that stopped the reading.
@@ -109,7 +109,7 @@ pub(super) fn simulate(
         });
     }
     if args.fix {
-        return print_fix(catalog, &text, &simulations, scope, args, lang);
+        return print_fix(catalog, &text, &review, &simulations, scope, args, lang);
     }
     let mut out = Vec::new();
     for ((call, _), s) in calls.iter().zip(&simulations) {
@@ -117,8 +117,8 @@ pub(super) fn simulate(
         if matches!(s.verdict, Verdict::ImplicitDeny | Verdict::ExplicitDeny) {
             match fix(catalog, &text, std::slice::from_ref(s)) {
                 Ok(f) => {
-                    let also =
-                        also_allowed(catalog, &text, &f.document, std::slice::from_ref(s), scope);
+                    let after = explain_in(catalog, &f.document.to_string(), scope);
+                    let also = also_allowed(&review, &after, std::slice::from_ref(s));
                     out.extend(present::fix_lines(catalog, &f.changes, &also, lang));
                 }
                 Err(problem) => out.push(format!("  {}", present::fix_problem(&problem, lang))),
@@ -139,6 +139,7 @@ pub(super) fn simulate(
 fn print_fix(
     catalog: &Catalog,
     text: &str,
+    review: &Review,
     simulations: &[Simulation],
     scope: Scope,
     args: &SimulateArgs,
@@ -148,7 +149,7 @@ fn print_fix(
         .or_else(|problem| fail(Exit::NothingFound, CommandError::NoFix(problem)))?;
     let json = serde_json::to_string_pretty(&fixed.document)
         .or_else(|e| fail(Exit::BadInput, CommandError::Json(e.to_string())))?;
-    let again = explain(catalog, &json);
+    let again = explain_in(catalog, &json, scope);
     let subjects: Vec<Subject> = simulations.iter().map(|s| s.subject.clone()).collect();
     let after = run(catalog, &again.statements, &subjects, scope, &args.with);
     if after.iter().any(|s| s.verdict != Verdict::Allowed) {
@@ -158,7 +159,7 @@ fn print_fix(
         );
     }
     emit(&format!("{json}\n"))?;
-    let also = also_allowed(catalog, text, &fixed.document, simulations, scope);
+    let also = also_allowed(review, &again, simulations);
     if fixed.changes.is_empty() {
         note(present::fix_nothing(lang));
     } else {
@@ -168,13 +169,7 @@ fn print_fix(
 }
 
 /// The operations `after` allows that `before` did not, other than the simulated ones.
-fn also_allowed(
-    catalog: &Catalog,
-    before: &str,
-    after: &serde_json::Value,
-    simulations: &[Simulation],
-    scope: Scope,
-) -> Vec<usize> {
+fn also_allowed(before: &Review, after: &Review, simulations: &[Simulation]) -> Vec<usize> {
     let simulated: Vec<usize> = simulations
         .iter()
         .filter_map(|s| match s.subject {
@@ -182,5 +177,5 @@ fn also_allowed(
             Subject::Action { .. } => None,
         })
         .collect();
-    ims_perms::policy::simulate::also_allows(catalog, before, after, &simulated, scope)
+    ims_perms::policy::simulate::also_allows(before, after, &simulated)
 }

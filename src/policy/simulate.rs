@@ -511,21 +511,20 @@ fn action_list<'v>(st: &'v mut Value, key: &str) -> Option<&'v mut Vec<Value>> {
     slot.as_array_mut()
 }
 
-/// The operations `after` (a fixed document) allows that `before` (the policy's text) did
-/// not, but those in `except`: what a fix opens besides what it was for.
+/// The operations `after` (the review of a fixed document) allows that `before` (the policy's
+/// review, in the same scope) did not, but those in `except`: what a fix opens besides what it
+/// was for. The reviews are the caller's: the policy's is already made, the fix's is needed to
+/// simulate it again.
 pub fn also_allows(
-    catalog: &Catalog,
-    before: &str,
-    after: &Value,
+    before: &crate::policy::review::Review,
+    after: &crate::policy::review::Review,
     except: &[usize],
-    scope: Scope,
 ) -> Vec<usize> {
-    use crate::policy::review::{Status, explain_in};
-    let a = explain_in(catalog, before, scope);
-    let b = explain_in(catalog, &after.to_string(), scope);
-    a.operations
+    use crate::policy::review::Status;
+    before
+        .operations
         .iter()
-        .zip(&b.operations)
+        .zip(&after.operations)
         .filter(|(x, y)| x.status != Status::Allowed && y.status == Status::Allowed)
         .map(|(x, _)| x.index)
         .filter(|i| !except.contains(i))

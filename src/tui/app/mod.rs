@@ -834,13 +834,10 @@ impl App {
         let denied = matches!(s.verdict, Verdict::ImplicitDeny | Verdict::ExplicitDeny);
         let fixed = denied.then(|| fix(&self.catalog, &loaded.text, std::slice::from_ref(&s)));
         let also = match &fixed {
-            Some(Ok(f)) => also_allows(
-                &self.catalog,
-                &loaded.text,
-                &f.document,
-                &[i],
-                Scope::Project,
-            ),
+            Some(Ok(f)) => {
+                let after = crate::policy::review::explain(&self.catalog, &f.document.to_string());
+                also_allows(&loaded.review, &after, &[i])
+            }
             _ => Vec::new(),
         };
         let lines =
