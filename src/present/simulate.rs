@@ -45,14 +45,27 @@ fn ops_list(catalog: &Catalog, ops: &[usize], lang: Lang) -> String {
         .join(pick(lang, ", ", "、"))
 }
 
-/// The lines for one simulated call: what it is, the decision, what decided it.
+/// The lines for one simulated call: what it is, then (indented) the decision and what decided
+/// it.
 pub fn simulation_lines(catalog: &Catalog, call: &str, s: &Simulation, lang: Lang) -> Vec<String> {
-    let zh = lang == Lang::Zh;
-    let mut out = vec![format!(
+    let head = format!(
         "{}  →  {}",
         crate::text::escape_controls(&crate::text::shorten(call, 120)),
         subject_name(catalog, &s.subject)
-    )];
+    );
+    std::iter::once(head)
+        .chain(decision_lines(catalog, s, lang).into_iter().map(indented))
+        .collect()
+}
+
+fn indented(line: String) -> String {
+    format!("  {line}")
+}
+
+/// The decision and what decided it, a line each.
+fn decision_lines(catalog: &Catalog, s: &Simulation, lang: Lang) -> Vec<String> {
+    let zh = lang == Lang::Zh;
+    let mut out = Vec::new();
     let hedge = match (s.conditional, zh) {
         (false, _) => "",
         (true, false) => {
@@ -64,8 +77,8 @@ pub fn simulation_lines(catalog: &Catalog, call: &str, s: &Simulation, lang: Lan
         Verdict::Allowed if s.needed.is_empty() => out.push(
             pick(
                 lang,
-                "  allowed: the operation needs no action (any authenticated user may call it)",
-                "  允许：该操作不需要授权项（任何已认证用户都可调用）",
+                "allowed: the operation needs no action (any authenticated user may call it)",
+                "允许：该操作不需要授权项（任何已认证用户都可调用）",
             )
             .into(),
         ),
@@ -78,8 +91,8 @@ pub fn simulation_lines(catalog: &Catalog, call: &str, s: &Simulation, lang: Lan
                     .map(|m| where_matched(m, true))
                     .collect();
                 out.push(match zh {
-                    false => format!("  allowed{hedge}: {action} by {}", by.join(", ")),
-                    true => format!("  允许{hedge}：{action}，由 {} 允许", by.join("、")),
+                    false => format!("allowed{hedge}: {action} by {}", by.join(", ")),
+                    true => format!("允许{hedge}：{action}，由 {} 允许", by.join("、")),
                 });
             }
         }
@@ -87,12 +100,12 @@ pub fn simulation_lines(catalog: &Catalog, call: &str, s: &Simulation, lang: Lan
             for m in &s.denied_by {
                 out.push(match zh {
                     false => format!(
-                        "  explicitly denied{hedge}: {} denied by {}",
+                        "explicitly denied{hedge}: {} denied by {}",
                         m.action,
                         where_matched(m, false)
                     ),
                     true => format!(
-                        "  显式拒绝{hedge}：{} 被 {} 拒绝",
+                        "显式拒绝{hedge}：{} 被 {} 拒绝",
                         m.action,
                         where_matched(m, false)
                     ),
@@ -101,16 +114,16 @@ pub fn simulation_lines(catalog: &Catalog, call: &str, s: &Simulation, lang: Lan
         }
         Verdict::ImplicitDeny => out.push(match zh {
             false => format!(
-                "  implicitly denied: no statement allows {}",
+                "implicitly denied: no statement allows {}",
                 s.missing.join(", ")
             ),
-            true => format!("  隐式拒绝：没有语句允许 {}", s.missing.join("、")),
+            true => format!("隐式拒绝：没有语句允许 {}", s.missing.join("、")),
         }),
         Verdict::NotInScope => out.push(
             pick(
                 lang,
-                "  not in scope: this operation does not support enterprise projects, so no policy makes it work there (authorize it in an IAM project)",
-                "  不在授权范围内：该操作不支持企业项目，无论策略如何都无法在企业项目中生效（请在 IAM 项目中授权）",
+                "not in scope: this operation does not support enterprise projects, so no policy makes it work there (authorize it in an IAM project)",
+                "不在授权范围内：该操作不支持企业项目，无论策略如何都无法在企业项目中生效（请在 IAM 项目中授权）",
             )
             .into(),
         ),
@@ -119,16 +132,16 @@ pub fn simulation_lines(catalog: &Catalog, call: &str, s: &Simulation, lang: Lan
         && !needed_by.is_empty()
     {
         out.push(match zh {
-            false => format!("  needed by: {}", ops_list(catalog, needed_by, lang)),
-            true => format!("  需要它的操作：{}", ops_list(catalog, needed_by, lang)),
+            false => format!("needed by: {}", ops_list(catalog, needed_by, lang)),
+            true => format!("需要它的操作：{}", ops_list(catalog, needed_by, lang)),
         });
     }
     if s.scope_unknown {
         out.push(
             pick(
                 lang,
-                "  (the catalog does not say whether it supports enterprise projects)",
-                "  （目录未说明它是否支持企业项目）",
+                "(the catalog does not say whether it supports enterprise projects)",
+                "（目录未说明它是否支持企业项目）",
             )
             .into(),
         );
@@ -215,24 +228,32 @@ pub fn fix_change(change: &FixChange, lang: Lang) -> String {
     }
 }
 
-/// `  fix: …; that also allows: …` for one call.
+/// `  smallest fix: …`, `  it also allows: …` for one call.
 pub fn fix_lines(
     catalog: &Catalog,
     changes: &[FixChange],
     also: &[usize],
     lang: Lang,
 ) -> Vec<String> {
+    fix_words(catalog, changes, also, lang)
+        .into_iter()
+        .map(indented)
+        .collect()
+}
+
+/// The smallest fix and what else it allows, a line each.
+fn fix_words(catalog: &Catalog, changes: &[FixChange], also: &[usize], lang: Lang) -> Vec<String> {
     let zh = lang == Lang::Zh;
     let words: Vec<String> = changes.iter().map(|c| fix_change(c, lang)).collect();
     let mut out = vec![match zh {
-        false => format!("  smallest fix: {}", words.join("; ")),
-        true => format!("  最小修改：{}", words.join("；")),
+        false => format!("smallest fix: {}", words.join("; ")),
+        true => format!("最小修改：{}", words.join("；")),
     }];
     out.push(match (also.is_empty(), zh) {
-        (true, false) => "  it allows no other operation".into(),
-        (true, true) => "  它不会允许其他操作".into(),
-        (false, false) => format!("  it also allows: {}", ops_list(catalog, also, lang)),
-        (false, true) => format!("  它还会允许：{}", ops_list(catalog, also, lang)),
+        (true, false) => "it allows no other operation".into(),
+        (true, true) => "它不会允许其他操作".into(),
+        (false, false) => format!("it also allows: {}", ops_list(catalog, also, lang)),
+        (false, true) => format!("它还会允许：{}", ops_list(catalog, also, lang)),
     });
     out
 }
@@ -348,18 +369,10 @@ pub fn simulation_detail(
     also: &[usize],
     lang: Lang,
 ) -> Vec<String> {
-    // The first line repeats the route the pane shows: the decision lines follow it.
-    let mut out: Vec<String> = simulation_lines(catalog, "", s, lang)
-        .into_iter()
-        .skip(1)
-        .map(|l| l.trim_start().to_string())
-        .collect();
+    // The pane shows the route already: the decision lines follow it.
+    let mut out = decision_lines(catalog, s, lang);
     match fix {
-        Some(Ok(f)) => out.extend(
-            fix_lines(catalog, &f.changes, also, lang)
-                .into_iter()
-                .map(|l| l.trim_start().to_string()),
-        ),
+        Some(Ok(f)) => out.extend(fix_words(catalog, &f.changes, also, lang)),
         Some(Err(problem)) => out.push(fix_problem(problem, lang)),
         None => {}
     }
