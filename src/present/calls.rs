@@ -46,24 +46,24 @@ fn ids(catalog: &Catalog, indices: &[usize], lang: Lang) -> String {
         .join(pick(lang, ", ", "、"))
 }
 
-/// What a distinct call is, or why it is none, after its call (`→ list-images`, `: not
-/// matched (tf.log:41): …`).
+/// What a distinct call is (`list-images`), or why it is none (`not matched (tf.log:41): …`);
+/// [`outcome_separator`] goes between it and the call.
 fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> String {
     let at = location(name, c.call.first, lang);
     let zh = lang == Lang::Zh;
     match &c.outcome {
-        Outcome::Operation(i) => format!("→ {}", catalog.operations()[*i].id),
+        Outcome::Operation(i) => catalog.operations()[*i].id.clone(),
         Outcome::Shared { candidates, chosen } | Outcome::Services { candidates, chosen }
             if !chosen.is_empty() =>
         {
             match zh {
                 false => format!(
-                    "→ {} (chosen of {})",
+                    "{} (chosen of {})",
                     ids(catalog, chosen, lang),
                     ids(catalog, candidates, lang)
                 ),
                 true => format!(
-                    "→ {}（从 {} 中选定）",
+                    "{}（从 {} 中选定）",
                     ids(catalog, chosen, lang),
                     ids(catalog, candidates, lang)
                 ),
@@ -71,11 +71,11 @@ fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> 
         }
         Outcome::Shared { candidates, .. } => match zh {
             false => format!(
-                ": several permissions share this route ({at}): {}; say which with --choose ID",
+                "several permissions share this route ({at}): {}; say which with --choose ID",
                 ids(catalog, candidates, lang)
             ),
             true => format!(
-                "：多个权限共用这个路由（{at}）：{}；请用 --choose ID 指明",
+                "多个权限共用这个路由（{at}）：{}；请用 --choose ID 指明",
                 ids(catalog, candidates, lang)
             ),
         },
@@ -89,11 +89,11 @@ fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> 
                 .collect();
             match zh {
                 false => format!(
-                    ": this path is in several services' catalogs and the call names no host ({at}): {}; say which with --choose ID",
+                    "this path is in several services' catalogs and the call names no host ({at}): {}; say which with --choose ID",
                     qualified.join(", ")
                 ),
                 true => format!(
-                    "：多个服务的目录都有这个路径，而调用未写主机（{at}）：{}；请用 --choose ID 指明",
+                    "多个服务的目录都有这个路径，而调用未写主机（{at}）：{}；请用 --choose ID 指明",
                     qualified.join("、")
                 ),
             }
@@ -103,8 +103,8 @@ fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> 
             loaded,
         } => {
             let mut out = match zh {
-                false => format!(": not matched ({at})"),
-                true => format!("：未匹配（{at}）"),
+                false => format!("not matched ({at})"),
+                true => format!("未匹配（{at}）"),
             };
             let sep = pick(lang, ": ", "：");
             out.push_str(sep);
@@ -120,6 +120,14 @@ fn outcome_words(catalog: &Catalog, name: &str, c: &MatchedCall, lang: Lang) -> 
             });
             out
         }
+    }
+}
+
+/// ` → ` before what a matched call is, `: ` before why a call is none.
+fn outcome_separator(c: &MatchedCall, lang: Lang) -> &'static str {
+    match c.outcome.is_matched() {
+        true => " → ",
+        false => pick(lang, ": ", "："),
     }
 }
 
@@ -202,12 +210,12 @@ pub fn calls_report(
 ) -> Vec<String> {
     let mut out = vec![calls_read(recording, lang)];
     for c in &matched.calls {
-        let what = outcome_words(catalog, &recording.name, c, lang);
-        let space = if what.starts_with('→') { " " } else { "" };
         out.push(format!(
-            "  {} × {}{space}{what}{}",
+            "  {} × {}{}{}{}",
             c.call.count,
             shown_call(&c.call.call()),
+            outcome_separator(c, lang),
+            outcome_words(catalog, &recording.name, c, lang),
             refused_words(c, lang)
         ));
     }
@@ -284,12 +292,6 @@ pub fn calls_table(
         .iter()
         .map(|c| {
             let what = outcome_words(catalog, &recording.name, c, lang);
-            let what = what
-                .strip_prefix("→ ")
-                .or_else(|| what.strip_prefix(": "))
-                .or_else(|| what.strip_prefix("："))
-                .unwrap_or(&what)
-                .to_string();
             (
                 c.call.count.to_string(),
                 shown_call(&c.call.call()),
