@@ -242,16 +242,19 @@ impl Request {
     }
 }
 
+/// A URL's authority without `user:password@`: the credentials are no part of the host, and
+/// are never kept or shown.
+pub fn without_credentials(authority: &str) -> &str {
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
 fn split_target(target: &str) -> Result<(Option<String>, &str), RequestProblem> {
     if let Some(i) = target.find("://") {
         let after = &target[i + 3..];
         let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-        // `user:password@host`: the credentials are no part of the host (and are never kept).
-        let authority = &after[..end];
-        let host = authority
-            .rsplit_once('@')
-            .map_or(authority, |(_, host)| host)
-            .to_string();
+        let host = without_credentials(&after[..end]).to_string();
         let rest = &after[end..];
         return Ok((Some(host), if rest.starts_with('/') { rest } else { "/" }));
     }
