@@ -209,9 +209,7 @@ fn without_query(target: &str) -> String {
         Some(i) => {
             let (scheme, rest) = target.split_at(i + 3);
             let end = rest.find('/').unwrap_or(rest.len());
-            let host = rest[..end]
-                .rsplit_once('@')
-                .map_or(&rest[..end], |(_, h)| h);
+            let host = crate::catalog::route::without_credentials(&rest[..end]);
             format!("{scheme}{host}{}", &rest[end..])
         }
         None => target.to_string(),
