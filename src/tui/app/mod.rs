@@ -671,23 +671,22 @@ impl App {
     /// A pasted block of lines: if they are API calls (or a log of them), asks whether to
     /// select their operations; otherwise says they are not, the search unchanged.
     fn paste_calls(&mut self, text: &str) {
-        use crate::calls::{Form, Location, read_calls_in};
-        let recording = match read_calls_in("paste", text) {
-            Ok(r) if r.form != Form::Plain || r.not_call_count == 0 => r,
-            Ok(r) => {
-                let first = r.not_calls.first().map(|n| match n.at {
-                    Location::Line(line) | Location::Entry(line) => (line, n.text.clone()),
-                });
-                self.notice = Some(Notice::NotCalls { first });
-                return;
-            }
-            Err(e) => {
-                let first = match e.reason {
-                    crate::calls::CallsReason::NoCalls { first: Some(n), .. } => match n.at {
-                        Location::Line(line) | Location::Entry(line) => Some((line, n.text)),
-                    },
-                    _ => None,
-                };
+        use crate::calls::{CallsReason, Form, Location, NotACall, read_calls_in};
+        // A paste is text: its entries are lines.
+        let said = |n: &NotACall| match n.at {
+            Location::Line(line) | Location::Entry(line) => (line, n.text.clone()),
+        };
+        let read = match read_calls_in("paste", text) {
+            Ok(r) if r.form != Form::Plain || r.not_call_count == 0 => Ok(r),
+            Ok(r) => Err(r.not_calls.first().map(said)),
+            Err(e) => Err(match &e.reason {
+                CallsReason::NoCalls { first, .. } => first.as_ref().map(said),
+                _ => None,
+            }),
+        };
+        let recording = match read {
+            Ok(r) => r,
+            Err(first) => {
                 self.notice = Some(Notice::NotCalls { first });
                 return;
             }
