@@ -67,7 +67,7 @@ proptest! {
                 let zh_len = op.name.zh.as_deref().unwrap_or("").chars().count();
                 let hl = index.highlights(&query, hit.index);
                 prop_assert!(hl.name_zh.iter().all(|&p| p < zh_len));
-                prop_assert!(hl.path.iter().all(|&p| p < op.path.chars().count()));
+                prop_assert!(hl.path.iter().all(|&p| p < op.path().chars().count()));
             }
         }
         let spaced = words.join(" ");
@@ -81,7 +81,7 @@ proptest! {
         if let Ok(request) = Request::parse(&input) {
             let hits = resolve::lookup(&catalog, &request);
             for &i in &hits {
-                prop_assert_eq!(&*catalog.operations()[i].method, request.method.as_str());
+                prop_assert_eq!(catalog.operations()[i].method(), request.method.as_str());
             }
             let _ = resolve::closest(&catalog, &request, 3);
         }
@@ -147,11 +147,11 @@ proptest! {
             name: "fuzzed.html".into(),
             text: text.to_string(),
         };
-        let _ = ims_perms::import::import(&[input(&html)], None);
-        let _ = ims_perms::import::import(&[input(&html)], Some("ims"));
+        let _ = ims_perms::import::import(&[input(&html)], None, None);
+        let _ = ims_perms::import::import(&[input(&html)], Some("ims"), None);
         // The same fragments as Markdown lines.
         let markdown = pieces.join("|");
-        let _ = ims_perms::import::import(&[input(&markdown), input(&html)], None);
+        let _ = ims_perms::import::import(&[input(&markdown), input(&html)], None, None);
     }
 }
 
@@ -305,6 +305,7 @@ fn catalog_with_ecs() -> Catalog {
             name: path.into(),
             text,
         }],
+        None,
         None,
     )
     .unwrap();

@@ -314,6 +314,7 @@ proptest! {
                 Status::Denied => Verdict::ExplicitDeny,
                 Status::Partial | Status::NotGranted => Verdict::ImplicitDeny,
                 Status::NotInScope => Verdict::NotInScope,
+                Status::ActionsNotDocumented => Verdict::ActionsNotDocumented,
             };
             prop_assert_eq!(s.verdict, expected, "{} in {}", o.id, policy);
         }

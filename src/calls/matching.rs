@@ -160,8 +160,8 @@ mod tests {
             .map(|op| {
                 format!(
                     "{} {}",
-                    op.method,
-                    op.path.replace('{', "x").replace('}', "")
+                    op.method(),
+                    op.path().replace('{', "x").replace('}', "")
                 )
             })
             .collect();

@@ -75,9 +75,11 @@ pub(super) fn route_hash(op: &Operation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     op.service.hash(&mut h);
-    op.method.hash(&mut h);
-    for seg in normalised_segments(&op.path) {
-        seg.hash(&mut h);
+    if let Some(route) = &op.route {
+        route.method.hash(&mut h);
+        for seg in normalised_segments(&route.path) {
+            seg.hash(&mut h);
+        }
     }
     let actions = op.actions.iter().fold(0u64, |sum, a| {
         sum.wrapping_add(xxhash_rust::xxh3::xxh3_64(
@@ -107,10 +109,14 @@ fn name_key(op: &Operation) -> String {
 /// Several permissions may share a route (ECS's `POST …/servers/{server_id}/action` starts,
 /// stops, reboots… by request body; adding and removing a security group need the same
 /// action): those differ in their names or actions and stay separate operations.
+/// Operations without a route never clash by route: they are told apart by id.
 pub(super) fn same_route(a: &Operation, b: &Operation) -> bool {
+    let (Some(ra), Some(rb)) = (&a.route, &b.route) else {
+        return false;
+    };
     a.service == b.service
-        && a.method == b.method
-        && RoutePattern::same_route(&a.path, &b.path)
+        && ra.method == rb.method
+        && RoutePattern::same_route(&ra.path, &rb.path)
         && same_actions(a, b)
         && name_key(a) == name_key(b)
 }

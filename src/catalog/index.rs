@@ -78,7 +78,7 @@ impl Catalog {
                     clash,
                     value: match clash {
                         Clash::Id => op.id.clone(),
-                        Clash::Route => op.route(),
+                        Clash::Route => op.route_text(),
                     },
                     origin: self.origin_of(other).to_string(),
                     id: ops[other].id.clone(),
@@ -204,11 +204,17 @@ impl Catalog {
         self.several_sections
     }
 
-    /// Whether a loaded catalog of `service` says it holds every permission of the service.
+    /// Whether a loaded catalog of `service` says it holds every permission of the service,
+    /// and every operation's actions are documented (one that is not may need any action, so
+    /// the service's actions are not all known).
     pub fn is_complete(&self, service: &str) -> bool {
         self.catalogs
             .iter()
             .any(|c| c.complete && c.service == service)
+            && self
+                .operations
+                .iter()
+                .all(|o| &*o.service != service || o.actions_not_documented.is_none())
     }
 
     /// The distinct services loaded, in load order.

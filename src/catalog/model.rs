@@ -14,31 +14,149 @@ pub const BUILTIN_JSON: &str = include_str!("../../assets/ims-permissions.json")
 pub const BUILTIN_ORIGIN: &str = "built-in catalog";
 
 /// One API operation and the permissions it needs.
+///
+/// In a catalog file its route is two fields, `method` and `path`, both present or both absent
+/// (see [`OperationFields`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "OperationFields", into = "OperationFields")]
 pub struct Operation {
     /// The service of the catalog the operation came from (not part of the operation's JSON).
-    #[serde(skip)]
     pub service: Arc<str>,
     pub id: String,
     pub name: LocalText,
-    pub method: Arc<str>,
-    pub path: String,
+    /// `None`: the table names no API route for it (a console-only permission, an operation
+    /// named instead of a route). Searchable and composable by id; `lookup` never finds it.
+    pub route: Option<Route>,
+    /// What the table says in place of a route (`仅支持Console调用`, `获取桶列表`, a wildcard
+    /// route such as `/api/*`); only without a route.
+    pub route_note: Option<LocalText>,
     /// The table of the permission reference the operation is listed in (`镜像共享` / `Image
     /// Sharing`); optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<Arc<LocalText>>,
     pub description: LocalText,
     pub actions: Vec<ActionRequirement>,
+    /// `Some`: the table's action cell names no action that could be read (kept as written).
+    /// The operation's actions are then not documented, which is not "needs no action":
+    /// `actions` is empty and nothing is composed or decided for it.
+    pub actions_not_documented: Option<LocalText>,
     /// Actions the operation's actions only work with (依赖的授权项): left out of a composed
     /// policy unless asked for. Wildcards allowed (`obs:bucket:*`), as vendors write them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<ActionRequirement>,
     /// `None` (`null`): the table does not say which scopes the operation supports.
     pub scopes: Option<Scopes>,
     pub prerequisites: Vec<Prerequisite>,
     pub deprecated: bool,
     pub openstack_native: bool,
+}
+
+/// An operation's API route: `GET /v2/cloudimages/{image_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Route {
+    pub method: Arc<str>,
+    pub path: String,
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+/// An operation as a catalog file writes it: the route as two optional fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationFields {
+    id: String,
+    name: LocalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    method: Option<Arc<str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    route_note: Option<LocalText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    section: Option<Arc<LocalText>>,
+    description: LocalText,
+    actions: Vec<ActionRequirement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actions_not_documented: Option<LocalText>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    dependencies: Vec<ActionRequirement>,
+    scopes: Option<Scopes>,
+    prerequisites: Vec<Prerequisite>,
+    deprecated: bool,
+    openstack_native: bool,
+}
+
+impl TryFrom<OperationFields> for Operation {
+    /// Worded as serde words a missing field, so the reader names the field like any other.
+    type Error = String;
+
+    fn try_from(f: OperationFields) -> Result<Self, Self::Error> {
+        let route = match (f.method, f.path) {
+            (Some(method), Some(path)) => Some(Route { method, path }),
+            (None, None) => None,
+            (Some(_), None) => return Err("missing field `path`".into()),
+            (None, Some(_)) => return Err("missing field `method`".into()),
+        };
+        Ok(Operation {
+            service: Arc::from(""),
+            id: f.id,
+            name: f.name,
+            route,
+            route_note: f.route_note,
+            section: f.section,
+            description: f.description,
+            actions: f.actions,
+            actions_not_documented: f.actions_not_documented,
+            dependencies: f.dependencies,
+            scopes: f.scopes,
+            prerequisites: f.prerequisites,
+            deprecated: f.deprecated,
+            openstack_native: f.openstack_native,
+        })
+    }
+}
+
+impl From<Operation> for OperationFields {
+    fn from(op: Operation) -> Self {
+        let Operation {
+            service: _,
+            id,
+            name,
+            route,
+            route_note,
+            section,
+            description,
+            actions,
+            actions_not_documented,
+            dependencies,
+            scopes,
+            prerequisites,
+            deprecated,
+            openstack_native,
+        } = op;
+        let (method, path) = match route {
+            Some(r) => (Some(r.method), Some(r.path)),
+            None => (None, None),
+        };
+        OperationFields {
+            id,
+            name,
+            method,
+            path,
+            route_note,
+            section,
+            description,
+            actions,
+            actions_not_documented,
+            dependencies,
+            scopes,
+            prerequisites,
+            deprecated,
+            openstack_native,
+        }
+    }
 }
 
 /// An IAM action an operation needs, and when it needs it.
@@ -118,9 +236,23 @@ impl Prerequisite {
 }
 
 impl Operation {
-    /// `GET /v2/images`.
-    pub fn route(&self) -> String {
-        format!("{} {}", self.method, self.path)
+    /// `GET /v2/images`, or the empty string for an operation without a route (callers that
+    /// show it say "no route" themselves).
+    pub fn route_text(&self) -> String {
+        self.route
+            .as_ref()
+            .map(Route::to_string)
+            .unwrap_or_default()
+    }
+
+    /// Its method, or "" without a route.
+    pub fn method(&self) -> &str {
+        self.route.as_ref().map_or("", |r| r.method.as_ref())
+    }
+
+    /// Its path, or "" without a route.
+    pub fn path(&self) -> &str {
+        self.route.as_ref().map_or("", |r| r.path.as_str())
     }
 
     /// Its actions, lower case and sorted: what two operations on one route must differ in.
@@ -168,8 +300,8 @@ impl Operation {
         }
         let fixed = [
             (field("id", None, ""), self.id.as_str()),
-            (field("method", None, ""), self.method.as_ref()),
-            (field("path", None, ""), self.path.as_str()),
+            (field("method", None, ""), self.method()),
+            (field("path", None, ""), self.path()),
         ];
         let actions = self.actions.iter().enumerate().flat_map(|(i, a)| {
             std::iter::once((field("actions", Some(i), "action"), a.action.as_ref())).chain(
@@ -210,9 +342,19 @@ impl Operation {
                     )
                 }))
         });
+        let notes = self
+            .route_note
+            .iter()
+            .flat_map(|t| local("route_note", None, ["zh", "en"], t))
+            .chain(
+                self.actions_not_documented
+                    .iter()
+                    .flat_map(|t| local("actions_not_documented", None, ["zh", "en"], t)),
+            );
         fixed
             .into_iter()
             .chain(local("name", None, ["zh", "en"], &self.name))
+            .chain(notes)
             .chain(local("description", None, ["zh", "en"], &self.description))
             .chain(section)
             .chain(actions)
@@ -399,6 +541,12 @@ pub enum CatalogReason {
         action: String,
     },
     EmptyPrerequisite,
+    /// `route_note` on an operation that has a route (its notes are `prerequisites`).
+    RouteNoteWithRoute,
+    /// `actions_not_documented` beside actions.
+    ActionsAndNotDocumented,
+    /// A note (`route_note`, `actions_not_documented`) with no text.
+    EmptyNote,
     /// The same id twice in one file; the index of the first.
     DuplicateId {
         id: String,

@@ -277,7 +277,7 @@ fn finish(
                 &op.id,
                 "path".into(),
                 CatalogReason::DuplicateRoute {
-                    route: op.route(),
+                    route: op.route_text(),
                     first,
                 },
             ));
@@ -313,7 +313,9 @@ fn share_repeated_texts(operations: &mut [Operation]) {
     }
     let (mut actions, mut texts) = (Seen::<str>::default(), Seen::<LocalText>::default());
     for op in operations {
-        share(&mut actions, &mut op.method);
+        if let Some(route) = &mut op.route {
+            share(&mut actions, &mut route.method);
+        }
         if let Some(section) = &mut op.section {
             share(&mut texts, section);
         }
@@ -526,21 +528,40 @@ fn validate_operation(op: &Operation) -> Result<(), (String, CatalogReason)> {
     if op.name.get(Lang::En).is_empty() {
         return bad("name", CatalogReason::NoName);
     }
-    if !HTTP_METHODS.contains(&op.method.as_ref()) {
-        return bad(
-            "method",
-            CatalogReason::InvalidMethod {
-                method: op.method.to_string(),
-            },
-        );
+    match &op.route {
+        Some(route) => {
+            if !HTTP_METHODS.contains(&route.method.as_ref()) {
+                return bad(
+                    "method",
+                    CatalogReason::InvalidMethod {
+                        method: route.method.to_string(),
+                    },
+                );
+            }
+            if let Err(problem) = RoutePattern::check(&route.path) {
+                return bad(
+                    "path",
+                    CatalogReason::InvalidPath {
+                        path: route.path.clone(),
+                        problem,
+                    },
+                );
+            }
+            if op.route_note.is_some() {
+                return bad("route_note", CatalogReason::RouteNoteWithRoute);
+            }
+        }
+        None => {
+            if op.route_note.as_ref().is_some_and(LocalText::is_empty) {
+                return bad("route_note", CatalogReason::EmptyNote);
+            }
+        }
     }
-    if let Err(problem) = RoutePattern::check(&op.path) {
+    // The cell as written, empty too (an empty action cell documents nothing either).
+    if op.actions_not_documented.is_some() && !op.actions.is_empty() {
         return bad(
-            "path",
-            CatalogReason::InvalidPath {
-                path: op.path.clone(),
-                problem,
-            },
+            "actions_not_documented",
+            CatalogReason::ActionsAndNotDocumented,
         );
     }
     let mut seen = std::collections::HashSet::new();

@@ -268,6 +268,7 @@ fn repeated_texts_are_one_shared_value_however_read() {
         assert!(Arc::ptr_eq(&a.service, &b.service));
         for o in ops {
             for p in &ops[..20] {
+                let (o, p) = (o.route.as_ref().unwrap(), p.route.as_ref().unwrap());
                 let same = o.method == p.method;
                 assert_eq!(
                     same,
@@ -310,4 +311,63 @@ fn a_long_list_of_actions_still_refuses_a_repeat() {
         err.contains("action \"svc:things:A7\" is listed twice"),
         "{err}"
     );
+}
+
+#[test]
+fn operations_without_a_route_or_with_undocumented_actions() {
+    let mut routeless: Value = serde_json::from_str(MINIMAL_OP).unwrap();
+    let o = routeless.as_object_mut().unwrap();
+    o.remove("method");
+    o.remove("path");
+    o.insert("id".into(), "list-buckets".into());
+    o.insert(
+        "route_note".into(),
+        serde_json::json!({"zh": "仅支持Console调用"}),
+    );
+    let undocumented = with("actions", "[]").replace(
+        r#""actions":[]"#,
+        r#""actions":[],"actions_not_documented":{"zh":"见说明"}"#,
+    );
+    let json = doc(&[&routeless.to_string(), &undocumented]);
+    let parsed = parse("user.json", &json).unwrap();
+    let ops = parsed.operations();
+    assert!(ops[0].route.is_none());
+    assert_eq!(
+        ops[0].route_note.as_ref().unwrap().zh.as_deref(),
+        Some("仅支持Console调用")
+    );
+    assert_eq!(ops[1].route_text(), "GET /v1/things");
+    assert!(ops[1].actions_not_documented.is_some());
+    // Written back, the same document: the route as two fields, absent when there is none.
+    let written = crate::import::to_json(&parsed);
+    let again: Value = serde_json::from_str(&written).unwrap();
+    assert!(again["operations"][0].get("method").is_none());
+    assert_eq!(parse("again.json", &written).unwrap().operations(), ops);
+    // Through the cache too.
+    let dir = tempfile::tempdir().unwrap();
+    let (path, cache) = (dir.path().join("c.json"), dir.path().join("cache"));
+    std::fs::write(&path, &json).unwrap();
+    let first = crate::load::read_file(&path, Some(&cache)).unwrap();
+    let cached = crate::load::read_file(&path, Some(&cache)).unwrap();
+    assert_eq!(first.operations, cached.operations);
+    assert_eq!(cached.operations(), ops);
+
+    // Half a route, a note beside a route, actions beside "not documented": refused, named.
+    let mut half: Value = serde_json::from_str(MINIMAL_OP).unwrap();
+    half.as_object_mut().unwrap().remove("path");
+    assert!(
+        error_of(&doc(&[&half.to_string()])).ends_with("field `path`: missing field"),
+        "{}",
+        error_of(&doc(&[&half.to_string()]))
+    );
+    let e = error_of(&doc(&[&with("route_note", r#"{"en": "console only"}"#)]));
+    assert!(
+        e.contains("field `route_note`: `route_note` is for an operation without a route"),
+        "{e}"
+    );
+    let e = error_of(&doc(&[&with(
+        "actions_not_documented",
+        r#"{"zh": "见说明"}"#,
+    )]));
+    assert!(e.contains("field `actions_not_documented`"), "{e}");
 }

@@ -22,7 +22,7 @@ pub(super) fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result
             Some(_) => Vec::new(),
             None => resolve::closest(catalog, &request, 3)
                 .into_iter()
-                .map(|i| catalog.operations()[i].route())
+                .map(|i| catalog.operations()[i].route_text())
                 .collect(),
         };
         return fail(
@@ -60,7 +60,7 @@ pub(super) fn lookup(catalog: &Catalog, args: &LookupArgs, lang: Lang) -> Result
         for &i in &hits {
             out.push_str(&format!(
                 "  {}  ({}: {})\n",
-                ops[i].route(),
+                ops[i].route_text(),
                 ops[i].service,
                 ops[i].id
             ));

@@ -103,9 +103,9 @@ fn lang_of(global: &Global) -> Lang {
 fn execute(global: &Global, command: Command) -> Result<Exit, Failure> {
     let lang = lang_of(global);
     match command {
-        // These two need no catalog.
         Command::Completions { shell } => completions(shell),
-        Command::Import(args) => import(&args, lang),
+        // Loads the catalogs only to name the service of a page whose actions name none.
+        Command::Import(args) => import(&args, global, lang),
         Command::List(args) => list(&load_catalogs(global)?, &args, lang),
         Command::Search(args) => search(global, &args, lang),
         Command::Compose(args) => compose_policy(&load_catalogs(global)?, &args, lang),
@@ -124,6 +124,11 @@ fn read_input(source: &Source) -> Result<String, Failure> {
 /// The built-in catalog (unless `--no-builtin`) plus every `--catalog` file; the first broken
 /// file stops everything.
 fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
+    non_empty(load_catalogs_or_none(global)?, global)
+}
+
+/// [`load_catalogs`], none at all allowed (`import` asks them only for routes).
+fn load_catalogs_or_none(global: &Global) -> Result<Catalog, Failure> {
     let mut catalog = if global.no_builtin {
         Catalog::new()
     } else {
@@ -131,7 +136,7 @@ fn load_catalogs(global: &Global) -> Result<Catalog, Failure> {
     };
     ims_perms::load::load_files(&mut catalog, &global.catalog, cache_dir(global).as_deref())
         .or_else(|e| fail(Exit::BadInput, e))?;
-    non_empty(catalog, global)
+    Ok(catalog)
 }
 
 /// The catalog, unless it has no operations (`--no-builtin` with empty catalog files).

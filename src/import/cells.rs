@@ -142,8 +142,10 @@ pub(super) fn split_actions(
             for action in split_run_together(text, services)? {
                 // Service names come in any case (`CSBS:backup:*`); IAM's are lower case.
                 let action = match action.split_once(':') {
-                    Some((service, rest)) => format!("{}:{rest}", service.to_ascii_lowercase()),
-                    None => action,
+                    Some((service, rest)) if rest.contains(':') => {
+                        format!("{}:{rest}", service.to_ascii_lowercase())
+                    }
+                    _ => action,
                 };
                 out.push((action, label.clone()));
             }
@@ -194,6 +196,10 @@ pub(super) fn split_run_together(
     services: &[String],
 ) -> Result<Vec<String>, ImportReason> {
     let parts: Vec<&str> = text.split(':').collect();
+    // `cloudServers:delete`: an action missing its service, for the caller to complete.
+    if parts.len() == 2 {
+        return Ok(vec![text.to_string()]);
+    }
     if parts.len() < 3 || parts.len() % 2 == 0 {
         return Err(ImportReason::NotAnAction {
             text: text.to_string(),

@@ -33,7 +33,9 @@ use tables::*;
 
 use scraper::Html;
 
-use crate::catalog::{CatalogDoc, CatalogError, Operation, ParsedCatalog, Source, check_document};
+use crate::catalog::{
+    Catalog, CatalogDoc, CatalogError, Operation, ParsedCatalog, Source, check_document,
+};
 
 /// Why an import failed: where (file, table, row, cell, as a reader counts them) and why, as
 /// facts; `present` words them.
@@ -152,12 +154,13 @@ pub struct ImportReport {
     pub warnings: Vec<ImportWarning>,
 }
 
-/// Something the importer repaired, and where (file, table, row, cell, as errors say).
+/// Something the importer repaired or did not read, and where (file, table, row, cell, as
+/// errors say; a table's warning has no row, the whole import's no table).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportWarning {
     pub file: String,
-    pub table: usize,
-    pub row: usize,
+    pub table: Option<usize>,
+    pub row: Option<usize>,
     pub cell: Option<String>,
     pub what: Warning,
 }
@@ -165,8 +168,15 @@ pub struct ImportWarning {
 /// What an import warning says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Warning {
-    /// A cell repaired (a path, a wildcard in the action cell).
-    Path(Repair),
+    /// A cell repaired or kept as it could be read (a path, a wildcard, no route, no action).
+    Repaired(Repair),
+    /// A permission table's column the importer does not read (`备注`): its cells are named
+    /// one by one ([`Warning::CellNotRead`]).
+    ColumnNotRead,
+    /// A cell of such a column, with its text: not in the catalog.
+    CellNotRead { text: String },
+    /// No action names a service: the service of the loaded catalog that has every route read.
+    ServiceFromRoutes { service: String, routes: usize },
     /// The same permission (name, route and actions) as an earlier row: kept once.
     Repeated {
         route: String,
@@ -183,10 +193,12 @@ pub struct ImportInput {
 }
 
 /// Reads every table of every input into one catalog of `service` (by default the service the
-/// rows' first actions name, which must agree).
+/// rows' first actions name, which must agree; when no action names one, as on a page of APIs
+/// that need none, the service of the `known` catalog that has every route read).
 pub fn import(
     inputs: &[ImportInput],
     service: Option<&str>,
+    known: Option<&Catalog>,
 ) -> Result<(ParsedCatalog, ImportReport), ImportError> {
     let mut reading = Reading {
         report: ImportReport {
@@ -198,7 +210,7 @@ pub fn import(
     for input in inputs {
         reading.read_input(input)?;
     }
-    reading.into_catalog(inputs, service)
+    reading.into_catalog(inputs, service, known)
 }
 
 /// What the tables read so far make.
@@ -273,23 +285,44 @@ impl Reading {
             return Ok(false);
         }
         check_layout(table, &layout).map_err(|m| at_table(None, None, m))?;
-        for (h, c) in table.header.iter().zip(&layout.columns) {
-            if c.is_none() && !h.trim().is_empty() && !self.report.ignored_columns.contains(h) {
+        let unread: Vec<usize> = (0..layout.columns.len())
+            .filter(|&i| layout.columns[i].is_none())
+            .collect();
+        for &i in &unread {
+            let h = &table.header[i];
+            if !h.trim().is_empty() && !self.report.ignored_columns.contains(h) {
                 self.report.ignored_columns.push(h.clone());
             }
+            self.report.warnings.push(ImportWarning {
+                file: file.to_string(),
+                table: Some(t),
+                row: None,
+                cell: Some(h.clone()),
+                what: Warning::ColumnNotRead,
+            });
         }
         let chinese = table.header.iter().any(|h| is_chinese(h));
-        if let Some(section) = &table.section
-            && !self.report.sections.contains(section)
-        {
-            self.report.sections.push(section.clone());
-        }
         if self.title.is_none() {
             self.title = table.section.clone();
         }
         let services = services_in(table, &layout);
         for (r, row) in table.rows.iter().enumerate() {
             refuse_controls(row, &layout).map_err(|(cell, m)| at_table(Some(r + 1), cell, m))?;
+            // Nothing read is lost unsaid: each unread cell with something in it is named.
+            for &i in &unread {
+                let text = row.get(i).map(|c| c.text.trim()).unwrap_or("");
+                if !is_none_word(text) {
+                    self.report.warnings.push(ImportWarning {
+                        file: file.to_string(),
+                        table: Some(t),
+                        row: Some(r + 1),
+                        cell: Some(table.header[i].clone()),
+                        what: Warning::CellNotRead {
+                            text: text.to_string(),
+                        },
+                    });
+                }
+            }
             let (ops, repairs) =
                 read_row(row, &layout, chinese, table.section.as_deref(), &services)
                     .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
@@ -298,15 +331,24 @@ impl Reading {
                 .warnings
                 .extend(repairs.into_iter().map(|repair| ImportWarning {
                     file: file.to_string(),
-                    table: t,
-                    row: r + 1,
+                    table: Some(t),
+                    row: Some(r + 1),
                     cell: match repair {
-                        Repair::WildcardAction { .. } => head(Column::Actions),
+                        Repair::WildcardAction { .. }
+                        | Repair::ActionsNotDocumented { .. }
+                        | Repair::ServiceAdded { .. } => head(Column::Actions),
                         _ => head(Column::Route),
                     },
-                    what: Warning::Path(repair),
+                    what: Warning::Repaired(repair),
                 }));
             for op in ops {
+                // The rows' sections: the heading's, or each row's category.
+                if let Some(section) = &op.section {
+                    let name = section.get(crate::lang::Lang::Zh);
+                    if !self.report.sections.iter().any(|s| s == name) {
+                        self.report.sections.push(name.to_string());
+                    }
+                }
                 if let Some(first) = op.actions.first() {
                     let s = first.action.split(':').next().unwrap_or("").to_string();
                     if !self.first_services.contains(&s) {
@@ -327,6 +369,7 @@ impl Reading {
         mut self,
         inputs: &[ImportInput],
         service: Option<&str>,
+        known: Option<&Catalog>,
     ) -> Result<(ParsedCatalog, ImportReport), ImportError> {
         let origin = inputs
             .iter()
@@ -338,9 +381,22 @@ impl Reading {
             Some(s) => s.to_string(),
             None => match self.first_services.as_slice() {
                 [one] => one.clone(),
-                [] => {
-                    return Err(whole(ImportReason::NoService));
-                }
+                [] => match known.and_then(|k| self.service_of_routes(k)) {
+                    Some((service, routes)) => {
+                        self.report.warnings.push(ImportWarning {
+                            file: origin.clone(),
+                            table: None,
+                            row: None,
+                            cell: None,
+                            what: Warning::ServiceFromRoutes {
+                                service: service.clone(),
+                                routes,
+                            },
+                        });
+                        service
+                    }
+                    None => return Err(whole(ImportReason::NoService)),
+                },
                 many => {
                     return Err(whole(ImportReason::SeveralServices {
                         services: many.to_vec(),
@@ -369,6 +425,38 @@ impl Reading {
         Ok((parsed, self.report))
     }
 
+    /// The one service whose loaded operations have every route read (and how many routes):
+    /// proof from the catalogs, not a guess from a name. None when a route is not among them,
+    /// when they are several services' or when no row has a route.
+    fn service_of_routes(&self, known: &Catalog) -> Option<(String, usize)> {
+        use crate::catalog::route::RoutePattern;
+        let key = |method: &str, path: &str| {
+            RoutePattern::parse(path)
+                .ok()
+                .map(|p| (method.to_string(), p.normalised()))
+        };
+        let mut services: std::collections::HashMap<(String, String), Vec<&str>> =
+            std::collections::HashMap::new();
+        for op in known.operations() {
+            if let Some(k) = op.route.as_ref().and_then(|r| key(&r.method, &r.path)) {
+                services.entry(k).or_default().push(&op.service);
+            }
+        }
+        let mut found: Option<&str> = None;
+        let mut routes = 0;
+        for op in &self.operations {
+            let Some(route) = &op.route else { continue };
+            let of = key(&route.method, &route.path).and_then(|k| services.get(&k))?;
+            for s in of {
+                if *found.get_or_insert(s) != *s {
+                    return None;
+                }
+            }
+            routes += 1;
+        }
+        found.map(|s| (s.to_string(), routes))
+    }
+
     /// The same API with the same actions twice (two editions of one table, one page saved
     /// twice): named by both rows, not just an index.
     fn drop_repeats(&mut self) {
@@ -379,17 +467,17 @@ impl Reading {
         let mut keep = Vec::with_capacity(self.operations.len());
         for (i, op) in self.operations.iter().enumerate() {
             let name = crate::text::fold(op.name.get(crate::lang::Lang::Zh)).to_lowercase();
-            let key = (slug(&op.method, &op.path), op.action_set(), name);
+            let key = (op.route_text(), op.action_set(), name);
             if let Some(&first) = seen.get(&key) {
                 let (f, t, r) = &self.origins[first];
                 let (file, table, row) = &self.origins[i];
                 self.report.warnings.push(ImportWarning {
                     file: file.clone(),
-                    table: *table,
-                    row: *row,
+                    table: Some(*table),
+                    row: Some(*row),
                     cell: None,
                     what: Warning::Repeated {
-                        route: op.route(),
+                        route: op.route_text(),
                         file: f.clone(),
                         table: *t,
                         row: *r,
@@ -442,7 +530,9 @@ fn services_in(table: &RawTable, layout: &Layout) -> Vec<String> {
     if let Some(c) = layout.find(Column::Actions) {
         for row in &table.rows {
             for item in row.get(c).map(|c| c.items.as_slice()).unwrap_or(&[]) {
-                if let Some((s, _)) = item.trim().split_once(':')
+                // `service:resource:action`: a two-part `volumes:list` names no service.
+                if let Some((s, rest)) = item.trim().split_once(':')
+                    && rest.contains(':')
                     && crate::catalog::is_kebab_id(s)
                     && !services.iter().any(|x| x == s)
                 {

@@ -25,6 +25,20 @@ pub enum Repair {
     /// Several routes in one cell (`POST /v2/…/changeos 或 POST /v1/…/changeos`): one
     /// operation each.
     SeveralRoutes { count: usize },
+    /// The route cell names no route (`获取桶列表`, `仅支持Console调用`, `×`): an operation
+    /// without a route, the text its route note.
+    NoRoute { text: String },
+    /// A wildcard route (`GET /api/*`) matches no one call: kept as the route note of an
+    /// operation without a route.
+    WildcardRoute { route: String },
+    /// No action can be read from the action cell: kept as "actions not documented".
+    ActionsNotDocumented {
+        text: String,
+        reason: Box<super::ImportReason>,
+    },
+    /// An action written without its service (`cloudServers:list`): the table's one service
+    /// put before it.
+    ServiceAdded { written: String, read: String },
 }
 
 /// The path repaired, what was done, and the query (for the note) if there was one.

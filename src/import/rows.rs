@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::catalog::{
-    ActionRequirement, Operation, Prerequisite, Scopes, is_action_name, is_action_pattern,
+    ActionRequirement, Operation, Prerequisite, Route, Scopes, is_action_name, is_action_pattern,
 };
 use crate::lang::{Lang, LocalText};
 use crate::text::fold;
@@ -30,9 +30,21 @@ impl Layout {
 /// repeated id's next number remembered rather than searched for from 2 again.
 pub(super) fn assign_ids(operations: &mut [Operation]) {
     use std::collections::{HashMap, HashSet};
+    // Without a route, the id comes from the first action (`obs:bucket:ListAllMyBuckets` →
+    // `bucket-listallmybuckets`), never counted as a shared route.
     let keys: Vec<(Arc<str>, String)> = operations
         .iter()
-        .map(|o| (o.method.clone(), slug(&o.method, &o.path)))
+        .map(|o| match &o.route {
+            Some(r) => (r.method.clone(), slug(&r.method, &r.path)),
+            None => (
+                Arc::from(""),
+                o.actions
+                    .first()
+                    .map(|a| action_slug(&a.action))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "no-route".to_string()),
+            ),
+        })
         .collect();
     let mut routes: HashMap<&(Arc<str>, String), usize> = HashMap::with_capacity(keys.len());
     for key in &keys {
@@ -41,7 +53,7 @@ pub(super) fn assign_ids(operations: &mut [Operation]) {
     let mut taken: HashSet<String> = HashSet::with_capacity(keys.len());
     let mut next: HashMap<String, usize> = HashMap::new();
     for (op, key) in operations.iter_mut().zip(&keys) {
-        let shared = routes[key] > 1;
+        let shared = routes[key] > 1 && op.route.is_some();
         let mut id = key.1.clone();
         if shared && let Some(a) = op.actions.first() {
             id = format!("{id}-{}", action_slug(&a.action));
@@ -84,18 +96,38 @@ pub(super) fn read_row(
     let table_lang = if chinese { Lang::Zh } else { Lang::En };
     let local = |text: &str| LocalText::only(table_lang, text);
 
+    // A category column names the row's section (the heading names the table's).
+    let category = layout
+        .find(Column::Section)
+        .map(|c| row[c].joined.trim())
+        .filter(|c| !c.is_empty());
+    let section = category.or(section);
     let name = row[at(Column::Name)].joined.trim().to_string();
     if name.is_empty() {
         return Err((head(Column::Name), ImportReason::EmptyName));
     }
 
-    let (routes, note, repairs) = read_route(&row[at(Column::Route)], head(Column::Route))?;
-    let (actions, wildcards) = read_actions(
-        &row[at(Column::Actions)],
-        services,
-        &local,
-        head(Column::Actions),
-    )?;
+    let RouteCell {
+        routes,
+        note,
+        route_note,
+        repairs,
+    } = read_route(&row[at(Column::Route)]);
+    let mut repairs = repairs;
+    let action_cell = &row[at(Column::Actions)];
+    // A cell no action can be read from: the row is kept, its actions "not documented" (never
+    // "needs no action"), the cell's text with it.
+    let (actions, wildcards, actions_not_documented) =
+        match read_actions(action_cell, services, &local, &mut repairs) {
+            Ok((actions, wildcards)) => (actions, wildcards, None),
+            Err(reason) => {
+                repairs.push(super::Repair::ActionsNotDocumented {
+                    text: action_cell.text.clone(),
+                    reason: Box::new(reason),
+                });
+                (Vec::new(), Vec::new(), Some(local(&action_cell.text)))
+            }
+        };
     let mut dependencies = match layout.find(Column::Dependencies) {
         Some(d) => read_dependencies(
             &row[d],
@@ -108,7 +140,6 @@ pub(super) fn read_row(
     };
     // Wildcards in the action cell (`vpc:*:get*` beside `dns:zone:create`) are what the
     // action depends on: a catalog's actions are the ones the API checks.
-    let mut repairs = repairs;
     for w in wildcards {
         if !dependencies
             .iter()
@@ -136,8 +167,8 @@ pub(super) fn read_row(
         service: Arc::from(""),
         id: String::new(),
         name: local(&name),
-        method: Arc::from(""),
-        path: String::new(),
+        route: None,
+        route_note: route_note.map(|n| local(&n)),
         section: section.map(|s| {
             Arc::new(LocalText::only(
                 if is_chinese(s) { Lang::Zh } else { Lang::En },
@@ -146,6 +177,7 @@ pub(super) fn read_row(
         }),
         description: LocalText::default(),
         actions,
+        actions_not_documented,
         dependencies,
         scopes,
         prerequisites,
@@ -153,12 +185,18 @@ pub(super) fn read_row(
         openstack_native: fold(&name).contains("OpenStack原生")
             || lower.contains("native openstack"),
     };
-    // One operation per route: their ids are told apart when ids are given.
+    // One operation per route (none: one without): their ids are told apart when ids are given.
+    if routes.is_empty() {
+        return Ok((vec![op], repairs));
+    }
     let ops = routes
         .into_iter()
         .map(|(method, path)| Operation {
-            method: method.into(),
-            path,
+            route: Some(Route {
+                method: method.into(),
+                path,
+            }),
+            route_note: None,
             ..op.clone()
         })
         .collect();
@@ -168,20 +206,46 @@ pub(super) fn read_row(
 /// Why a cell cannot be read: its header, and the reason.
 type CellError = (Option<String>, ImportReason);
 
-/// The route cell: method, path (repaired, see [`super::paths`]), and a note glued on (kept as
-/// a prerequisite, with a query the path had).
-/// Several routes in one cell (a v1 and a v2 of one API, joined by 或 / or) are each kept.
-type Route = (Vec<(String, String)>, Option<String>, Vec<super::Repair>);
+/// The route cell as read: its routes (none when it names no route), a note glued on (kept as
+/// a prerequisite, with a query the path had), what it says instead of a route, the repairs.
+struct RouteCell {
+    routes: Vec<(String, String)>,
+    note: Option<String>,
+    route_note: Option<String>,
+    repairs: Vec<super::Repair>,
+}
 
-fn read_route(route_cell: &Cell, head: Option<String>) -> Result<Route, CellError> {
-    let (method, path, mut glued_note) = split_route(&route_cell.main).ok_or_else(|| {
-        (
-            head.clone(),
-            ImportReason::NotARoute {
+/// The route cell: method, path (repaired, see [`super::paths`]), and a note glued on.
+/// Several routes in one cell (a v1 and a v2 of one API, joined by 或 / or) are each kept. A
+/// cell that names no route (`获取桶列表`, `仅支持Console调用`, `×`) or a wildcard route
+/// (`/api/*`) makes an operation without a route, the text kept as its route note.
+fn read_route(route_cell: &Cell) -> RouteCell {
+    let without_route = |text: &str, repair: super::Repair| {
+        let text = text.trim();
+        let says_nothing = is_none_word(text) || yes_no(text) == Some(false);
+        RouteCell {
+            routes: Vec::new(),
+            note: route_cell.note.clone().map(|n| strip_note_title(&n)),
+            route_note: (!says_nothing).then(|| text.to_string()),
+            repairs: vec![repair],
+        }
+    };
+    let Some((method, path, mut glued_note)) = split_route(&route_cell.main) else {
+        return without_route(
+            &route_cell.main,
+            super::Repair::NoRoute {
                 text: route_cell.main.clone(),
             },
-        )
-    })?;
+        );
+    };
+    if path.contains('*') {
+        return without_route(
+            &route_cell.main,
+            super::Repair::WildcardRoute {
+                route: format!("{method} {path}"),
+            },
+        );
+    }
     let mut more: Vec<(String, String)> = Vec::new();
     while let Some(rest) = &glued_note {
         let rest = rest
@@ -238,18 +302,25 @@ fn read_route(route_cell: &Cell, head: Option<String>) -> Result<Route, CellErro
         (None, Some(q)) => Some(format!("query: {q}")),
         (Some(n), Some(q)) => Some(format!("{n} (query: {q})")),
     };
-    Ok((routes, note, repairs))
+    RouteCell {
+        routes,
+        note,
+        route_note: None,
+        repairs,
+    }
 }
 
-/// The action cell: each action once, with its condition.
+/// The action cell: each action once, with its condition; an action missing its service
+/// (`cloudServers:list`) given the table's one service, as a repair. Why no action can be read,
+/// when none can.
 fn read_actions(
     cell: &Cell,
     services: &[String],
     local: &dyn Fn(&str) -> LocalText,
-    head: Option<String>,
-) -> Result<(Vec<ActionRequirement>, Vec<ActionRequirement>), CellError> {
+    repairs: &mut Vec<super::Repair>,
+) -> Result<(Vec<ActionRequirement>, Vec<ActionRequirement>), ImportReason> {
     if cell.text.trim().is_empty() {
-        return Err((head.clone(), ImportReason::EmptyActions));
+        return Err(ImportReason::EmptyActions);
     }
     let mut actions: Vec<ActionRequirement> = Vec::new();
     let mut wildcards: Vec<ActionRequirement> = Vec::new();
@@ -257,23 +328,31 @@ fn read_actions(
     // compared each with all before it.
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for item in &cell.items {
-        let found = split_actions(item, services).map_err(|m| (head.clone(), m))?;
+        let found = split_actions(item, services)?;
         for (action, condition) in found {
             // A condition on its own line: the previous action's.
             if action.is_empty() {
                 match (actions.last_mut(), condition) {
                     (Some(last), Some(c)) => last.condition = Some(Arc::new(local(&c))),
                     (_, c) => {
-                        return Err((
-                            head.clone(),
-                            ImportReason::ConditionWithoutAction {
-                                condition: c.unwrap_or_default(),
-                            },
-                        ));
+                        return Err(ImportReason::ConditionWithoutAction {
+                            condition: c.unwrap_or_default(),
+                        });
                     }
                 }
                 continue;
             }
+            let action = match (action.matches(':').count(), services) {
+                (1, [service]) if is_action_name(&format!("{service}:{action}")) => {
+                    let read = format!("{service}:{action}");
+                    repairs.push(super::Repair::ServiceAdded {
+                        written: action,
+                        read: read.clone(),
+                    });
+                    read
+                }
+                _ => action,
+            };
             if !is_action_name(&action) {
                 if action.contains('*') && is_action_pattern(&action) {
                     wildcards.push(ActionRequirement {
@@ -282,7 +361,7 @@ fn read_actions(
                     });
                     continue;
                 }
-                return Err((head.clone(), ImportReason::NotAnAction { text: action }));
+                return Err(ImportReason::NotAnAction { text: action });
             }
             if !seen.insert(action.to_ascii_lowercase()) {
                 continue;

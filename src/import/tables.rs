@@ -12,6 +12,8 @@ pub(super) enum Column {
     Dependencies,
     /// One column saying which scopes are supported (支持：… 不支持：…).
     Scopes,
+    /// The row's category (分类, DNS's older tables): its section, over the heading's.
+    Section,
     Project,
     EnterpriseProject,
 }
@@ -29,6 +31,8 @@ pub(super) fn column_of(header: &str) -> Option<Column> {
         Column::Project
     } else if has("授权范围") || has("作用域") || has("scope") {
         Column::Scopes
+    } else if h == "分类" || h == "类别" || h == "category" {
+        Column::Section
     } else if has("功能")
         || h.starts_with("权限")
         || has("permission")

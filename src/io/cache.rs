@@ -31,7 +31,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
-    ActionRequirement, CatalogDoc, Operation, ParsedCatalog, Prerequisite, Scopes, Source,
+    ActionRequirement, CatalogDoc, Operation, ParsedCatalog, Prerequisite, Route, Scopes, Source,
 };
 use crate::lang::LocalText;
 
@@ -39,7 +39,7 @@ use crate::lang::LocalText;
 /// changes, or the checks a catalog goes through do (a cache file is also keyed by the tool's
 /// version, but `search` checks only the operations it prints, so a file made under looser
 /// checks must not be read).
-const MAGIC: &[u8; 16] = b"ims-perms cache\x04";
+const MAGIC: &[u8; 16] = b"ims-perms cache\x05";
 
 /// Where cache files go, or `None` for no cache: `IMS_PERMS_CACHE_DIR` (empty: no cache), else
 /// `$XDG_CACHE_HOME/ims-perms`, else `$HOME/.cache/ims-perms`.
@@ -388,14 +388,18 @@ struct OperationRecord<'a> {
     id: &'a str,
     #[serde(borrow)]
     name: TextRecord<'a>,
-    method: &'a str,
-    path: &'a str,
+    /// Method and path; none without a route.
+    route: Option<(&'a str, &'a str)>,
+    #[serde(borrow)]
+    route_note: Option<TextRecord<'a>>,
     #[serde(borrow)]
     section: Option<TextRecord<'a>>,
     #[serde(borrow)]
     description: TextRecord<'a>,
     #[serde(borrow)]
     actions: Vec<ActionRecord<'a>>,
+    #[serde(borrow)]
+    actions_not_documented: Option<TextRecord<'a>>,
     #[serde(borrow)]
     dependencies: Vec<ActionRecord<'a>>,
     scopes: Option<Scopes>,
@@ -405,10 +409,10 @@ struct OperationRecord<'a> {
     openstack_native: bool,
 }
 
-/// The fewest bytes an [`OperationRecord`] takes: a byte for each string's length (id, method,
-/// path), each list's count (actions, dependencies, prerequisites) and each option and flag
-/// (name's two, section, description's two, scopes, deprecated, native).
-const MIN_OPERATION_BYTES: usize = 3 + 3 + 8;
+/// The fewest bytes an [`OperationRecord`] takes: a byte for the id's length, each list's count
+/// (actions, dependencies, prerequisites) and each option and flag (name's two, route, route
+/// note, section, description's two, actions not documented, scopes, deprecated, native).
+const MIN_OPERATION_BYTES: usize = 1 + 3 + 11;
 
 impl<'a> OperationRecord<'a> {
     fn of(op: &'a Operation) -> Self {
@@ -416,11 +420,12 @@ impl<'a> OperationRecord<'a> {
             service: _,
             id,
             name,
-            method,
-            path,
+            route,
+            route_note,
             section,
             description,
             actions,
+            actions_not_documented,
             dependencies,
             scopes,
             prerequisites,
@@ -441,11 +446,12 @@ impl<'a> OperationRecord<'a> {
         OperationRecord {
             id,
             name: TextRecord::of(name),
-            method,
-            path,
+            route: route.as_ref().map(|r| (r.method.as_ref(), r.path.as_str())),
+            route_note: route_note.as_ref().map(TextRecord::of),
             section: section.as_deref().map(TextRecord::of),
             description: TextRecord::of(description),
             actions: actions_of(actions),
+            actions_not_documented: actions_not_documented.as_ref().map(TextRecord::of),
             dependencies: actions_of(dependencies),
             scopes: *scopes,
             prerequisites: prerequisites
@@ -486,11 +492,15 @@ impl<'a> OperationRecord<'a> {
             service: Arc::from(""),
             id: self.id.to_string(),
             name: self.name.into_text(),
-            method: shared.action(self.method),
-            path: self.path.to_string(),
+            route: self.route.map(|(method, path)| Route {
+                method: shared.action(method),
+                path: path.to_string(),
+            }),
+            route_note: self.route_note.map(TextRecord::into_text),
             section: self.section.map(|t| shared.text(t)),
             description: self.description.into_text(),
             actions,
+            actions_not_documented: self.actions_not_documented.map(TextRecord::into_text),
             dependencies,
             scopes: self.scopes,
             prerequisites: self
@@ -841,7 +851,10 @@ mod tests {
             .collect();
         let sections: Vec<&Arc<LocalText>> =
             ops.iter().filter_map(|o| o.section.as_ref()).collect();
-        let methods: Vec<&Arc<str>> = ops.iter().map(|o| &o.method).collect();
+        let methods: Vec<&Arc<str>> = ops
+            .iter()
+            .filter_map(|o| o.route.as_ref().map(|r| &r.method))
+            .collect();
         fn shared<T: ?Sized + PartialEq>(values: &[&Arc<T>]) -> bool {
             let mut repeats = 0;
             for (i, a) in values.iter().enumerate() {

@@ -256,6 +256,9 @@ pub enum ComposeError {
     },
     /// More statements than IAM allows.
     TooManyStatements { statements: usize },
+    /// Chosen operations whose actions the permission table does not document (their ids): a
+    /// policy without them would not cover them, and none can be proved to.
+    ActionsNotDocumented { operations: Vec<String> },
 }
 
 impl std::error::Error for ComposeError {}
@@ -296,6 +299,17 @@ pub fn compose(
 ) -> Result<Composition, ComposeError> {
     let selection: Selection = operations.iter().copied().collect();
     let chosen = selection.as_slice();
+    let undocumented: Vec<String> = chosen
+        .iter()
+        .map(|&i| &catalog.operations()[i])
+        .filter(|op| op.actions_not_documented.is_some())
+        .map(|op| op.id.clone())
+        .collect();
+    if !undocumented.is_empty() {
+        return Err(ComposeError::ActionsNotDocumented {
+            operations: undocumented,
+        });
+    }
     check_with(catalog, chosen, options)?;
     let with: Vec<String> = options.with.iter().map(|a| action_key(a)).collect();
     let (mut report, mut granted) = gather(catalog, chosen, options, &with);

@@ -69,7 +69,10 @@ pub fn terraform(catalog: &Catalog, operations: &[usize], policy: &Policy, name:
     };
     let listed: Vec<String> = operations
         .iter()
-        .map(|&i| format!("{} ({})", ops[i].id, ops[i].route()))
+        .map(|&i| match &ops[i].route {
+            Some(route) => format!("{} ({route})", ops[i].id),
+            None => ops[i].id.clone(),
+        })
         .collect();
     let description = format!("{verb}: {}. Made by ims-perms.", listed.join(", "));
     terraform_described(policy, name, &description)

@@ -134,6 +134,8 @@ pub enum Status {
     /// The operation needs no action (schemas, versions): any authenticated user may call it,
     /// whatever the policy says.
     NoActionNeeded,
+    /// The permission table does not document the operation's actions: no verdict either way.
+    ActionsNotDocumented,
     /// Reviewed for an enterprise project, and the operation does not support one: not in
     /// effect there, whatever the policy says.
     NotInScope,
@@ -1036,7 +1038,9 @@ fn evaluate(
                 missing.push(a.to_string());
             }
         }
-        let status = if op.actions.is_empty() {
+        let status = if op.actions_not_documented.is_some() {
+            Status::ActionsNotDocumented
+        } else if op.actions.is_empty() {
             Status::NoActionNeeded
         } else if !denied_by.is_empty() {
             Status::Denied
@@ -1057,8 +1061,8 @@ fn evaluate(
         operations.push(OperationReview {
             index,
             id: op.id.clone(),
-            method: op.method.to_string(),
-            path: op.path.clone(),
+            method: op.method().to_string(),
+            path: op.path().to_string(),
             status,
             missing,
             denied_by,

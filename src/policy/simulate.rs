@@ -129,6 +129,9 @@ pub enum Verdict {
     ExplicitDeny,
     /// The operation does not support the enterprise-project scope it was asked in.
     NotInScope,
+    /// The permission table does not document the operation's actions: neither allowed nor
+    /// denied can be proved.
+    ActionsNotDocumented,
 }
 
 /// A statement and pattern that matched, with the action it matched.
@@ -228,8 +231,12 @@ fn simulate_one(
     let scope_unknown = scope == Scope::EnterpriseProject
         && scopes.is_none()
         && matches!(subject, Subject::Operation(_));
+    let undocumented = matches!(subject, Subject::Operation(i)
+        if catalog.operations()[*i].actions_not_documented.is_some());
     let verdict = if !in_scope {
         Verdict::NotInScope
+    } else if undocumented {
+        Verdict::ActionsNotDocumented
     } else if !denied_by.is_empty() {
         Verdict::ExplicitDeny
     } else if missing.is_empty() && !needed.is_empty() {
@@ -288,6 +295,8 @@ pub enum FixChange {
 pub enum FixProblem {
     /// Not in effect in an enterprise project whatever the policy says (the operation's id).
     NotInScope { operation: String },
+    /// The table does not document the operation's actions: nothing to add (its id).
+    ActionsNotDocumented { operation: String },
     /// IAM's limits: no room for the actions to add.
     NoRoom,
     /// The document cannot be changed as read (not a JSON object with a `Statement` array).
@@ -312,12 +321,22 @@ pub fn fix(catalog: &Catalog, text: &str, simulations: &[Simulation]) -> Result<
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut document: Value = serde_json::from_str(text).map_err(|_| FixProblem::NotAPolicy)?;
     for s in simulations {
-        if s.verdict == Verdict::NotInScope {
-            let operation = match &s.subject {
-                Subject::Operation(i) => catalog.operations()[*i].id.clone(),
-                Subject::Action { action, .. } => action.clone(),
-            };
-            return Err(FixProblem::NotInScope { operation });
+        let operation = || match &s.subject {
+            Subject::Operation(i) => catalog.operations()[*i].id.clone(),
+            Subject::Action { action, .. } => action.clone(),
+        };
+        match s.verdict {
+            Verdict::NotInScope => {
+                return Err(FixProblem::NotInScope {
+                    operation: operation(),
+                });
+            }
+            Verdict::ActionsNotDocumented => {
+                return Err(FixProblem::ActionsNotDocumented {
+                    operation: operation(),
+                });
+            }
+            _ => {}
         }
     }
     let needed: Vec<String> = simulations.iter().flat_map(|s| s.needed.clone()).collect();

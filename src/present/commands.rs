@@ -1,7 +1,7 @@
 //! What the command line says besides results: `import`'s summary and the like.
 
 use super::notices::{Notice, notice};
-use super::words::plural;
+use super::words::{pick, plural};
 use crate::lang::Lang;
 
 /// What `import` read, for stderr.
@@ -57,33 +57,85 @@ pub fn import_report(r: &crate::import::ImportReport, service: &str, lang: Lang)
     out
 }
 
-/// A repair the importer made, with where: `t.html, table 1, row 3, cell API: warning: …`.
-pub fn import_warning(w: &crate::import::ImportWarning, lang: Lang) -> String {
-    use crate::import::Repair as R;
+/// Where an import warning is: `t.html, table 1, row 3, cell API`, as much as is known.
+fn warning_place(w: &crate::import::ImportWarning, lang: Lang) -> String {
     let q = |s: &str| crate::text::escape_controls(&crate::text::shorten(s, 120));
-    let file = super::file_name(&w.file, lang);
-    let cell = w.cell.as_deref().map(q).unwrap_or_default();
+    let mut place = super::file_name(&w.file, lang);
+    let parts = [
+        w.table.map(|t| match lang {
+            Lang::En => format!("table {t}"),
+            Lang::Zh => format!("第 {t} 个表"),
+        }),
+        w.row.map(|r| match lang {
+            Lang::En => format!("row {r}"),
+            Lang::Zh => format!("第 {r} 行"),
+        }),
+        w.cell.as_deref().map(|c| match lang {
+            Lang::En => format!("cell {}", q(c)),
+            Lang::Zh => format!("单元格 {}", q(c)),
+        }),
+    ];
+    for part in parts.into_iter().flatten() {
+        place.push_str(pick(lang, ", ", "，"));
+        place.push_str(&part);
+    }
+    place
+}
+
+/// A repair the importer made, or what it did not read, with where: `t.html, table 1, row 3,
+/// cell API: warning: …`.
+pub fn import_warning(w: &crate::import::ImportWarning, lang: Lang) -> String {
+    use crate::import::{Repair as R, Warning};
+    let q = |s: &str| crate::text::escape_controls(&crate::text::shorten(s, 120));
+    let place = warning_place(w, lang);
+    let say = |what: String| match lang {
+        Lang::En => format!("{place}: warning: {what}"),
+        Lang::Zh => format!("{place}：警告：{what}"),
+    };
     let repair = match &w.what {
-        crate::import::Warning::Path(repair) => repair,
-        crate::import::Warning::Repeated {
+        Warning::Repaired(repair) => repair,
+        Warning::Repeated {
             route,
             file: f,
             table,
             row,
         } => {
             let (route, f) = (q(route), super::file_name(f, lang));
-            let what = match lang {
+            return say(match lang {
                 Lang::En => format!(
                     "{route} is also {f}, table {table}, row {row}, with the same name and actions: the same permission twice, kept once"
                 ),
                 Lang::Zh => format!(
                     "{route} 与 {f} 第 {table} 个表第 {row} 行同名且授权项相同：同一权限出现两次，只保留一个"
                 ),
-            };
-            return match lang {
-                Lang::En => format!("{file}, table {}, row {}: warning: {what}", w.table, w.row),
-                Lang::Zh => format!("{file}，第 {} 个表，第 {} 行：警告：{what}", w.table, w.row),
-            };
+            });
+        }
+        Warning::ColumnNotRead => {
+            return say(
+                pick(
+                    lang,
+                    "a column the importer does not read: its cells are not in the catalog (each is named below)",
+                    "导入不读取此列：其单元格不进入目录（下面逐个列出）",
+                )
+                .into(),
+            );
+        }
+        Warning::CellNotRead { text } => {
+            return say(match lang {
+                Lang::En => format!("not read: \"{}\"", q(text)),
+                Lang::Zh => format!("未读取：“{}”", q(text)),
+            });
+        }
+        Warning::ServiceFromRoutes { service, routes } => {
+            return say(match lang {
+                Lang::En => format!(
+                    "no action names a service: taken as `{service}`, whose loaded catalog has all {routes} route{} (give --service to name another)",
+                    super::words::plural(*routes)
+                ),
+                Lang::Zh => format!(
+                    "没有授权项指明服务：按 `{service}` 处理，其已加载目录含全部 {routes} 个路由（可用 --service 指定其他服务）"
+                ),
+            });
         }
     };
     let what = match (repair, lang) {
@@ -134,17 +186,44 @@ pub fn import_warning(w: &crate::import::ImportWarning, lang: Lang) -> String {
         (R::TwoParameters { segment }, Lang::Zh) => {
             format!("“{}”一段含两个参数：按一个参数读取", q(segment))
         }
+        (R::NoRoute { text }, Lang::En) => format!(
+            "no API route in \"{}\": kept as an operation without a route (found by id and search, not by lookup)",
+            q(text)
+        ),
+        (R::NoRoute { text }, Lang::Zh) => format!(
+            "“{}”不是 API 路由：保留为无路由的操作（可按 ID 和搜索找到，lookup 找不到）",
+            q(text)
+        ),
+        (R::WildcardRoute { route }, Lang::En) => format!(
+            "\"{}\" is a wildcard, not one API route: kept as the note of an operation without a route",
+            q(route)
+        ),
+        (R::WildcardRoute { route }, Lang::Zh) => format!(
+            "“{}”是通配符，不是一个 API 路由：保留为无路由操作的说明",
+            q(route)
+        ),
+        (R::ActionsNotDocumented { text, reason }, Lang::En) => format!(
+            "no action can be read from \"{}\" ({}): kept as \"actions not documented\", never composed as needing none",
+            q(text),
+            super::errors::import_reason(reason, lang)
+        ),
+        (R::ActionsNotDocumented { text, reason }, Lang::Zh) => format!(
+            "无法从“{}”读出授权项（{}）：保留为“授权项未说明”，不会当作无需授权",
+            q(text),
+            super::errors::import_reason(reason, lang)
+        ),
+        (R::ServiceAdded { written, read }, Lang::En) => format!(
+            "\"{}\" has no service: read as \"{}\", the table's one service",
+            q(written),
+            q(read)
+        ),
+        (R::ServiceAdded { written, read }, Lang::Zh) => format!(
+            "“{}”缺少服务名：按表中唯一的服务读作“{}”",
+            q(written),
+            q(read)
+        ),
     };
-    match lang {
-        Lang::En => format!(
-            "{file}, table {}, row {}, cell {cell}: warning: {what}",
-            w.table, w.row
-        ),
-        Lang::Zh => format!(
-            "{file}，第 {} 个表，第 {} 行，单元格 {cell}：警告：{what}",
-            w.table, w.row
-        ),
-    }
+    say(what)
 }
 
 /// Lines the command line says besides results.

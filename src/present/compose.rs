@@ -58,9 +58,7 @@ struct Context<'a> {
 impl Context<'_> {
     /// `list-images (GET /v2/cloudimages)`.
     fn name(&self, i: usize) -> String {
-        let p = punct(self.lang);
-        let op = &self.ops[i];
-        format!("{}{}{}{}", op.id, p.open, op.route(), p.close)
+        super::words::id_and_route(&self.ops[i], self.lang)
     }
 
     fn list(&self, v: &[usize]) -> String {

@@ -336,6 +336,19 @@ fn catalog_reason(reason: &CatalogReason, lang: Lang) -> String {
                 true => format!("依赖的授权项“{action}”列出了两次"),
             }
         }
+        R::RouteNoteWithRoute => pick(
+            lang,
+            "`route_note` is for an operation without a route (`method` and `path` absent); notes on a route go in `prerequisites`",
+            "`route_note` 只用于没有路由的操作（无 `method` 和 `path`）；有路由时说明写在 `prerequisites` 中",
+        )
+        .into(),
+        R::ActionsAndNotDocumented => pick(
+            lang,
+            "`actions_not_documented` says the actions are unknown, yet `actions` lists some: keep one",
+            "`actions_not_documented` 表示授权项未知，但 `actions` 又列出了授权项：只保留其一",
+        )
+        .into(),
+        R::EmptyNote => pick(lang, "the note has no text", "说明没有文字").into(),
         R::EmptyPrerequisite => pick(
             lang,
             "a prerequisite needs `zh` or `en` text",
@@ -503,7 +516,7 @@ fn header(cells: &[String]) -> String {
     quoted(&cells.join(" | "), 300)
 }
 
-fn import_reason(reason: &ImportReason, lang: Lang) -> String {
+pub(super) fn import_reason(reason: &ImportReason, lang: Lang) -> String {
     use ImportReason as R;
     let zh = lang == Lang::Zh;
     let p = punct(lang);
@@ -911,6 +924,16 @@ impl Worded for ComposeError {
                 ),
                 true => format!(
                     "该策略需要 {statements} 条语句（每条至多 {MAX_ACTIONS_PER_STATEMENT} 个授权项），IAM 只允许 {MAX_STATEMENTS} 条：请把这些操作分到几个策略中"
+                ),
+            },
+            ComposeError::ActionsNotDocumented { operations } => match zh {
+                false => format!(
+                    "the permission table does not document the actions of {}: no policy can be proved to cover it; leave it out, or add its actions in a catalog of your own",
+                    operations.join(", ")
+                ),
+                true => format!(
+                    "权限表未说明 {} 的授权项：无法证明任何策略能覆盖它；请不选它，或在自己的目录中写明其授权项",
+                    operations.join("、")
                 ),
             },
         }

@@ -89,6 +89,9 @@ fn catalog_reasons() -> Vec<CatalogReason> {
             action: s("obs:bucket:*"),
         },
         R::EmptyPrerequisite,
+        R::RouteNoteWithRoute,
+        R::ActionsAndNotDocumented,
+        R::EmptyNote,
         R::DuplicateId {
             id: s("list-images"),
             first: 0,
@@ -328,6 +331,9 @@ fn every_error() -> Vec<CommandError> {
     all.push(E::Compose(ComposeError::TooManyStatements {
         statements: 9,
     }));
+    all.push(E::Compose(ComposeError::ActionsNotDocumented {
+        operations: vec![s("list-buckets")],
+    }));
     all.push(E::NoOperations { files: vec![] });
     all.push(E::NoOperations {
         files: vec![s("a.json")],
@@ -400,6 +406,9 @@ fn every_error() -> Vec<CommandError> {
         for problem in [
             FixProblem::NotInScope {
                 operation: s("copy-image-cross-region"),
+            },
+            FixProblem::ActionsNotDocumented {
+                operation: s("bucket-listallmybuckets"),
             },
             FixProblem::NoRoom,
             FixProblem::NotAPolicy,
@@ -506,6 +515,9 @@ fn listed(e: &CommandError) {
         | CatalogReason::InvalidDependency { .. }
         | CatalogReason::RepeatedDependency { .. }
         | CatalogReason::EmptyPrerequisite
+        | CatalogReason::RouteNoteWithRoute
+        | CatalogReason::ActionsAndNotDocumented
+        | CatalogReason::EmptyNote
         | CatalogReason::DuplicateId { .. }
         | CatalogReason::DuplicateRoute { .. }
         | CatalogReason::DefinedElsewhere { .. } => {}
@@ -561,7 +573,7 @@ fn every_error_is_worded_in_both_languages() {
                 .map(|r| variant(format!("{r:?}")))
                 .collect()
         ),
-        22
+        25
     );
     assert_eq!(
         distinct(

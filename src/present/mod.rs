@@ -33,6 +33,7 @@ pub use notices::*;
 pub use operations::*;
 pub use review::*;
 pub use simulate::*;
+pub use words::{id_and_route, route_or_none};
 
 #[cfg(test)]
 mod tests {

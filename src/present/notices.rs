@@ -84,6 +84,8 @@ pub enum Notice {
     ExportIs(ExportFormat),
     NothingSelected,
     NoPolicy,
+    /// The selection composes no policy, and why (as `compose` says it).
+    NotComposed(crate::policy::compose::ComposeError),
     /// Recorded calls' operations were selected (`--calls`, or a pasted block of calls).
     CallsSelected {
         read: usize,
@@ -235,6 +237,13 @@ pub fn notice(notice: &Notice, lang: Lang) -> String {
             "无策略：所选操作不需要任何授权项。",
         )
         .into(),
+        Notice::NotComposed(why) => {
+            use super::Worded;
+            match lang {
+                Lang::En => format!("No policy: {}", why.worded(lang)),
+                Lang::Zh => format!("无策略：{}", why.worded(lang)),
+            }
+        }
         Notice::CallsSelected {
             read,
             distinct,

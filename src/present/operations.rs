@@ -5,8 +5,12 @@ use crate::catalog::{Catalog, Operation, Scopes};
 use crate::lang::Lang;
 use crate::text::{pad, width};
 
-/// An operation's actions in one cell: conditional ones marked `*`, none as `-`.
+/// An operation's actions in one cell: conditional ones marked `*`, none as `-`, not
+/// documented as `?` (as scopes are).
 pub fn actions_cell(op: &Operation) -> String {
+    if op.actions_not_documented.is_some() {
+        return "?".into();
+    }
     if op.actions.is_empty() {
         return "-".into();
     }
@@ -21,6 +25,14 @@ pub fn actions_cell(op: &Operation) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// An operation's path in a table: `(no API route)` when it has none.
+pub fn path_cell(op: &Operation, lang: Lang) -> String {
+    match &op.route {
+        Some(route) => route.path.clone(),
+        None => pick(lang, "(no API route)", "（无 API 路由）").into(),
+    }
 }
 
 /// The operations at `indices` as an aligned table, with a key below it. A `SERVICE` column is
@@ -48,8 +60,8 @@ pub fn table_of_operations(ops: &[&Operation], with_service: bool, lang: Lang) -
     for op in ops {
         let mut row = vec![
             op.id.clone(),
-            op.method.to_string(),
-            op.path.clone(),
+            op.method().to_string(),
+            path_cell(op, lang),
             Scopes::symbol(op.scopes).to_string(),
             actions_cell(op),
             op.name.get(lang).to_string(),
@@ -111,6 +123,8 @@ pub enum DetailField {
     OtherName,
     /// The table of the permission reference it is in.
     Section,
+    /// What the table says in place of a route, for an operation without one.
+    Route,
     Does,
     Actions,
     Scopes,
@@ -135,6 +149,7 @@ pub fn detail_label(field: DetailField, lang: Lang) -> &'static str {
         DetailField::Name => pick(lang, "Name:", "权限："),
         DetailField::OtherName => "",
         DetailField::Section => pick(lang, "Section:", "分类："),
+        DetailField::Route => pick(lang, "Route:", "路由："),
         DetailField::Does => pick(lang, "Does:", "用途："),
         DetailField::Actions => pick(lang, "Actions:", "授权项："),
         DetailField::Scopes => pick(lang, "Scopes:", "授权范围："),
@@ -172,11 +187,27 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
             vec![format!("{}{other}", section.get(lang))],
         );
     }
+    if op.route.is_none() {
+        let line = match (&op.route_note, lang) {
+            (None, _) => pick(lang, "none in the table", "权限表未给出").to_string(),
+            (Some(note), Lang::En) => format!("none; the table says \"{}\"", note.get(lang)),
+            (Some(note), Lang::Zh) => format!("无；权限表写的是“{}”", note.get(lang)),
+        };
+        field(DetailField::Route, vec![line]);
+    }
     let description = op.description.get(lang);
     if !description.is_empty() {
         field(DetailField::Does, vec![description.to_string()]);
     }
-    let actions: Vec<String> = if op.actions.is_empty() {
+    let actions: Vec<String> = if let Some(cell) = &op.actions_not_documented {
+        vec![match lang {
+            Lang::En => format!(
+                "not documented: no action can be read from the table's cell \"{}\"",
+                cell.get(lang)
+            ),
+            Lang::Zh => format!("未说明：无法从权限表单元格“{}”读出授权项", cell.get(lang)),
+        }]
+    } else if op.actions.is_empty() {
         vec![pick(lang, "none: no permission needed", "无：不需要授权").into()]
     } else {
         op.actions
@@ -248,8 +279,18 @@ pub fn operation_detail_lines(op: &Operation, lang: Lang) -> Vec<DetailLine> {
 /// The detail as `lookup` prints it: the route, then labelled lines aligned by display width.
 pub fn operation_detail(op: &Operation, lang: Lang) -> String {
     let mut out = match lang {
-        Lang::En => format!("{}  ({}: {})\n", op.route(), op.service, op.id),
-        Lang::Zh => format!("{}  （{}：{}）\n", op.route(), op.service, op.id),
+        Lang::En => format!(
+            "{}  ({}: {})\n",
+            super::words::route_or_none(op, lang),
+            op.service,
+            op.id
+        ),
+        Lang::Zh => format!(
+            "{}  （{}：{}）\n",
+            super::words::route_or_none(op, lang),
+            op.service,
+            op.id
+        ),
     };
     for line in operation_detail_lines(op, lang) {
         let label = if line.first {

@@ -242,6 +242,7 @@ pub fn review_status(status: Status, lang: Lang) -> &'static str {
         Status::NotGranted => pick(lang, "not granted", "未授权"),
         Status::NoActionNeeded => pick(lang, "needs no action", "无需授权"),
         Status::NotInScope => pick(lang, "not in scope", "不在范围内"),
+        Status::ActionsNotDocumented => pick(lang, "actions not documented", "授权项未说明"),
     }
 }
 
@@ -254,6 +255,7 @@ pub fn review_status_short(status: Option<Status>, lang: Lang) -> &'static str {
         Some(Status::NotGranted) => "-",
         Some(Status::NoActionNeeded) => pick(lang, "none", "无需"),
         Some(Status::NotInScope) => pick(lang, "n/a", "不适用"),
+        Some(Status::ActionsNotDocumented) => "?",
         None => "?",
     }
 }
@@ -282,10 +284,15 @@ fn review_counts(review: &Review, lang: Lang) -> String {
         (n, Lang::En) => format!("{counts}, {n} need no action"),
         (n, Lang::Zh) => format!("{counts}，{n} 无需授权"),
     };
-    match (c(Status::NotInScope), lang) {
+    let counts = match (c(Status::NotInScope), lang) {
         (0, _) => counts,
         (n, Lang::En) => format!("{counts}, {n} not in scope (no enterprise project support)"),
         (n, Lang::Zh) => format!("{counts}，{n} 不在范围内（不支持企业项目）"),
+    };
+    match (c(Status::ActionsNotDocumented), lang) {
+        (0, _) => counts,
+        (n, Lang::En) => format!("{counts}, {n} with actions not documented (no verdict)"),
+        (n, Lang::Zh) => format!("{counts}，{n} 授权项未说明（无法判断）"),
     }
 }
 
@@ -352,9 +359,16 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
     let width = review
         .operations
         .iter()
-        .map(|o| o.method.len() + 1 + o.path.len())
+        .map(|o| {
+            crate::text::width(&super::words::route_or_none(
+                &catalog.operations()[o.index],
+                lang,
+            ))
+        })
         .max()
         .unwrap_or(0);
+    // The widest status of the common ones, or of those present ("actions not documented" is
+    // rare and long).
     let status_width = [
         Status::Allowed,
         Status::Denied,
@@ -364,12 +378,13 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
         Status::NotInScope,
     ]
     .into_iter()
+    .chain(review.operations.iter().map(|o| o.status))
     .map(|s| crate::text::width(review_status(s, lang)))
     .max()
     .unwrap_or(0);
     for o in &review.operations {
         let op = &catalog.operations()[o.index];
-        let route = format!("{} {}", o.method, o.path);
+        let route = super::words::route_or_none(op, lang);
         let mut line = format!(
             "  {}  {}  {}",
             pad(review_status(o.status, lang), status_width),

@@ -12,10 +12,7 @@ use super::words::{pick, plural};
 /// `copy-image-cross-region (POST /v1/cloudimages/{image_id}/cross_region_copy)` or the action.
 fn subject_name(catalog: &Catalog, subject: &Subject) -> String {
     match subject {
-        Subject::Operation(i) => {
-            let op = &catalog.operations()[*i];
-            format!("{} ({} {})", op.id, op.method, op.path)
-        }
+        Subject::Operation(i) => super::words::id_and_route(&catalog.operations()[*i], Lang::En),
         Subject::Action { action, .. } => action.clone(),
     }
 }
@@ -34,13 +31,7 @@ fn where_matched(m: &MatchedAction, allow: bool) -> String {
 
 fn ops_list(catalog: &Catalog, ops: &[usize], lang: Lang) -> String {
     ops.iter()
-        .map(|&i| {
-            let op = &catalog.operations()[i];
-            match lang {
-                Lang::En => format!("{} ({} {})", op.id, op.method, op.path),
-                Lang::Zh => format!("{}（{} {}）", op.id, op.method, op.path),
-            }
-        })
+        .map(|&i| super::words::id_and_route(&catalog.operations()[i], lang))
         .collect::<Vec<_>>()
         .join(pick(lang, ", ", "、"))
 }
@@ -124,6 +115,14 @@ fn decision_lines(catalog: &Catalog, s: &Simulation, lang: Lang) -> Vec<String> 
                 lang,
                 "not in scope: this operation does not support enterprise projects, so no policy makes it work there (authorize it in an IAM project)",
                 "不在授权范围内：该操作不支持企业项目，无论策略如何都无法在企业项目中生效（请在 IAM 项目中授权）",
+            )
+            .into(),
+        ),
+        Verdict::ActionsNotDocumented => out.push(
+            pick(
+                lang,
+                "unknown: the permission table does not document this operation's actions, so no verdict can be proved (find its actions, then add them to a catalog of your own)",
+                "无法判断：权限表未说明该操作的授权项，无法证明允许或拒绝（查明其授权项后写入自己的目录）",
             )
             .into(),
         ),
@@ -268,6 +267,12 @@ pub fn fix_problem(problem: &FixProblem, lang: Lang) -> String {
                 Lang::Zh => format!("无法修改：{id} 不支持企业项目，任何策略都无法使其在企业项目中生效"),
             }
         }
+        FixProblem::ActionsNotDocumented { operation: id } => match lang {
+            Lang::En => format!(
+                "no fix: the permission table does not document the actions {id} needs"
+            ),
+            Lang::Zh => format!("无法修改：权限表未说明 {id} 需要的授权项"),
+        },
         FixProblem::NoRoom => pick(
             lang,
             "no fix within IAM's limits: no Allow statement has room, and the policy has 8 statements",

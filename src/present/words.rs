@@ -44,3 +44,17 @@ pub(crate) fn punct(lang: Lang) -> Punct {
 pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+/// An operation's route as shown (`GET /v2/cloudimages`), or that it has none.
+pub fn route_or_none(op: &crate::catalog::Operation, lang: Lang) -> String {
+    match &op.route {
+        Some(route) => route.to_string(),
+        None => pick(lang, "no API route", "无 API 路由").to_string(),
+    }
+}
+
+/// `list-images (GET /v2/cloudimages)`, `list-buckets (no API route)`.
+pub fn id_and_route(op: &crate::catalog::Operation, lang: Lang) -> String {
+    let p = punct(lang);
+    format!("{}{}{}{}", op.id, p.open, route_or_none(op, lang), p.close)
+}

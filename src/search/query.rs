@@ -247,13 +247,19 @@ enum Slot {
     Path,
 }
 
-/// What an operation does and what it needs first: searched for the term unbroken (a substring,
-/// any case), ranked below a name, action or route.
+/// What an operation does and what it needs first, and what the table says in place of a route
+/// or of actions: searched for the term unbroken (a substring, any case), ranked below a name,
+/// action or route.
 fn prose(op: &Operation) -> impl Iterator<Item = &str> {
+    let notes = [&op.route_note, &op.actions_not_documented]
+        .into_iter()
+        .flatten()
+        .flat_map(|t| t.zh.iter().chain(t.en.iter()));
     op.description
         .zh
         .iter()
         .chain(op.description.en.iter())
+        .chain(notes)
         .chain(op.prerequisites.iter().flat_map(|p| {
             p.zh.iter().chain(p.en.iter()).chain(
                 p.permission
@@ -351,7 +357,7 @@ fn field_texts(op: &Operation) -> impl Iterator<Item = &str> {
     ]
     .into_iter()
     .chain(op.actions.iter().map(|a| a.action.as_ref()))
-    .chain([op.method.as_ref(), op.id.as_str(), op.path.as_str()])
+    .chain([op.method(), op.id.as_str(), op.path()])
 }
 
 /// The fewest texts [`field_texts`] gives an operation: names, method, id and path.

@@ -73,7 +73,7 @@ pub fn resolve_operation(catalog: &Catalog, spec: &str) -> Result<usize, Resolve
                         Some(_) => Vec::new(),
                         None => closest(catalog, &request, 3)
                             .into_iter()
-                            .map(|i| ops[i].route())
+                            .map(|i| ops[i].route_text())
                             .collect(),
                     },
                     host_service: request
@@ -135,8 +135,8 @@ fn closest_ids(catalog: &Catalog, word: &str) -> Vec<String> {
     if word.starts_with('/') {
         return ops
             .iter()
-            .filter(|op| op.path == word)
-            .map(|op| format!("\"{}\"", op.route()))
+            .filter(|op| op.path() == word)
+            .map(|op| format!("\"{}\"", op.route_text()))
             .collect();
     }
     let mut scored: Vec<(f64, &str)> = ops
@@ -183,8 +183,9 @@ impl RouteIndex {
     pub fn new(catalog: &Catalog) -> RouteIndex {
         let mut by_shape: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
         for (i, op) in catalog.operations().iter().enumerate() {
-            if let Ok(pattern) = RoutePattern::parse(&op.path) {
-                let key = (op.method.to_string(), pattern.segments.len());
+            let Some(route) = &op.route else { continue };
+            if let Ok(pattern) = RoutePattern::parse(&route.path) {
+                let key = (route.method.to_string(), pattern.segments.len());
                 let services: &mut Vec<(String, Vec<_>)> = by_shape.entry(key).or_default();
                 match services.iter_mut().find(|(s, _)| **s == *op.service) {
                     Some((_, ops)) => ops.push((i, pattern)),
@@ -302,8 +303,8 @@ fn lookup_ranked(catalog: &Catalog, request: &Request) -> Vec<(usize, Vec<bool>)
         .operations()
         .iter()
         .enumerate()
-        .filter(|(_, op)| *op.method == *request.method)
-        .filter_map(|(i, op)| RoutePattern::parse(&op.path).ok().map(|p| (i, p)));
+        .filter(|(_, op)| op.method() == request.method)
+        .filter_map(|(i, op)| RoutePattern::parse(op.path()).ok().map(|p| (i, p)));
     ranked(catalog, request, candidates)
 }
 
@@ -324,7 +325,7 @@ fn ranked<P: std::borrow::Borrow<RoutePattern>>(
     let ops = catalog.operations();
     let mut hits: Vec<(usize, Vec<bool>)> = candidates
         .filter(|(i, _)| {
-            *ops[*i].method == *request.method && service.is_none_or(|s| &*ops[*i].service == s)
+            ops[*i].method() == request.method && service.is_none_or(|s| &*ops[*i].service == s)
         })
         .filter_map(|(i, p)| p.borrow().specificity(&request.segments).map(|s| (i, s)))
         .collect();
@@ -340,9 +341,9 @@ pub fn closest(catalog: &Catalog, request: &Request, n: usize) -> Vec<usize> {
         .operations()
         .iter()
         .enumerate()
-        .filter(|(_, op)| *op.method == *request.method)
+        .filter(|(_, op)| op.method() == request.method)
         .filter_map(|(i, op)| {
-            let pattern = RoutePattern::parse(&op.path).ok()?;
+            let pattern = RoutePattern::parse(op.path()).ok()?;
             near_miss(&pattern, &request.segments).map(|score| (score, i))
         })
         .collect();
@@ -485,7 +486,7 @@ mod tests {
         let near = closest(&c, &Request::parse("GET /v2/imagez/abc").unwrap(), 3);
         assert_eq!(c.operations()[near[0]].id, "show-image-native");
         let near = closest(&c, &Request::parse("GET /v2/cloudimage").unwrap(), 3);
-        assert_eq!(c.operations()[near[0]].path, "/v2/cloudimages");
+        assert_eq!(c.operations()[near[0]].path(), "/v2/cloudimages");
         // Another method, or another shape, is not "close": it would be another API.
         assert!(closest(&c, &Request::parse("POST /v2/cloudimage").unwrap(), 3).is_empty());
         assert!(closest(&c, &Request::parse("POST /v9/members").unwrap(), 3).is_empty());

@@ -410,7 +410,7 @@ fn table_columns(app: &App, area: Rect) -> TableColumns {
     let widest =
         |f: &dyn Fn(&crate::catalog::Operation) -> usize| visible().map(f).max().unwrap_or(0);
     let actions_need = widest(&|op| crate::text::width(&present::actions_cell(op))) as u16;
-    let route_need = widest(&|op| crate::text::width(&op.path)) as u16;
+    let route_need = widest(&|op| crate::text::width(&present::path_cell(op, app.lang))) as u16;
     let actions_w = actions_need.clamp(8, (flexible * 34 / 100).max(8));
     let route_w = route_need.clamp(8, (flexible * 22 / 100).max(8));
     let name_w = flexible.saturating_sub(actions_w + route_w);
@@ -499,9 +499,13 @@ fn table_row(app: &App, theme: Theme, cols: &TableColumns, n: usize, index: usiz
                 .patch(theme.fg(Color::Red))
                 .add_modifier(Modifier::BOLD),
             Some(Status::Partial) => base.patch(theme.fg(Color::Yellow)),
-            Some(Status::NotGranted | Status::NoActionNeeded | Status::NotInScope) | None => {
-                base.patch(theme.dim())
-            }
+            Some(
+                Status::NotGranted
+                | Status::NoActionNeeded
+                | Status::NotInScope
+                | Status::ActionsNotDocumented,
+            )
+            | None => base.patch(theme.dim()),
         };
         // Words, not colour alone.
         let label = crate::present::review_status_short(status, lang);
@@ -533,9 +537,9 @@ fn table_row(app: &App, theme: Theme, cols: &TableColumns, n: usize, index: usiz
             hl,
         )),
         Cell::from(Span::styled(Scopes::symbol(op.scopes), base)),
-        Cell::from(highlighted(&op.method, &highlights.method, 6, base, hl)),
+        Cell::from(highlighted(op.method(), &highlights.method, 6, base, hl)),
         Cell::from(highlighted(
-            &op.path,
+            &present::path_cell(op, lang),
             &highlights.path,
             route_w as usize,
             base,
@@ -571,8 +575,9 @@ fn actions_text(
             actions_text.push('*');
         }
     }
+    // As the command line's table: `?` not documented, `-` none needed.
     if op.actions.is_empty() {
-        actions_text.push('-');
+        actions_text.push_str(&present::actions_cell(op));
     }
     (actions_text, actions_hl)
 }
@@ -647,7 +652,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if let Some(i) = app.current() {
         let op = &app.catalog.operations()[i];
         lines.push(Line::styled(
-            op.route(),
+            present::route_or_none(op, lang),
             Style::new().add_modifier(Modifier::BOLD),
         ));
         if let Some(loaded) = &app.loaded {
@@ -751,7 +756,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let mut shared: Vec<String> = sharing
                 .iter()
                 .take(SHOWN)
-                .map(|&o| app.catalog.operations()[o].route())
+                .map(|&o| present::route_or_none(&app.catalog.operations()[o], lang))
                 .collect();
             if sharing.len() > SHOWN {
                 shared.push(format!("… (+{})", sharing.len() - SHOWN));
@@ -788,7 +793,7 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     for i in app.selected.iter() {
         lines.push(Line::raw(format!(
             "✓ {}  {}",
-            ops[i].route(),
+            present::route_or_none(&ops[i], lang),
             ops[i].name.get(lang)
         )));
     }
@@ -862,6 +867,11 @@ fn composer_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     }
     if app.export == ExportFormat::Terraform {
         lines.push(Line::styled(label(Label::TerraformMode, lang), theme.dim()));
+    }
+    if let Some(failure) = &app.compose_failure {
+        use crate::present::Worded;
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(failure.worded(lang), theme.fg(Color::Red)));
     }
     if let Some(c) = &app.composition {
         if let Some(json) = app.policy_json() {

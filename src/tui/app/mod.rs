@@ -234,6 +234,9 @@ pub struct App {
     pub(super) show_keys: bool,
     pub(super) last_keys: VecDeque<String>,
     pub(super) composition: Option<Composition>,
+    /// Why the selection composes no policy (actions not documented, IAM's limits): said in
+    /// the composer, as `compose` says it.
+    pub(super) compose_failure: Option<crate::policy::compose::ComposeError>,
     /// The policy being reviewed, if any.
     pub(super) loaded: Option<LoadedPolicy>,
     /// The reviewed file's patterns the composed policy no longer has, worked out when either
@@ -292,6 +295,7 @@ impl App {
             show_keys: false,
             last_keys: VecDeque::new(),
             composition: None,
+            compose_failure: None,
             loaded: None,
             changes: Vec::new(),
             simulation: None,
@@ -1110,10 +1114,10 @@ impl App {
     }
 
     fn no_policy_notice(&self) -> Notice {
-        if self.selected.is_empty() {
-            Notice::NothingSelected
-        } else {
-            Notice::NoPolicy
+        match &self.compose_failure {
+            _ if self.selected.is_empty() => Notice::NothingSelected,
+            Some(why) => Notice::NotComposed(why.clone()),
+            None => Notice::NoPolicy,
         }
     }
 
@@ -1258,10 +1262,13 @@ impl App {
             })
         });
         self.dependencies_of.retain(|&o| selected.contains(o));
-        self.composition = if self.selected.is_empty() {
-            None
+        (self.composition, self.compose_failure) = if self.selected.is_empty() {
+            (None, None)
         } else {
-            compose(&self.catalog, self.selected.as_slice(), &self.options()).ok()
+            match compose(&self.catalog, self.selected.as_slice(), &self.options()) {
+                Ok(c) => (Some(c), None),
+                Err(e) => (None, Some(e)),
+            }
         };
         self.changes = self.changes_now();
         let n = self.toggles().len();
