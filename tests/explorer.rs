@@ -1323,3 +1323,50 @@ fn calls_selected_at_start_say_what_matched_nothing_and_what_was_no_call() {
         Some("读取了 2 个调用：都不是已加载目录中的操作；未选择任何操作。")
     );
 }
+
+/// An operation without a route and one whose actions are not documented: the table and the
+/// detail say so, and selecting the second composes nothing, with the reason in the composer
+/// and on `y` (not "needs no action").
+#[test]
+fn snapshot_no_route_and_actions_not_documented() {
+    let mut catalog = Catalog::builtin().unwrap();
+    let mut buckets =
+        ims_perms::testing::test_op("list-buckets", "GET", "/", &["obs:bucket:ListAllMyBuckets"]);
+    let b = buckets.as_object_mut().unwrap();
+    b.remove("method");
+    b.remove("path");
+    b.insert("route_note".into(), serde_json::json!({"zh": "获取桶列表"}));
+    let mut export = ims_perms::testing::test_op("export-bucket", "GET", "/v1/export", &[]);
+    export["actions_not_documented"] = serde_json::json!({"zh": "见说明"});
+    let obs = ims_perms::testing::catalog_json("obs", &[buckets, export]);
+    catalog
+        .add(ims_perms::catalog::parse("obs.json", &obs).unwrap())
+        .unwrap();
+    let mut a = App::new(catalog, Lang::En);
+    keys(&mut a, &["/", "list-buckets", "<Enter>"]);
+    let screen = draw(&mut a, 120, 40);
+    assert!(screen.contains("(no API"), "{screen}");
+    assert!(
+        screen.contains("none; the table says \"获取桶列表\""),
+        "{screen}"
+    );
+    insta::assert_snapshot!("no_route", screen);
+    keys(&mut a, &["<Esc>", "/", "export-bucket", "<Enter>", " "]);
+    let screen = draw(&mut a, 200, 50);
+    assert!(
+        screen.contains("not documented: no action can be read"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("the permission table does not document the actions of"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("actions_not_documented", screen);
+    let effects = a.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    assert!(effects.is_empty());
+    let status = a.status().unwrap();
+    assert!(
+        status.starts_with("No policy: the permission table does not document"),
+        "{status}"
+    );
+}
