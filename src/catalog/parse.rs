@@ -557,12 +557,16 @@ fn validate_operation(op: &Operation) -> Result<(), (String, CatalogReason)> {
             }
         }
     }
-    // The cell as written, empty too (an empty action cell documents nothing either).
-    if op.actions_not_documented.is_some() && !op.actions.is_empty() {
-        return bad(
-            "actions_not_documented",
-            CatalogReason::ActionsAndNotDocumented,
-        );
+    if let Some(cell) = &op.actions_not_documented {
+        if !op.actions.is_empty() {
+            return bad(
+                "actions_not_documented",
+                CatalogReason::ActionsAndNotDocumented,
+            );
+        }
+        if cell.is_empty() {
+            return bad("actions_not_documented", CatalogReason::EmptyNote);
+        }
     }
     let mut seen = std::collections::HashSet::new();
     for (i, a) in op.actions.iter().enumerate() {

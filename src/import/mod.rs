@@ -127,6 +127,8 @@ pub enum ImportReason {
     ScopesNotStated {
         text: String,
     },
+    /// An action cell of wildcards only: not which action the API checks.
+    OnlyWildcards,
 }
 
 impl std::error::Error for ImportError {
@@ -205,6 +207,7 @@ pub fn import(
             files: inputs.len(),
             ..ImportReport::default()
         },
+        given_service: service.map(str::to_string),
         ..Reading::default()
     };
     for input in inputs {
@@ -223,6 +226,9 @@ struct Reading {
     title: Option<String>,
     /// The services the rows' first actions name, in order.
     first_services: Vec<String>,
+    /// `--service`: completes an action written without its service when a table names
+    /// several services or none.
+    given_service: Option<String>,
 }
 
 /// An error in `file`, at a table (1-based) and perhaps a row and a cell.
@@ -306,6 +312,12 @@ impl Reading {
             self.title = table.section.clone();
         }
         let services = services_in(table, &layout);
+        // The service an action written without one belongs to: the table's one service, or
+        // the one given.
+        let complete_with = match services.as_slice() {
+            [one] => Some(one.as_str()),
+            _ => self.given_service.as_deref(),
+        };
         for (r, row) in table.rows.iter().enumerate() {
             refuse_controls(row, &layout).map_err(|(cell, m)| at_table(Some(r + 1), cell, m))?;
             // Nothing read is lost unsaid: each unread cell with something in it is named.
@@ -323,9 +335,15 @@ impl Reading {
                     });
                 }
             }
-            let (ops, repairs) =
-                read_row(row, &layout, chinese, table.section.as_deref(), &services)
-                    .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
+            let (ops, repairs) = read_row(
+                row,
+                &layout,
+                chinese,
+                table.section.as_deref(),
+                &services,
+                complete_with,
+            )
+            .map_err(|(cell, message)| at_table(Some(r + 1), cell.as_deref(), message))?;
             let head = |c: Column| layout.find(c).map(|i| layout.header[i].clone());
             self.report
                 .warnings
@@ -465,10 +483,23 @@ impl Reading {
         let mut seen: std::collections::HashMap<(String, Vec<String>, String), usize> =
             std::collections::HashMap::new();
         let mut keep = Vec::with_capacity(self.operations.len());
+        // A repeat's scopes narrow the first's: two editions that disagree keep the smaller
+        // claim (× wins over √), never the wider.
+        let mut narrowed: Vec<(usize, Option<crate::catalog::Scopes>)> = Vec::new();
         for (i, op) in self.operations.iter().enumerate() {
             let name = crate::text::fold(op.name.get(crate::lang::Lang::Zh)).to_lowercase();
-            let key = (op.route_text(), op.action_set(), name);
+            // Parameter names do not count (`{tenant_id}` is `{project_id}`), as in the
+            // catalog's own check.
+            let route = match &op.route {
+                Some(r) => match crate::catalog::route::RoutePattern::parse(&r.path) {
+                    Ok(p) => format!("{} {}", r.method, p.normalised()),
+                    Err(_) => r.to_string(),
+                },
+                None => String::new(),
+            };
+            let key = (route, op.action_set(), name);
             if let Some(&first) = seen.get(&key) {
+                narrowed.push((first, op.scopes));
                 let (f, t, r) = &self.origins[first];
                 let (file, table, row) = &self.origins[i];
                 self.report.warnings.push(ImportWarning {
@@ -477,7 +508,10 @@ impl Reading {
                     row: Some(*row),
                     cell: None,
                     what: Warning::Repeated {
-                        route: op.route_text(),
+                        route: match &op.route {
+                            Some(r) => r.to_string(),
+                            None => op.name.get(crate::lang::Lang::Zh).to_string(),
+                        },
                         file: f.clone(),
                         table: *t,
                         row: *r,
@@ -488,6 +522,16 @@ impl Reading {
             }
             seen.insert(key, i);
             keep.push(true);
+        }
+        for (first, scopes) in narrowed {
+            let kept = &mut self.operations[first].scopes;
+            *kept = match (*kept, scopes) {
+                (Some(a), Some(b)) => Some(crate::catalog::Scopes {
+                    project: a.project && b.project,
+                    enterprise_project: a.enterprise_project && b.enterprise_project,
+                }),
+                (a, b) => a.or(b),
+            };
         }
         let mut k = keep.iter();
         self.operations.retain(|_| *k.next().unwrap_or(&true));

@@ -80,6 +80,7 @@ pub(super) fn read_row(
     chinese: bool,
     section: Option<&str>,
     services: &[String],
+    complete_with: Option<&str>,
 ) -> Result<(Vec<Operation>, Vec<super::Repair>), CellError> {
     if row.len() != layout.columns.len() {
         return Err((
@@ -118,14 +119,28 @@ pub(super) fn read_row(
     // A cell no action can be read from: the row is kept, its actions "not documented" (never
     // "needs no action"), the cell's text with it.
     let (actions, wildcards, actions_not_documented) =
-        match read_actions(action_cell, services, &local, &mut repairs) {
+        match read_actions(action_cell, services, complete_with, &local, &mut repairs) {
+            // Only wildcards (`ecs:cloudServers:*`): which action the API checks is not said.
+            Ok((actions, wildcards)) if actions.is_empty() && !wildcards.is_empty() => {
+                repairs.push(super::Repair::ActionsNotDocumented {
+                    text: action_cell.text.clone(),
+                    reason: Box::new(ImportReason::OnlyWildcards),
+                });
+                (actions, wildcards, Some(local(&action_cell.text)))
+            }
             Ok((actions, wildcards)) => (actions, wildcards, None),
             Err(reason) => {
                 repairs.push(super::Repair::ActionsNotDocumented {
                     text: action_cell.text.clone(),
                     reason: Box::new(reason),
                 });
-                (Vec::new(), Vec::new(), Some(local(&action_cell.text)))
+                // The cell as written; an empty one said to be so.
+                let text = match action_cell.text.trim() {
+                    "" if chinese => "（空单元格）",
+                    "" => "(empty cell)",
+                    text => text,
+                };
+                (Vec::new(), Vec::new(), Some(local(text)))
             }
         };
     let mut dependencies = match layout.find(Column::Dependencies) {
@@ -222,11 +237,11 @@ struct RouteCell {
 fn read_route(route_cell: &Cell) -> RouteCell {
     let without_route = |text: &str, repair: super::Repair| {
         let text = text.trim();
-        let says_nothing = is_none_word(text) || yes_no(text) == Some(false);
+        // Whatever the cell says (`×` too) is kept; an empty cell says nothing.
         RouteCell {
             routes: Vec::new(),
             note: route_cell.note.clone().map(|n| strip_note_title(&n)),
-            route_note: (!says_nothing).then(|| text.to_string()),
+            route_note: (!text.is_empty()).then(|| text.to_string()),
             repairs: vec![repair],
         }
     };
@@ -316,6 +331,7 @@ fn read_route(route_cell: &Cell) -> RouteCell {
 fn read_actions(
     cell: &Cell,
     services: &[String],
+    complete_with: Option<&str>,
     local: &dyn Fn(&str) -> LocalText,
     repairs: &mut Vec<super::Repair>,
 ) -> Result<(Vec<ActionRequirement>, Vec<ActionRequirement>), ImportReason> {
@@ -342,8 +358,8 @@ fn read_actions(
                 }
                 continue;
             }
-            let action = match (action.matches(':').count(), services) {
-                (1, [service]) if is_action_name(&format!("{service}:{action}")) => {
+            let action = match (action.matches(':').count(), complete_with) {
+                (1, Some(service)) if is_action_name(&format!("{service}:{action}")) => {
                     let read = format!("{service}:{action}");
                     repairs.push(super::Repair::ServiceAdded {
                         written: action,

@@ -163,8 +163,11 @@ pub struct OperationReview {
     #[serde(skip)]
     pub index: usize,
     pub id: String,
-    pub method: String,
-    pub path: String,
+    /// Method and path; absent for an operation without a route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     pub status: Status,
     /// Needed actions not allowed.
     pub missing: Vec<String>,
@@ -1061,8 +1064,8 @@ fn evaluate(
         operations.push(OperationReview {
             index,
             id: op.id.clone(),
-            method: op.method().to_string(),
-            path: op.path().to_string(),
+            method: op.route.as_ref().map(|r| r.method.to_string()),
+            path: op.route.as_ref().map(|r| r.path.clone()),
             status,
             missing,
             denied_by,

@@ -695,6 +695,12 @@ pub(super) fn import_reason(reason: &ImportReason, lang: Lang) -> String {
                 "须写明项目与企业项目各自支持（支持）或不支持（不支持）"
             )
         ),
+        R::OnlyWildcards => pick(
+            lang,
+            "only wildcards: not which action the API checks",
+            "只有通配符：未说明 API 实际校验哪个授权项",
+        )
+        .into(),
     }
 }
 

@@ -187,6 +187,7 @@ fn import_reasons() -> Vec<ImportReason> {
         R::ScopesNotStated {
             text: s("支持：项目"),
         },
+        R::OnlyWildcards,
     ]
 }
 
@@ -543,7 +544,8 @@ fn listed(e: &CommandError) {
         | ImportReason::ConditionWithoutAction { .. }
         | ImportReason::RunTogether { .. }
         | ImportReason::NotYesNo { .. }
-        | ImportReason::ScopesNotStated { .. } => {}
+        | ImportReason::ScopesNotStated { .. }
+        | ImportReason::OnlyWildcards => {}
     };
     let _ = (catalog, import);
 }
@@ -582,7 +584,7 @@ fn every_error_is_worded_in_both_languages() {
                 .map(|r| variant(format!("{r:?}")))
                 .collect()
         ),
-        21
+        22
     );
     for e in &all {
         let en = e.worded(Lang::En);
