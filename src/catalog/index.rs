@@ -26,6 +26,9 @@ pub struct Catalog {
     /// drawing a frame never scans them), and the first section named.
     several_sections: bool,
     first_section: Option<Arc<LocalText>>,
+    /// Services with an operation whose actions are not documented (kept as they are added:
+    /// [`Catalog::is_complete`] is asked once per action while compacting).
+    undocumented_services: Vec<Arc<str>>,
 }
 
 impl Catalog {
@@ -103,6 +106,11 @@ impl Catalog {
                     None => self.first_section = Some(Arc::clone(section)),
                     Some(first) => self.several_sections |= first != section,
                 }
+            }
+            if op.actions_not_documented.is_some()
+                && !self.undocumented_services.contains(&op.service)
+            {
+                self.undocumented_services.push(Arc::clone(&op.service));
             }
             self.by_id.insert(id, start + i);
             self.by_route.insert(route, start + i);
@@ -211,10 +219,7 @@ impl Catalog {
         self.catalogs
             .iter()
             .any(|c| c.complete && c.service == service)
-            && self
-                .operations
-                .iter()
-                .all(|o| &*o.service != service || o.actions_not_documented.is_none())
+            && !self.undocumented_services.iter().any(|s| &**s == service)
     }
 
     /// The distinct services loaded, in load order.

@@ -371,3 +371,24 @@ fn operations_without_a_route_or_with_undocumented_actions() {
     )]));
     assert!(e.contains("field `actions_not_documented`"), "{e}");
 }
+
+#[test]
+fn a_catalog_with_undocumented_actions_is_never_complete() {
+    let complete = |ops: &[&str]| {
+        let json = doc(ops).replacen(
+            r#""service": "svc","#,
+            r#""service": "svc", "complete": true,"#,
+            1,
+        );
+        let mut c = Catalog::new();
+        c.add(parse("c.json", &json).unwrap()).unwrap();
+        c.is_complete("svc")
+    };
+    assert!(complete(&[MINIMAL_OP]));
+    let mut undocumented: Value = serde_json::from_str(MINIMAL_OP).unwrap();
+    undocumented["id"] = "export-things".into();
+    undocumented["path"] = "/v1/things/export".into();
+    undocumented["actions"] = serde_json::json!([]);
+    undocumented["actions_not_documented"] = serde_json::json!({"zh": "见说明"});
+    assert!(!complete(&[MINIMAL_OP, &undocumented.to_string()]));
+}
