@@ -56,6 +56,17 @@ pub struct Route {
     pub path: String,
 }
 
+impl Route {
+    /// `GET /v2/images/{}`: the route with parameter names left out, as two routes are compared
+    /// (`{tenant_id}` is `{project_id}`); a path that is no route template stays as written.
+    pub fn normalised(&self) -> String {
+        match crate::catalog::route::RoutePattern::parse(&self.path) {
+            Ok(p) => format!("{} {}", self.method, p.normalised()),
+            Err(_) => self.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method, self.path)

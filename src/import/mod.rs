@@ -447,24 +447,21 @@ impl Reading {
     /// proof from the catalogs, not a guess from a name. None when a route is not among them,
     /// when they are several services' or when no row has a route.
     fn service_of_routes(&self, known: &Catalog) -> Option<(String, usize)> {
-        use crate::catalog::route::RoutePattern;
-        let key = |method: &str, path: &str| {
-            RoutePattern::parse(path)
-                .ok()
-                .map(|p| (method.to_string(), p.normalised()))
-        };
-        let mut services: std::collections::HashMap<(String, String), Vec<&str>> =
+        let mut services: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
         for op in known.operations() {
-            if let Some(k) = op.route.as_ref().and_then(|r| key(&r.method, &r.path)) {
-                services.entry(k).or_default().push(&op.service);
+            if let Some(route) = &op.route {
+                services
+                    .entry(route.normalised())
+                    .or_default()
+                    .push(&op.service);
             }
         }
         let mut found: Option<&str> = None;
         let mut routes = 0;
         for op in &self.operations {
             let Some(route) = &op.route else { continue };
-            let of = key(&route.method, &route.path).and_then(|k| services.get(&k))?;
+            let of = services.get(&route.normalised())?;
             for s in of {
                 if *found.get_or_insert(s) != *s {
                     return None;
@@ -490,13 +487,11 @@ impl Reading {
             let name = crate::text::fold(op.name.get(crate::lang::Lang::Zh)).to_lowercase();
             // Parameter names do not count (`{tenant_id}` is `{project_id}`), as in the
             // catalog's own check.
-            let route = match &op.route {
-                Some(r) => match crate::catalog::route::RoutePattern::parse(&r.path) {
-                    Ok(p) => format!("{} {}", r.method, p.normalised()),
-                    Err(_) => r.to_string(),
-                },
-                None => String::new(),
-            };
+            let route = op
+                .route
+                .as_ref()
+                .map(crate::catalog::Route::normalised)
+                .unwrap_or_default();
             let key = (route, op.action_set(), name);
             if let Some(&first) = seen.get(&key) {
                 narrowed.push((first, op.scopes));
