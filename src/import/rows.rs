@@ -112,37 +112,32 @@ pub(super) fn read_row(
         routes,
         note,
         route_note,
-        repairs,
+        mut repairs,
     } = read_route(&row[at(Column::Route)]);
-    let mut repairs = repairs;
     let action_cell = &row[at(Column::Actions)];
-    // A cell no action can be read from: the row is kept, its actions "not documented" (never
-    // "needs no action"), the cell's text with it.
-    let (actions, wildcards, actions_not_documented) =
+    // A cell no action can be read from, or of wildcards only (`ecs:cloudServers:*`: which
+    // action the API checks is not said): the row is kept, its actions "not documented"
+    // (never "needs no action"), the cell's text with it.
+    let (actions, wildcards, unreadable) =
         match read_actions(action_cell, services, complete_with, &local, &mut repairs) {
-            // Only wildcards (`ecs:cloudServers:*`): which action the API checks is not said.
             Ok((actions, wildcards)) if actions.is_empty() && !wildcards.is_empty() => {
-                repairs.push(super::Repair::ActionsNotDocumented {
-                    text: action_cell.text.clone(),
-                    reason: Box::new(ImportReason::OnlyWildcards),
-                });
-                (actions, wildcards, Some(local(&action_cell.text)))
+                (actions, wildcards, Some(ImportReason::OnlyWildcards))
             }
             Ok((actions, wildcards)) => (actions, wildcards, None),
-            Err(reason) => {
-                repairs.push(super::Repair::ActionsNotDocumented {
-                    text: action_cell.text.clone(),
-                    reason: Box::new(reason),
-                });
-                // The cell as written; an empty one said to be so.
-                let text = match action_cell.text.trim() {
-                    "" if chinese => "（空单元格）",
-                    "" => "(empty cell)",
-                    text => text,
-                };
-                (Vec::new(), Vec::new(), Some(local(text)))
-            }
+            Err(reason) => (Vec::new(), Vec::new(), Some(reason)),
         };
+    let actions_not_documented = unreadable.map(|reason| {
+        repairs.push(super::Repair::ActionsNotDocumented {
+            text: action_cell.text.clone(),
+            reason: Box::new(reason),
+        });
+        // The cell as written; an empty one said to be so.
+        local(match action_cell.text.trim() {
+            "" if chinese => "（空单元格）",
+            "" => "(empty cell)",
+            text => text,
+        })
+    });
     let mut dependencies = match layout.find(Column::Dependencies) {
         Some(d) => read_dependencies(
             &row[d],
