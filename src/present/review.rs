@@ -356,15 +356,15 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
             true => format!("操作：{}（共 {total}）\n", review_counts(review, lang)),
         });
     }
-    let width = review
+    // Each route as shown, made once for the column's width and its line.
+    let routes: Vec<String> = review
         .operations
         .iter()
-        .map(|o| {
-            crate::text::width(&super::words::route_or_none(
-                &catalog.operations()[o.index],
-                lang,
-            ))
-        })
+        .map(|o| super::words::route_or_none(&catalog.operations()[o.index], lang))
+        .collect();
+    let width = routes
+        .iter()
+        .map(|r| crate::text::width(r))
         .max()
         .unwrap_or(0);
     // The widest status of the common ones, or of those present ("actions not documented" is
@@ -382,13 +382,12 @@ pub fn review_report(catalog: &Catalog, review: &Review, lang: Lang) -> String {
     .map(|s| crate::text::width(review_status(s, lang)))
     .max()
     .unwrap_or(0);
-    for o in &review.operations {
+    for (o, route) in review.operations.iter().zip(&routes) {
         let op = &catalog.operations()[o.index];
-        let route = super::words::route_or_none(op, lang);
         let mut line = format!(
             "  {}  {}  {}",
             pad(review_status(o.status, lang), status_width),
-            pad(&route, width),
+            pad(route, width),
             o.id
         );
         let p = punct(lang);
