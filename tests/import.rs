@@ -1102,7 +1102,11 @@ fn actions_as_people_write_them() {
     let bare = "| 权限 | 对应API接口 | 授权项 | IAM项目(Project) | 企业项目(Enterprise Project) |\n\
                 | --- | --- | --- | --- | --- |\n\
                 | 删除 | DELETE /v1/{project_id}/x | images:delete | √ | √ |\n";
-    let (c, _) = import_text("t.md", bare, &["--service", "ims"]);
+    let (c, err) = import_text("t.md", bare, &["--service", "ims"]);
+    assert!(
+        err.contains("\"images:delete\" has no service: read as \"ims:images:delete\", the service --service gave"),
+        "{err}"
+    );
     assert_eq!(
         actions(&c.operations()[0]),
         [("ims:images:delete".to_string(), None)]

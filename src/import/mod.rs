@@ -315,8 +315,8 @@ impl Reading {
         // The service an action written without one belongs to: the table's one service, or
         // the one given.
         let complete_with = match services.as_slice() {
-            [one] => Some(one.as_str()),
-            _ => self.given_service.as_deref(),
+            [one] => Some(ServiceFrom::Table(one.as_str())),
+            _ => self.given_service.as_deref().map(ServiceFrom::Given),
         };
         for (r, row) in table.rows.iter().enumerate() {
             refuse_controls(row, &layout).map_err(|(cell, m)| at_table(Some(r + 1), cell, m))?;

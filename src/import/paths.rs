@@ -37,8 +37,12 @@ pub enum Repair {
         reason: Box<super::ImportReason>,
     },
     /// An action written without its service (`cloudServers:list`): the table's one service
-    /// put before it.
-    ServiceAdded { written: String, read: String },
+    /// put before it, or the one `--service` gave (`given`).
+    ServiceAdded {
+        written: String,
+        read: String,
+        given: bool,
+    },
 }
 
 /// The path repaired, what was done, and the query (for the note) if there was one.

@@ -13,6 +13,23 @@ use super::cells::*;
 use super::html::strip_note_title;
 use super::tables::*;
 
+/// Where the service of an action written without one comes from.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ServiceFrom<'a> {
+    /// The one service the table's actions name.
+    Table(&'a str),
+    /// `--service`.
+    Given(&'a str),
+}
+
+impl<'a> ServiceFrom<'a> {
+    fn service(self) -> &'a str {
+        match self {
+            ServiceFrom::Table(s) | ServiceFrom::Given(s) => s,
+        }
+    }
+}
+
 /// One table's columns: where each is, and its header as written (for messages).
 pub(super) struct Layout {
     pub(super) columns: Vec<Option<Column>>,
@@ -80,7 +97,7 @@ pub(super) fn read_row(
     chinese: bool,
     section: Option<&str>,
     services: &[String],
-    complete_with: Option<&str>,
+    complete_with: Option<ServiceFrom>,
 ) -> Result<(Vec<Operation>, Vec<super::Repair>), CellError> {
     if row.len() != layout.columns.len() {
         return Err((
@@ -326,7 +343,7 @@ fn read_route(route_cell: &Cell) -> RouteCell {
 fn read_actions(
     cell: &Cell,
     services: &[String],
-    complete_with: Option<&str>,
+    complete_with: Option<ServiceFrom>,
     local: &dyn Fn(&str) -> LocalText,
     repairs: &mut Vec<super::Repair>,
 ) -> Result<(Vec<ActionRequirement>, Vec<ActionRequirement>), ImportReason> {
@@ -354,11 +371,12 @@ fn read_actions(
                 continue;
             }
             let action = match (action.matches(':').count(), complete_with) {
-                (1, Some(service)) if is_action_name(&format!("{service}:{action}")) => {
-                    let read = format!("{service}:{action}");
+                (1, Some(from)) if is_action_name(&format!("{}:{action}", from.service())) => {
+                    let read = format!("{}:{action}", from.service());
                     repairs.push(super::Repair::ServiceAdded {
                         written: action,
                         read: read.clone(),
+                        given: matches!(from, ServiceFrom::Given(_)),
                     });
                     read
                 }

@@ -212,14 +212,38 @@ pub fn import_warning(w: &crate::import::ImportWarning, lang: Lang) -> String {
             q(text),
             super::errors::import_reason(reason, lang)
         ),
-        (R::ServiceAdded { written, read }, Lang::En) => format!(
-            "\"{}\" has no service: read as \"{}\", the table's one service",
+        (
+            R::ServiceAdded {
+                written,
+                read,
+                given,
+            },
+            Lang::En,
+        ) => format!(
+            "\"{}\" has no service: read as \"{}\", {}",
             q(written),
-            q(read)
+            q(read),
+            if *given {
+                "the service --service gave"
+            } else {
+                "the table's one service"
+            }
         ),
-        (R::ServiceAdded { written, read }, Lang::Zh) => format!(
-            "“{}”缺少服务名：按表中唯一的服务读作“{}”",
+        (
+            R::ServiceAdded {
+                written,
+                read,
+                given,
+            },
+            Lang::Zh,
+        ) => format!(
+            "“{}”缺少服务名：按{}读作“{}”",
             q(written),
+            if *given {
+                "--service 指定的服务"
+            } else {
+                "表中唯一的服务"
+            },
             q(read)
         ),
     };
